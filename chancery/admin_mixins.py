@@ -1,0 +1,38 @@
+"""Admin pieces shared by the content apps."""
+
+from django.contrib.contenttypes.admin import GenericTabularInline
+from simple_history.admin import SimpleHistoryAdmin
+
+from directory.models import Citation
+
+
+class CitationInline(GenericTabularInline):
+    model = Citation
+    ct_field = "content_type"
+    ct_fk_field = "object_id"
+    extra = 0
+    fields = ["source", "field_name", "quote", "reported_on", "reliability", "stance", "speaker"]
+    autocomplete_fields = ["source", "speaker"]
+
+
+class ReadOnlyHistoryInline:
+    """An append-only status history shown in place: readable, never edited from the form."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TrackedAdmin(SimpleHistoryAdmin):
+    """Shows the version and timestamps every tracked model carries, read-only."""
+
+    readonly_tracking_fields = ("version", "created_at", "updated_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *self.readonly_tracking_fields)

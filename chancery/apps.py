@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class ChanceryConfig(AppConfig):
+    """The project package as an app: shared model bases, roles, project-wide commands."""
+
+    name = "chancery"
+    verbose_name = "Chancery"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from chancery.roles import sync_role_groups
+
+        # After every migrate (a new database, a test database, a new model's permissions),
+        # make sure the role groups exist and carry the permissions they should.
+        post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="chancery.sync_role_groups")

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+from chancery import views
+
+admin.site.site_header = "Chancery"
+admin.site.site_title = "Chancery"
+admin.site.index_title = "Records"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    path("health/", views.health, name="health"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,179 @@
+"""Trade figures as each side reports them, and figures officials state.
+
+Reporter-side and partner-side (mirror) figures differ and are both kept; derived
+indicators (turnover, year-on-year change, partner share) are computed from stored flows in
+trade.indicators, never typed in.
+"""
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from chancery.models import TrackedModel
+from directory.models import Citation, Country, Person, Source
+
+TOTAL = "TOTAL"  # commodity code for all goods
+
+
+class TradeFlowQuerySet(models.QuerySet):
+    def for_pair(self, a: Country | str, b: Country | str):
+        """Both sides' reports of trade between a and b."""
+        return self.filter(Q(reporter=a, partner=b) | Q(reporter=b, partner=a))
+
+    def reported_by(self, reporter: Country | str):
+        return self.filter(reporter=reporter)
+
+    def annual(self):
+        return self.filter(month__isnull=True)
+
+    def all_goods(self):
+        return self.filter(commodity_code=TOTAL)
+
+
+class TradeFlow(TrackedModel):
+    """One figure: what `reporter` says it traded with `partner` in a period."""
+
+    class Flow(models.TextChoices):
+        EXPORT = "export", "Export"
+        IMPORT = "import", "Import"
+        RE_EXPORT = "re_export", "Re-export"
+        RE_IMPORT = "re_import", "Re-import"
+
+    reporter = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="trade_reported")
+    partner = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="trade_as_partner",
+        help_text="The partner country, or World (W00) for the reporter's total.",
+    )
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty for an annual figure.")
+    flow = models.CharField(max_length=10, choices=Flow.choices)
+    commodity_code = models.CharField(max_length=12, default=TOTAL, help_text="HS code, or TOTAL for all goods.")
+    value_usd = models.DecimalField(max_digits=20, decimal_places=2, help_text="Value in US dollars.")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="trade_flows")
+    dataset = models.CharField(max_length=40, help_text="e.g. 'comtrade', 'imf-dots'.")
+    release = models.CharField(max_length=40, blank=True, help_text="Release or vintage of the dataset.")
+    external_key = models.CharField(max_length=200, blank=True, help_text="The figure's key in its dataset.")
+
+    objects = TradeFlowQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["reporter", "partner", "year", "month", "flow"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value_usd__gte=0), name="tradeflow_value_not_negative"),
+            models.CheckConstraint(condition=Q(year__gte=1800) & Q(year__lte=2200), name="tradeflow_year_plausible"),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | (Q(month__gte=1) & Q(month__lte=12)), name="tradeflow_month_valid"
+            ),
+            models.CheckConstraint(condition=~Q(reporter=models.F("partner")), name="tradeflow_reporter_not_partner"),
+            # One figure per reporter, partner, period, flow, goods and dataset; a new release
+            # of the same dataset updates it. Two partial constraints because NULL months
+            # would otherwise never collide.
+            models.UniqueConstraint(
+                fields=["reporter", "partner", "year", "flow", "commodity_code", "dataset"],
+                condition=Q(month__isnull=True),
+                name="tradeflow_annual_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "partner", "year", "month", "flow", "commodity_code", "dataset"],
+                condition=Q(month__isnull=False),
+                name="tradeflow_monthly_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["dataset", "external_key"], condition=~Q(external_key=""), name="tradeflow_external_key_unique"
+            ),
+        ]
+        indexes = [
+            # for_pair() and series: one reporter-partner pair over the years
+            models.Index(fields=["reporter", "partner", "year"], name="tradeflow_pair_year_idx"),
+            # mirror side and "who reports trade with X"
+            models.Index(fields=["partner", "year"], name="tradeflow_partner_year_idx"),
+            models.Index(fields=["year", "flow"], name="tradeflow_year_flow_idx"),
+        ]
+
+    def __str__(self):
+        period = f"{self.year}-{self.month:02d}" if self.month else str(self.year)
+        return f"{self.reporter_id} {self.get_flow_display().lower()} {self.partner_id} {period}: {self.value_usd} USD"
+
+    def clean(self):
+        errors = {}
+        if self.value_usd is not None and self.value_usd < 0:
+            errors["value_usd"] = "A trade value cannot be negative."
+        if self.reporter_id and self.reporter_id == self.partner_id:
+            errors["partner"] = "A country does not trade with itself."
+        if errors:
+            raise ValidationError(errors)
+
+
+class TradeClaim(TrackedModel):
+    """A figure someone stated ('a little over USD 1 billion'), kept beside the statistics."""
+
+    class Metric(models.TextChoices):
+        TURNOVER = "turnover", "Turnover (exports + imports)"
+        EXPORTS = "exports", "Exports"
+        IMPORTS = "imports", "Imports"
+        YOY_CHANGE = "yoy_change", "Year-on-year change"
+        PARTNER_SHARE = "partner_share", "Partner's share of total turnover"
+
+    class Unit(models.TextChoices):
+        USD = "usd", "US dollars"
+        PERCENT = "percent", "Percent"
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", "Exactly"
+        ABOUT = "about", "About"
+        MORE_THAN = "more_than", "A little over"
+        LESS_THAN = "less_than", "A little under"
+
+    PERCENT_METRICS = {Metric.YOY_CHANGE, Metric.PARTNER_SHARE}
+
+    reporter = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="trade_claims",
+        help_text="Whose trade the figure describes (the speaker's side).",
+    )
+    partner = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="trade_claims_as_partner")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField(null=True, blank=True)
+    metric = models.CharField(max_length=16, choices=Metric.choices)
+    value = models.DecimalField(max_digits=20, decimal_places=4)
+    unit = models.CharField(max_length=8, choices=Unit.choices)
+    qualifier = models.CharField(max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
+    stated_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="trade_claims")
+    note = models.TextField(blank=True)
+    citations = GenericRelation(Citation, related_query_name="trade_claim")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["reporter", "partner", "year", "metric"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(metric="yoy_change") | Q(value__gte=0), name="tradeclaim_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=(Q(metric__in=["yoy_change", "partner_share"]) & Q(unit="percent"))
+                | (Q(metric__in=["turnover", "exports", "imports"]) & Q(unit="usd")),
+                name="tradeclaim_unit_fits_metric",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | (Q(month__gte=1) & Q(month__lte=12)), name="tradeclaim_month_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["reporter", "partner", "year"], name="tradeclaim_pair_year_idx")]
+
+    def __str__(self):
+        unit = "%" if self.unit == self.Unit.PERCENT else " USD"
+        return f"{self.reporter_id}–{self.partner_id} {self.year} {self.get_metric_display().lower()}: {self.get_qualifier_display().lower()} {self.value}{unit}"
+
+    def clean(self):
+        errors = {}
+        if self.metric in self.PERCENT_METRICS and self.unit != self.Unit.PERCENT:
+            errors["unit"] = f"{self.get_metric_display()} is stated in percent."
+        elif self.metric and self.metric not in self.PERCENT_METRICS and self.unit != self.Unit.USD:
+            errors["unit"] = f"{self.get_metric_display()} is stated in US dollars."
+        if self.value is not None and self.value < 0 and self.metric != self.Metric.YOY_CHANGE:
+            errors["value"] = "Only a year-on-year change can be negative."
+        if errors:
+            raise ValidationError(errors)
