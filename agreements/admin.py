@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils import timezone
 
 from agreements.models import Agreement, AgreementParty, AgreementStatusChange, DraftVersion
-from chancery.admin_mixins import CitationInline, ReadOnlyHistoryInline, TrackedAdmin
+from agreements.services import record_initial_agreement_status
+from chancery.admin_mixins import CitationInline, ReadOnlyHistoryInline, StatusMachineAdmin
 
 
 class AgreementPartyInline(admin.TabularInline):
@@ -24,10 +26,13 @@ class DraftVersionInline(admin.StackedInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(TrackedAdmin):
+class AgreementAdmin(StatusMachineAdmin):
     list_display = ["title", "kind", "status", "signed_on", "in_force_on"]
     list_filter = ["status", "kind", "parties"]
     search_fields = ["title", "summary", "external_id"]
     autocomplete_fields = ["topics", "signed_at_visit"]
     date_hierarchy = "signed_on"
     inlines = [AgreementPartyInline, AgreementStatusChangeInline, DraftVersionInline, CitationInline]
+
+    def record_initial_status(self, obj, *, user):
+        record_initial_agreement_status(agreement=obj, on=timezone.localdate(), user=user, note="Recorded in the admin.")

@@ -1,6 +1,7 @@
 """Admin pieces shared by the content apps."""
 
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from directory.models import Citation
@@ -33,6 +34,28 @@ class TrackedAdmin(SimpleHistoryAdmin):
     """Shows the version and timestamps every tracked model carries, read-only."""
 
     readonly_tracking_fields = ("version", "created_at", "updated_at")
+    # Links typed without a scheme are taken as https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), *self.readonly_tracking_fields)
+
+
+class StatusMachineAdmin(TrackedAdmin):
+    """Status is set once at creation; after that only the status service changes it.
+
+    The admin form shows status read-only on existing records so that no change bypasses
+    the transition table and the append-only history.
+    """
+
+    def record_initial_status(self, obj, *, user):
+        raise NotImplementedError
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "status") if obj is not None else fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            self.record_initial_status(obj, user=request.user)

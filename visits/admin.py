@@ -1,7 +1,10 @@
 from django.contrib import admin
 
-from chancery.admin_mixins import CitationInline, ReadOnlyHistoryInline, TrackedAdmin
+from django.utils import timezone
+
+from chancery.admin_mixins import CitationInline, ReadOnlyHistoryInline, StatusMachineAdmin, TrackedAdmin
 from visits.models import AgendaItem, NegotiationTopic, Participant, TopicStance, Tour, Visit, VisitStatusChange
+from visits.services import record_initial_visit_status
 
 
 class ParticipantInline(admin.TabularInline):
@@ -23,7 +26,7 @@ class VisitStatusChangeInline(ReadOnlyHistoryInline, admin.TabularInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(TrackedAdmin):
+class VisitAdmin(StatusMachineAdmin):
     list_display = ["__str__", "visitor_country", "host_country", "start_date", "kind", "level", "status"]
     list_filter = [
         "status",
@@ -37,6 +40,9 @@ class VisitAdmin(TrackedAdmin):
     date_hierarchy = "start_date"
     inlines = [ParticipantInline, AgendaItemInline, VisitStatusChangeInline, CitationInline]
     list_select_related = ["visitor", "visitor_country", "host_country"]
+
+    def record_initial_status(self, obj, *, user):
+        record_initial_visit_status(visit=obj, on=timezone.localdate(), user=user, note="Recorded in the admin.")
 
 
 @admin.register(Tour)

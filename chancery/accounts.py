@@ -1,0 +1,31 @@
+"""Creating users in a role: one function for the command, the demo accounts and tests."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+
+from chancery.roles import ADMIN, EDITOR, ROLES
+
+# Demo accounts for the embedded development instance only; never created in production.
+DEMO_ACCOUNTS = (("editor", EDITOR), ("analyst", "analyst"))
+DEMO_PASSWORD = "chancery-demo"
+
+
+@transaction.atomic
+def create_user_in_role(*, username: str, role: str, password: str, email: str = "", validate: bool = True):
+    """Create (or update) a user holding exactly one role; raises ValidationError on a weak password."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first() or user_model(username=username)
+    if validate:
+        validate_password(password, user)
+    user.email = email or user.email
+    # Editors and admins work in the admin; analysts only read the public pages.
+    user.is_staff = role in (EDITOR, ADMIN)
+    user.is_superuser = role == ADMIN
+    user.set_password(password)
+    user.save()
+    user.groups.set([Group.objects.get(name=role)])
+    return user

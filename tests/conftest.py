@@ -1,0 +1,48 @@
+import pytest
+from django.conf import settings
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", role="editor")
+
+
+@pytest.fixture
+def analyst(db):
+    return UserFactory(username="analyst", role="analyst")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", role="admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture(scope="session")
+def celery_app():
+    from chancery.celery import app
+
+    return app
+
+
+@pytest.fixture
+def celery_worker(celery_app, transactional_db):
+    """A real Celery worker, in a thread of this process, consuming from the real Redis.
+
+    Tasks go through the broker and run against the test database (a thread sees the same
+    settings), so a test proves the whole path: enqueue, Redis, worker, database, result.
+    The test database must be transactional so the worker thread sees committed rows.
+    """
+    if not settings.REDIS_URL:
+        pytest.fail("REDIS_URL is not set: `make test` starts Redis and sets it; set it to run this test alone.")
+    from celery.contrib.testing.worker import start_worker
+
+    with start_worker(celery_app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
