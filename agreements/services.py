@@ -66,6 +66,8 @@ def record_initial_agreement_status(
     *, agreement: Agreement, on: datetime.date, precision: str = DatePrecision.DAY, user=None, note: str = "", citation=None
 ) -> AgreementStatusChange:
     """The first row of a new agreement's history: the status it was first recorded in."""
+    if agreement.status_changes.exists():
+        raise ValueError(f"{agreement} already has a status history; change its status instead")
     return AgreementStatusChange.objects.create(
         agreement=agreement,
         from_status="",

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
-from chancery.dates import format_imprecise_range
+from chancery.dates import format_imprecise_date, format_imprecise_range
 from chancery.models import TrackedModel, precision_field
 
 
@@ -217,6 +217,8 @@ class Position(TrackedModel):
 
     @property
     def period_display(self) -> str:
+        if self.end_date is None:
+            return f"since {format_imprecise_date(self.start_date, self.start_precision)}" if self.start_date else ""
         return format_imprecise_range(self.start_date, self.start_precision, self.end_date, self.end_precision)
 
     def clean(self):
@@ -288,7 +290,8 @@ class Citation(TrackedModel):
     record = GenericForeignKey("content_type", "object_id")
     field_name = models.CharField(max_length=64, blank=True, help_text="The one field the source speaks to; empty for the whole record.")
     quote = models.CharField(max_length=500, blank=True, help_text="Only the few words whose exact wording matters.")
-    reported_on = models.DateField(null=True, blank=True)
+    reported_on = models.DateField(null=True, blank=True, help_text="When the source reported it.")
+    reported_precision = precision_field()
     reliability = models.CharField(max_length=20, choices=Reliability.choices)
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.REPORTS)
     speaker = models.ForeignKey(

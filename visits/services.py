@@ -74,6 +74,8 @@ def record_initial_visit_status(
     *, visit: Visit, on: datetime.date, precision: str = DatePrecision.DAY, user=None, note: str = "", citation=None
 ) -> VisitStatusChange:
     """The first row of a new visit's history: the status it was first recorded in."""
+    if visit.status_changes.exists():
+        raise ValueError(f"{visit} already has a status history; change its status instead")
     return VisitStatusChange.objects.create(
         visit=visit,
         from_status="",

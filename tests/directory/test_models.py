@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -77,3 +79,11 @@ def test_two_people_cannot_share_an_external_id():
     PersonFactory(external_id="hsg:putin")
     with pytest.raises(IntegrityError), transaction.atomic():
         PersonFactory(external_id="hsg:putin")
+
+
+def test_a_post_still_held_reads_as_since_its_start():
+    assert PositionFactory(start_date=datetime.date(2012, 5, 7)).period_display == "since 7 May 2012"
+    ended = PositionFactory(
+        start_date=datetime.date(2008, 5, 1), start_precision="month", end_date=datetime.date(2018, 5, 1), end_precision="month"
+    )
+    assert ended.period_display == "May 2008 – May 2018"

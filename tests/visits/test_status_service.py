@@ -80,3 +80,13 @@ def test_a_month_precise_change_is_stored_at_the_start_of_its_month():
 )
 def test_the_transition_table_offers_these_targets(current, targets):
     assert VISIT_STATUS_MACHINE.allowed_targets(current) == targets
+
+
+def test_a_visit_gets_only_one_first_status_row():
+    from visits.services import record_initial_visit_status
+
+    visit = VisitFactory(status="rumoured")
+    record_initial_visit_status(visit=visit, on=FEB_28)
+    with pytest.raises(ValueError, match="already has a status history"):
+        record_initial_visit_status(visit=visit, on=FEB_28)
+    assert visit.status_changes.count() == 1

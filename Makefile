@@ -1,0 +1,50 @@
+# Chancery developer entry points.
+#
+#   make run     migrate, load demo data, serve on http://127.0.0.1:8000
+#   make test    the whole suite on PostgreSQL + Redis, then on SQLite + Redis
+#   make venv    (re)install requirements-dev.txt into .venv when it changes
+#   make clean   remove the virtualenv, collected static files and caches
+#
+# The server commands below are the single source of truth: scripts/run.sh runs them and
+# tests/test_compose.py checks that docker-compose.yml runs the same ones.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+STAMP       := $(VENV)/.requirements.stamp
+PYTEST_ARGS ?=
+
+GUNICORN      := gunicorn chancery.wsgi --workers 2
+CELERY_WORKER := celery -A chancery worker -l info
+CELERY_BEAT   := celery -A chancery beat -l info --schedule var/celerybeat-schedule
+
+export VENV PYTEST_ARGS GUNICORN CELERY_WORKER CELERY_BEAT
+
+.PHONY: help venv run test test-compose services-up services-down clean
+
+help:
+	@echo "make run | test [PYTEST_ARGS=...] | venv | services-up | services-down | clean"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt scripts/venv.sh
+	scripts/venv.sh
+	touch $@
+
+run: venv
+	scripts/run.sh
+
+test: venv
+	scripts/test.sh
+
+# Full stack in containers (needs a Docker engine): SECRET_KEY must be set in the environment.
+services-up:
+	docker compose up -d --build --wait
+
+services-down:
+	docker compose down
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache var/celerybeat-schedule*
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
