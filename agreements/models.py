@@ -90,7 +90,7 @@ class Agreement(TrackedModel):
             raise ValidationError({"in_force_on": "An agreement cannot enter into force before it is signed."})
 
 
-class AgreementParty(models.Model):
+class AgreementParty(TrackedModel):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_links")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="agreement_party_links")
 

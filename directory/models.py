@@ -157,7 +157,7 @@ class Person(TrackedModel):
         return self.positions.filter(end_date__isnull=True)
 
 
-class PersonAlias(models.Model):
+class PersonAlias(TrackedModel):
     class Kind(models.TextChoices):
         SPELLING = "spelling", "Other spelling"
         TRANSLITERATION = "transliteration", "Transliteration"
