@@ -21,10 +21,11 @@ COPY . .
 # The web service collects again at start (production storage writes the hashed manifest).
 RUN CHANCERY_ENV=development python manage.py collectstatic --noinput \
     && rm -rf var \
-    && mkdir -p var \
+    && mkdir -p var/media \
     && chown -R chancery:chancery var staticfiles
 
-# Code stays owned by root; the app user can write only var/ (beat schedule) and staticfiles/.
+# Code stays owned by root; the app user can write only var/ (beat schedule, uploaded import
+# files in var/media, a volume shared with the worker) and staticfiles/.
 USER chancery
 
 EXPOSE 8000

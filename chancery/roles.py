@@ -6,7 +6,6 @@ users included. Defined here once; `sync_role_groups` runs after every migrate.
 """
 
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Q
 
 CONTENT_APPS = ("directory", "visits", "agreements", "trade", "timelines")
 # Computed or reference data: editors read these but do not write them.
@@ -27,7 +26,9 @@ def permissions_for_role(role: str) -> list[Permission]:
     if role == ANALYST:
         return [p for p in perms if p.codename.startswith("view_")]
     if role == EDITOR:
-        return [
+        # Editors start imports and watch them; runs are never edited or deleted.
+        imports = Permission.objects.filter(content_type__app_label="chancery", codename__in=["add_importrun", "view_importrun"])
+        return list(imports) + [
             p
             for p in perms
             if p.codename.startswith("view_")
@@ -38,7 +39,7 @@ def permissions_for_role(role: str) -> list[Permission]:
             )
         ]
     if role == ADMIN:
-        extra = Permission.objects.filter(Q(content_type__app_label="auth") | Q(content_type__app_label="django_celery_beat"))
+        extra = Permission.objects.filter(content_type__app_label__in=["auth", "chancery", "django_celery_beat"])
         return perms + list(extra)
     raise ValueError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
 

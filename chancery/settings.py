@@ -182,6 +182,18 @@ if PRODUCTION:
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [f"https://{host}" for host in ALLOWED_HOSTS])
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded import files are stored here; the worker reads them, so in production this must be
+# storage that web and worker share (a volume in docker-compose.yml).
+MEDIA_ROOT = env_str("MEDIA_ROOT") or VAR_DIR / "media"
+MEDIA_URL = "media/"
+IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_BYTES", 200 * 1024 * 1024, minimum=1)
+
+# Importers an editor can run from the admin, by ImportRun.importer name.
+CHANCERY_IMPORTERS = {
+    "hsg-travels": "visits.importers.HsgTravelsImporter",
+    "hsg-visits": "visits.importers.HsgVisitsImporter",
+    "trade": "trade.importers.TradeImporter",
+}
 
 LOGGING = {
     "version": 1,

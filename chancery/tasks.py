@@ -1,6 +1,12 @@
-from celery import shared_task
-from django.db import connection
+from pathlib import Path
 
+from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError, connection
+from django.utils.module_loading import import_string
+
+from chancery.importing import FileRefused, run_import
+from chancery.models import ImportRun
 from directory.models import Country
 
 
@@ -8,3 +14,21 @@ from directory.models import Country
 def database_probe() -> dict:
     """Reads from the database inside a worker: proves the worker reaches the same data as the web."""
     return {"vendor": connection.vendor, "countries": Country.objects.count()}
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def run_import_task(run_id: int) -> str:
+    """Run an import an editor queued from the admin.
+
+    Safe to run again: the import is one transaction, so a worker that died mid-run left
+    nothing behind, and a run that already finished is not repeated.
+    """
+    run = ImportRun.objects.get(pk=run_id)
+    if run.status not in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING):
+        return run.status
+    importer = import_string(settings.CHANCERY_IMPORTERS[run.importer])(user=run.user)
+    try:
+        run_import(importer, [Path(run.upload.path)], dry_run=run.dry_run, run=run)
+    except FileRefused:
+        pass  # recorded on the run, which the editor is looking at
+    return ImportRun.objects.values_list("status", flat=True).get(pk=run_id)

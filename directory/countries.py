@@ -29,6 +29,17 @@ COMMON_NAMES = {
 }
 
 
+# Entities that Chancery's sources name and ISO 3166 does not code. They take codes from the
+# user-assigned X range (XKX for Kosovo is the one the EU and IMF use).
+UNCODED = [
+    {"alpha3": "XKX", "alpha2": "XK", "name": "Kosovo", "official_name": "Republic of Kosovo", "kind": "state"},
+    {
+        "alpha3": "XHI", "alpha2": "", "name": "Hawaii", "official_name": "Kingdom, then Republic, of Hawaii",
+        "kind": "historical", "withdrawn_on": datetime.date(1898, 8, 12),  # annexed by the United States
+    },
+]
+
+
 def _withdrawal_date(raw: str | None) -> datetime.date | None:
     if not raw:
         return None
@@ -67,6 +78,8 @@ def country_rows() -> list[dict]:
                 "withdrawn_on": _withdrawal_date(getattr(h, "withdrawal_date", None)),
             }
         )
+    for row in UNCODED:
+        rows.append({"numeric": "", "withdrawn_on": None, **row})
     rows.append(
         {
             "alpha3": "W00",

@@ -52,7 +52,6 @@ class Country(models.Model):
     official_name = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.STATE)
     withdrawn_on = models.DateField(null=True, blank=True, help_text="When ISO withdrew the code (historical states).")
-    hsg_slug = models.SlugField(max_length=100, blank=True, help_text="The Office of the Historian's slug for the country.")
 
     objects = CountryQuerySet.as_manager()
 
@@ -69,7 +68,6 @@ class Country(models.Model):
             # by_code() for the codes importers carry
             models.Index(fields=["alpha2"], name="country_alpha2_idx"),
             models.Index(fields=["numeric"], name="country_numeric_idx"),
-            models.Index(fields=["hsg_slug"], name="country_hsg_slug_idx"),
         ]
 
     def __str__(self):

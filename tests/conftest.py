@@ -33,12 +33,13 @@ def celery_app():
 
 
 @pytest.fixture
-def celery_worker(celery_app, transactional_db):
+def celery_worker(celery_app, django_db_serialized_rollback, transactional_db):
     """A real Celery worker, in a thread of this process, consuming from the real Redis.
 
     Tasks go through the broker and run against the test database (a thread sees the same
     settings), so a test proves the whole path: enqueue, Redis, worker, database, result.
-    The test database must be transactional so the worker thread sees committed rows.
+    The test database must be transactional so the worker thread sees committed rows, and
+    rolled back by serialisation so the migration-loaded countries survive for later tests.
     """
     if not settings.REDIS_URL:
         pytest.fail("REDIS_URL is not set: `make test` starts Redis and sets it; set it to run this test alone.")

@@ -127,3 +127,10 @@ def test_web_runs_migrate_then_the_makefile_gunicorn(services, makefile_variable
 def test_ci_runs_make_test():
     script = (ROOT / ".ci" / "run").read_text()
     assert re.search(r"^(exec\s+)?make test\b", script, re.MULTILINE)
+
+
+def test_web_and_worker_share_the_volume_uploaded_imports_are_written_to(compose, services):
+    # The admin saves an uploaded file on web; the Celery worker opens it.
+    for name in ("web", "worker"):
+        assert "media:/app/var/media" in services[name].get("volumes", []), name
+    assert "media" in compose["volumes"]

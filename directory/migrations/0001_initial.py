@@ -27,12 +27,11 @@ class Migration(migrations.Migration):
                 ('official_name', models.CharField(blank=True, max_length=200)),
                 ('kind', models.CharField(choices=[('state', 'State'), ('historical', 'Historical state'), ('aggregate', 'Aggregate')], default='state', max_length=12)),
                 ('withdrawn_on', models.DateField(blank=True, help_text='When ISO withdrew the code (historical states).', null=True)),
-                ('hsg_slug', models.SlugField(blank=True, help_text="The Office of the Historian's slug for the country.", max_length=100)),
             ],
             options={
                 'verbose_name_plural': 'countries',
                 'ordering': ['name'],
-                'indexes': [models.Index(fields=['alpha2'], name='country_alpha2_idx'), models.Index(fields=['numeric'], name='country_numeric_idx'), models.Index(fields=['hsg_slug'], name='country_hsg_slug_idx')],
+                'indexes': [models.Index(fields=['alpha2'], name='country_alpha2_idx'), models.Index(fields=['numeric'], name='country_numeric_idx')],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('kind', 'state')), fields=('alpha2',), name='country_alpha2_unique_current'), models.UniqueConstraint(condition=models.Q(('kind', 'state')), fields=('numeric',), name='country_numeric_unique_current'), models.CheckConstraint(condition=models.Q(('alpha3__regex', '^[A-Z][A-Z0-9]{2}$')), name='country_alpha3_format')],
             },
         ),
