@@ -1,13 +1,13 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
-from chancery.models import ImportRun
+from chancery.models import ApiToken, ImportRun
 from chancery.tasks import run_import_task
 
 UPLOAD_EXTENSIONS = {"hsg-travels": (".xml",), "hsg-visits": (".xml",), "trade": (".csv",)}
@@ -84,3 +84,29 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         return HttpResponseRedirect(reverse("admin:chancery_importrun_change", args=[obj.pk]))
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["user", "name"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Issue tokens (the plain token is shown once, in the message) and revoke them (delete)."""
+
+    form = ApiTokenForm
+    list_display = ["name", "user", "token_key", "created", "expiry"]
+    list_filter = ["user"]
+    search_fields = ["name", "user__username", "token_key"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        instance, token = ApiToken.objects.create(user=form.cleaned_data["user"], name=form.cleaned_data["name"])
+        obj.pk = instance.pk
+        messages.success(request, f"Token for {instance.user}: {token} — copy it now; it is stored hashed and not shown again.")

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from knox.models import AbstractAuthToken
 
 from chancery.dates import DatePrecision
 
@@ -80,3 +81,20 @@ class ImportRun(models.Model):
     def progress_cache_key(self) -> str:
         # created_at too: ids restart when a database is recreated; the cache may outlive it.
         return f"import-run:{self.pk}:{self.created_at.timestamp()}:progress"
+
+
+class ApiToken(AbstractAuthToken):
+    """A client's API token, stored only as a hash (knox); the plain token is shown once.
+
+    Revoking deletes the row: the audit trail of what the token did is in the records'
+    history, which names the user.
+    """
+
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'dashboard on host X'.")
+
+    class Meta:
+        swappable = "KNOX_TOKEN_MODEL"
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.name} ({self.user}, {self.token_key}…)"

@@ -5,6 +5,7 @@ file with Celery tasks run in-process. Production (CHANCERY_ENV=production) refu
 without a real SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import datetime
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -49,6 +50,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "rest_framework",
+    "knox",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "directory",
     "visits",
     "agreements",
@@ -195,9 +201,87 @@ CHANCERY_IMPORTERS = {
     "trade": "trade.importers.TradeImporter",
 }
 
+# --- API ---------------------------------------------------------------------------------------
+# Anonymous visitors may read the API only when this is on; off by default.
+API_ANONYMOUS_READ = env_bool("API_ANONYMOUS_READ", False)
+API_MAX_PAGE_SIZE = 1000
+KNOX_TOKEN_MODEL = "chancery.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=env_int("API_TOKEN_TTL_DAYS", 365, minimum=1)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_PREFIX": "chy_",  # recognisable in logs and secret scanners
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["chancery.api.permissions.RolePermission"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "drf_orjson_renderer.renderers.ORJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["drf_orjson_renderer.parsers.ORJSONParser"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "chancery.api.filters.SafeFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "chancery.api.pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "chancery.api.throttling.AnonymousRateThrottle",
+        "chancery.api.throttling.ClientRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous": env_str("API_ANONYMOUS_RATE", "60/min"),
+        "client": env_str("API_CLIENT_RATE", "1200/min"),
+    },
+    "EXCEPTION_HANDLER": "chancery.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Chancery API",
+    "DESCRIPTION": "Visits, agreements, negotiation topics, trade figures and timelines between states, each fact tied to its sources.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "chancery.dates.DatePrecision",
+        "CitationStanceEnum": "directory.models.Citation.Stance",
+        "TopicStanceEnum": "visits.models.TopicStance.Stance",
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
 }
+
+# --- Timelines: refresh jobs, their schedule and the worker's reliability settings -------------
+# (the timelines app owns this block; see README "Timelines, worker and beat")
+# Beat reads its schedule from the database, so users with the admin role change it in the
+# admin (Periodic tasks); the defaults are created by a timelines data migration. Above
+# "chancery", whose post_migrate handler gives the admin role its permissions.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("chancery"), "django_celery_beat")
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Units per reconciliation batch: one transaction and one task each.
+TIMELINE_REFRESH_BATCH_SIZE = env_int("TIMELINE_REFRESH_BATCH_SIZE", 500, minimum=1)
+# A worker that loses the broker stops its running tasks rather than finishing them
+# unacknowledged; with late acknowledgement they are delivered again (they are idempotent).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Give up connecting to the broker quickly: a web request that queues a refresh must not hang
+# while Redis is down (the refresh then waits in the outbox).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# The worker tests run a real `celery worker` process against the test database, so SQLite's
+# test database is a file beside the main one rather than in this process's memory.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(_sqlite.with_name(f"test_{_sqlite.name}")))

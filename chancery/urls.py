@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from chancery import views
@@ -12,4 +12,5 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("api/", include("chancery.api.urls")),
 ]

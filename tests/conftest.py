@@ -4,6 +4,11 @@ from django.conf import settings
 from tests.factories import UserFactory
 
 
+def pytest_configure(config):
+    # The production hasher is slow on purpose; tests create many users (Django's advice).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def editor(db):
     return UserFactory(username="editor", role="editor")

@@ -1,0 +1,118 @@
+"""API for agreements, with their status history, draft versions and citations."""
+
+import django_filters
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import serializers, viewsets
+
+from agreements.models import Agreement, AgreementParty, DraftVersion
+from agreements.services import AGREEMENT_STATUS_MACHINE, change_agreement_status, record_initial_agreement_status
+from chancery.api.conditional import ConditionalMixin
+from chancery.api.filters import CountryCodeFilter, ImpreciseDateFromFilter, ImpreciseDateToFilter, PairFilter, TrackedFilterSet
+from chancery.api.pagination import CursorPagination
+from chancery.api.serializers import CitationSerializer, CountryField, LabelledChoicesMixin, StatusChangeSerializer
+from chancery.api.transitions import TransitionsMixin
+from visits.models import NegotiationTopic
+
+
+class DraftVersionSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", default=None, read_only=True)
+
+    class Meta:
+        model = DraftVersion
+        fields = ["number", "author", "created_at", "note", "text"]
+
+
+class AgreementSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
+    parties = CountryField(many=True)
+    topics = serializers.SlugRelatedField(many=True, slug_field="slug", queryset=NegotiationTopic.objects.all(), required=False)
+    status_changes = StatusChangeSerializer(many=True, read_only=True)
+    drafts = DraftVersionSerializer(many=True, read_only=True)
+    citations = CitationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id", "title", "kind", "status", "summary", "parties", "topics", "signed_at_visit", "proposed_on",
+            "proposed_precision", "signed_on", "signed_precision", "in_force_on", "in_force_precision",
+            "status_changes", "drafts", "citations", "version", "created_at", "updated_at",
+        ]
+        read_only_fields = ["version", "created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["status"].read_only = True
+        return fields
+
+    def validate_parties(self, value):
+        if len(set(value)) < 2:
+            raise serializers.ValidationError("An agreement needs at least two different parties.")
+        return value
+
+    def validate(self, attrs):
+        current = {} if self.instance is None else {
+            f.name: getattr(self.instance, f.name) for f in Agreement._meta.concrete_fields if not f.primary_key
+        }
+        plain = {k: v for k, v in attrs.items() if k not in ("parties", "topics")}
+        Agreement(**{**current, **plain}).clean()
+        return attrs
+
+    @transaction.atomic
+    def create(self, validated_data):
+        parties = validated_data.pop("parties")
+        topics = validated_data.pop("topics", [])
+        agreement = Agreement.objects.create(**validated_data)
+        AgreementParty.objects.bulk_create(AgreementParty(agreement=agreement, country=c) for c in parties)
+        agreement.topics.set(topics)
+        record_initial_agreement_status(agreement=agreement, on=timezone.localdate(), user=self.context["request"].user, note="Recorded through the API.")
+        return agreement
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        parties = validated_data.pop("parties", None)
+        topics = validated_data.pop("topics", None)
+        instance = super().update(instance, validated_data)
+        if parties is not None:
+            instance.party_links.exclude(country__in=parties).delete()
+            existing = set(instance.party_links.values_list("country_id", flat=True))
+            AgreementParty.objects.bulk_create(AgreementParty(agreement=instance, country=c) for c in parties if c.pk not in existing)
+        if topics is not None:
+            instance.topics.set(topics)
+        return instance
+
+
+class AgreementFilter(TrackedFilterSet):
+    party = CountryCodeFilter(field_name="parties", help_text="Agreements this country is party to.")
+    pair = PairFilter(method="filter_pair", help_text="Two alpha-3 codes, e.g. RUS-TJK: agreements between them.")
+    topic = django_filters.CharFilter(field_name="topics__slug")
+    status = django_filters.MultipleChoiceFilter(choices=Agreement.Status.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=Agreement.Kind.choices)
+    signed_from = ImpreciseDateFromFilter(field_name="signed_on", precision_field="signed_precision")
+    signed_to = ImpreciseDateToFilter(field_name="signed_on")
+
+    class Meta:
+        model = Agreement
+        fields = ["signed_at_visit"]
+
+    def filter_pair(self, queryset, name, value):
+        return queryset.between_parties(*value)
+
+
+class AgreementViewSet(TransitionsMixin, ConditionalMixin, viewsets.ModelViewSet):
+    """Agreements. Status changes go through `POST /agreements/{id}/transitions/`."""
+
+    queryset = Agreement.objects.prefetch_related(
+        "parties", "topics", "status_changes__recorded_by", "drafts__author", "citations__source"
+    )
+    serializer_class = AgreementSerializer
+    filterset_class = AgreementFilter
+    search_fields = ["title", "summary"]
+    ordering_fields = ["signed_on", "updated_at", "id"]
+    pagination_class = CursorPagination
+    ordering = ["-id"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    status_machine = AGREEMENT_STATUS_MACHINE
+    record_argument = "agreement"
+    transition = staticmethod(change_agreement_status)

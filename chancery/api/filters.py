@@ -1,0 +1,145 @@
+"""Filters shared by the API's lists, and the guard that turns hostile values into 400s."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+
+from chancery.dates import DatePrecision
+from directory.models import Country
+
+MAX_PARAMETER_LENGTH = 200
+
+
+class SafeFilterBackend(DjangoFilterBackend):
+    """django-filter, after refusing values no filter should ever see (NUL bytes, novels)."""
+
+    def filter_queryset(self, request, queryset, view):
+        errors = {}
+        for name, values in request.query_params.lists():
+            for value in values:
+                if "\x00" in value or "\x00" in name:
+                    errors[name] = ["A parameter may not contain NUL bytes."]
+                elif len(value) > MAX_PARAMETER_LENGTH:
+                    errors[name] = [f"At most {MAX_PARAMETER_LENGTH} characters."]
+        if errors:
+            raise ValidationError(errors)
+        return super().filter_queryset(request, queryset, view)
+
+
+def country_code(value: str) -> str:
+    code = value.strip().upper()
+    if code not in _known_codes():
+        raise forms.ValidationError(f"Unknown country code {value!r}; use ISO 3166-1 alpha-3, e.g. RUS.")
+    return code
+
+
+def _known_codes() -> set[str]:
+    # Countries are reference data loaded by migration: read once per process.
+    global _CODES
+    if _CODES is None:
+        _CODES = set(Country.objects.values_list("alpha3", flat=True))
+    return _CODES
+
+
+_CODES: set[str] | None = None
+
+
+def parse_pair(value: str) -> tuple[str, str]:
+    parts = value.split("-")
+    if len(parts) != 2:
+        raise forms.ValidationError(f"{value!r} is not a pair; write two alpha-3 codes joined by a hyphen, e.g. RUS-TJK.")
+    return country_code(parts[0]), country_code(parts[1])
+
+
+class CountryCodeField(forms.CharField):
+    """An alpha-3 code, checked while the filter form is cleaned, so the 400 names the parameter."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        return country_code(value) if value else value
+
+
+class PairField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        return parse_pair(value) if value else None
+
+
+class CountryCodeFilter(django_filters.CharFilter):
+    """An alpha-3 code: an unknown code is a 400, not an empty list."""
+
+    field_class = CountryCodeField
+
+
+class PairFilter(django_filters.CharFilter):
+    """`RUS-TJK`: rows between the two, in either direction (`sides` names the two fields).
+
+    With `method=`, the method receives the two codes as a tuple instead.
+    """
+
+    field_class = PairField
+
+    def __init__(self, *args, sides: tuple[str, str] | None = None, **kwargs):
+        self.sides = sides
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        a, b = value
+        first, second = self.sides
+        return qs.filter(Q(**{first: a, second: b}) | Q(**{first: b, second: a}))
+
+
+class EitherSideFilter(django_filters.CharFilter):
+    """A country on either side (visitor or host, reporter or partner)."""
+
+    field_class = CountryCodeField
+
+    def __init__(self, *args, sides: tuple[str, str], **kwargs):
+        self.sides = sides
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(Q(**{self.sides[0]: value}) | Q(**{self.sides[1]: value}))
+
+
+def on_or_after(date_field: str, precision_field: str, day: datetime.date) -> Q:
+    """Rows whose imprecise date may fall on or after `day`.
+
+    Dates are stored at the start of their period ("Feb 2017" as 1 Feb), so a month-precise
+    date qualifies if its month reaches `day`, a year-precise one if its year does.
+    """
+    return (
+        Q(**{precision_field: DatePrecision.DAY, f"{date_field}__gte": day})
+        | Q(**{precision_field: DatePrecision.MONTH, f"{date_field}__gte": day.replace(day=1)})
+        | Q(**{f"{precision_field}__in": [DatePrecision.YEAR, DatePrecision.APPROXIMATE], f"{date_field}__gte": day.replace(month=1, day=1)})
+    )
+
+
+class ImpreciseDateFromFilter(django_filters.DateFilter):
+    def __init__(self, *args, precision_field: str, **kwargs):
+        self.precision_field = precision_field
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return qs.filter(on_or_after(self.field_name, self.precision_field, value)) if value else qs
+
+
+class ImpreciseDateToFilter(django_filters.DateFilter):
+    """On or before `day`: the stored date is the earliest the record can be, so this is exact."""
+
+    def filter(self, qs, value):
+        return qs.filter(**{f"{self.field_name}__lte": value}) if value else qs
+
+
+class TrackedFilterSet(django_filters.FilterSet):
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="Only records changed at or after this time (ISO 8601)."
+    )

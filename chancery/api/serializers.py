@@ -1,0 +1,81 @@
+"""Serializer pieces every app's API uses."""
+
+from django.contrib.contenttypes.models import ContentType
+from rest_framework import serializers
+
+from chancery.dates import DatePrecision
+from directory.models import Citation, Country
+
+
+class LabelledChoicesMixin:
+    """Beside every choice field `status: "in_force"`, a read-only `status_label: "In force"`."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in list(fields.items()):
+            if isinstance(field, serializers.ChoiceField) and not isinstance(field, serializers.MultipleChoiceField):
+                fields[f"{name}_label"] = serializers.CharField(source=f"get_{field.source or name}_display", read_only=True)
+        return fields
+
+
+class CountryField(serializers.SlugRelatedField):
+    """A country by its ISO 3166-1 alpha-3 code."""
+
+    default_error_messages = {
+        "does_not_exist": "Unknown country code {value}; use ISO 3166-1 alpha-3, e.g. RUS.",
+        "invalid": "Give an alpha-3 country code as a string.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Country.objects.all())
+        super().__init__(slug_field="alpha3", **kwargs)
+
+    def use_pk_only_optimization(self):
+        # The code is the primary key: no need to fetch the country to show it.
+        return True
+
+    def to_representation(self, value):
+        return value.pk
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = data.strip().upper()
+        return super().to_internal_value(data)
+
+
+class CitationSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
+    source_title = serializers.CharField(source="source.title", read_only=True)
+    source_url = serializers.CharField(source="source.url", read_only=True)
+    record_type = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Citation
+        fields = [
+            "id", "source", "source_title", "source_url", "record_type", "object_id", "field_name", "quote",
+            "reported_on", "reported_precision", "reliability", "stance", "speaker", "note", "resolved_at", "version",
+        ]
+        read_only_fields = ["resolved_at", "version"]
+
+    def get_record_type(self, obj) -> str:
+        return ContentType.objects.get_for_id(obj.content_type_id).model
+
+
+class StatusChangeSerializer(LabelledChoicesMixin, serializers.Serializer):
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    changed_on = serializers.DateField()
+    changed_precision = serializers.CharField()
+    recorded_by = serializers.CharField(source="recorded_by.username", default=None)
+    recorded_at = serializers.DateTimeField()
+    note = serializers.CharField()
+    citation = serializers.IntegerField(source="citation_id", allow_null=True)
+
+
+class TransitionSerializer(serializers.Serializer):
+    """A request to move a record to a new status."""
+
+    to_status = serializers.CharField(max_length=20)
+    on = serializers.DateField(help_text="When it happened in the world (YYYY-MM-DD).")
+    precision = serializers.ChoiceField(choices=DatePrecision.choices, default=DatePrecision.DAY)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    citation = serializers.PrimaryKeyRelatedField(queryset=Citation.objects.all(), required=False, allow_null=True, default=None)

@@ -1,0 +1,26 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from agreements.api import AgreementViewSet
+from chancery.api.deletions import DeletionsView
+from directory.api import CitationViewSet, CountryViewSet, OrganisationViewSet, PersonViewSet, SourceViewSet
+from visits.api import NegotiationTopicViewSet, VisitViewSet
+
+router = DefaultRouter()
+router.register("countries", CountryViewSet, basename="countries")
+router.register("people", PersonViewSet, basename="people")
+router.register("organisations", OrganisationViewSet, basename="organisations")
+router.register("sources", SourceViewSet, basename="sources")
+router.register("citations", CitationViewSet, basename="citations")
+router.register("visits", VisitViewSet, basename="visits")
+router.register("topics", NegotiationTopicViewSet, basename="topics")
+router.register("agreements", AgreementViewSet, basename="agreements")
+
+urlpatterns = [
+    path("v1/deletions/", DeletionsView.as_view(), name="api-deletions"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
