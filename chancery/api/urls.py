@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from agreements.api import AgreementViewSet
 from chancery.api.deletions import DeletionsView
+from trade.api import TradeClaimViewSet, TradeFlowViewSet, TradeSeriesView
 from directory.api import CitationViewSet, CountryViewSet, OrganisationViewSet, PersonViewSet, SourceViewSet
 from visits.api import NegotiationTopicViewSet, VisitViewSet
 
@@ -16,9 +17,12 @@ router.register("citations", CitationViewSet, basename="citations")
 router.register("visits", VisitViewSet, basename="visits")
 router.register("topics", NegotiationTopicViewSet, basename="topics")
 router.register("agreements", AgreementViewSet, basename="agreements")
+router.register("trade/flows", TradeFlowViewSet, basename="trade-flows")
+router.register("trade/claims", TradeClaimViewSet, basename="trade-claims")
 
 urlpatterns = [
     path("v1/deletions/", DeletionsView.as_view(), name="api-deletions"),
+    path("v1/trade/series/", TradeSeriesView.as_view(), name="trade-series"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
