@@ -4,6 +4,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from chancery.concurrency import VersionedModelForm
 from directory.models import Citation
 
 
@@ -31,7 +32,10 @@ class ReadOnlyHistoryInline:
 
 
 class TrackedAdmin(SimpleHistoryAdmin):
-    """Shows the version and timestamps every tracked model carries, read-only."""
+    """Shows the version and timestamps every tracked model carries, read-only, and refuses a
+    save made over a newer version (see chancery.concurrency)."""
+
+    form = VersionedModelForm
 
     readonly_tracking_fields = ("version", "created_at", "updated_at")
     # Links typed without a scheme are taken as https (Django 6's default, chosen now).

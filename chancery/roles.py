@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group, Permission
 
 CONTENT_APPS = ("directory", "visits", "agreements", "trade", "timelines")
 # Computed or reference data: editors read these but do not write them.
-READ_ONLY_FOR_EDITORS = {("directory", "country"), ("timelines", "timelineentry")}
+READ_ONLY_FOR_EDITORS = {("directory", "country")}
+READ_ONLY_APPS_FOR_EDITORS = {"timelines"}
 
 ANALYST = "analyst"
 EDITOR = "editor"
@@ -34,6 +35,7 @@ def permissions_for_role(role: str) -> list[Permission]:
             if p.codename.startswith("view_")
             or (
                 (p.content_type.app_label, p.content_type.model) not in READ_ONLY_FOR_EDITORS
+                and p.content_type.app_label not in READ_ONLY_APPS_FOR_EDITORS
                 # audit history rows are written by simple-history alone
                 and not p.content_type.model.startswith("historical")
             )
