@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementParty, AgreementStatusChange, DraftVersion
-from agreements.services import record_initial_agreement_status
+from agreements.services import AGREEMENT_STATUS_MACHINE, change_agreement_status, record_initial_agreement_status
 from chancery.admin_mixins import CitationInline, ReadOnlyHistoryInline, StatusMachineAdmin
 
 
@@ -33,6 +33,10 @@ class AgreementAdmin(StatusMachineAdmin):
     autocomplete_fields = ["topics", "signed_at_visit"]
     date_hierarchy = "signed_on"
     inlines = [AgreementPartyInline, AgreementStatusChangeInline, DraftVersionInline, CitationInline]
+
+    status_machine = AGREEMENT_STATUS_MACHINE
+    record_argument = "agreement"
+    change_status = staticmethod(change_agreement_status)
 
     def record_initial_status(self, obj, *, user):
         record_initial_agreement_status(agreement=obj, on=timezone.localdate(), user=user, note="Recorded in the admin.")

@@ -1,10 +1,21 @@
 """Admin pieces shared by the content apps."""
 
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from chancery.concurrency import VersionedModelForm
+from chancery.concurrency import VersionedModelForm, stale_edit_message
+from chancery.dates import DatePrecision
+from chancery.statemachine import StaleEdit, StatusMachine
 from directory.models import Citation
 
 
@@ -45,21 +56,99 @@ class TrackedAdmin(SimpleHistoryAdmin):
         return (*super().get_readonly_fields(request, obj), *self.readonly_tracking_fields)
 
 
+class StatusChangeForm(forms.Form):
+    """An editor's status change: only the targets the machine allows are offered."""
+
+    to_status = forms.ChoiceField(label="New status")
+    on = forms.DateField(label="When it happened", help_text="YYYY-MM-DD; with month or year precision any day in it will do.")
+    precision = forms.ChoiceField(choices=DatePrecision.choices, initial=DatePrecision.DAY)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    citation = forms.ModelChoiceField(queryset=Citation.objects.none(), required=False, help_text="The source that reports the change.")
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, machine, record, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(s, machine.labels[s]) for s in machine.allowed_targets(record.status)]
+        self.fields["citation"].queryset = Citation.objects.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk)
+        ).select_related("source")
+        self.fields["loaded_version"].initial = record.version
+
+
 class StatusMachineAdmin(TrackedAdmin):
     """Status is set once at creation; after that only the status service changes it.
 
-    The admin form shows status read-only on existing records so that no change bypasses
-    the transition table and the append-only history.
+    The admin form shows status read-only, with a link to a page that offers the allowed
+    transitions and calls the service, so nothing bypasses the transition table and the
+    append-only history.
     """
+
+    status_machine: StatusMachine
+    record_argument: str
+
+    def change_status(self, **kwargs):
+        raise NotImplementedError
 
     def record_initial_status(self, obj, *, user):
         raise NotImplementedError
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
-        return (*fields, "status") if obj is not None else fields
+        return (*fields, "status_and_actions") if obj is not None else fields
+
+    def get_exclude(self, request, obj=None):
+        excluded = super().get_exclude(request, obj) or ()
+        return (*excluded, "status") if obj is not None else excluded
+
+    @admin.display(description="Status")
+    def status_and_actions(self, obj):
+        label = obj.get_status_display()
+        if not self.status_machine.allowed_targets(obj.status):
+            return f"{label} (final)"
+        link = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_status", args=[obj.pk])
+        return format_html('{} — <a href="{}">change status</a>', label, link)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change:
             self.record_initial_status(obj, user=request.user)
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path("<path:object_id>/status/", self.admin_site.admin_view(self.status_view), name="%s_%s_status" % info),
+            *super().get_urls(),
+        ]
+
+    def status_view(self, request, object_id):
+        record = self.get_object(request, object_id)
+        if record is None:
+            raise Http404
+        if not self.has_change_permission(request, record):
+            raise PermissionDenied
+        form = StatusChangeForm(request.POST or None, machine=self.status_machine, record=record)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                self.change_status(
+                    **{self.record_argument: record}, to_status=data["to_status"], on=data["on"],
+                    precision=data["precision"], user=request.user, note=data["note"], citation=data["citation"],
+                    expected_version=data["loaded_version"],
+                )
+            except StaleEdit:
+                form.add_error(None, stale_edit_message(record, data["loaded_version"], type(record).objects.get(pk=record.pk).version))
+            except ValidationError as exc:
+                for field, field_messages in exc.message_dict.items():
+                    form.add_error(None, f"{field}: {' '.join(field_messages)}")
+            else:
+                messages.success(request, f"{record} is now {self.status_machine.labels[data['to_status']].lower()}.")
+                return redirect(reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": record,
+            "form": form,
+            "title": f"Change the status of {record}",
+            "current": record.get_status_display(),
+        }
+        return TemplateResponse(request, "admin/status_change.html", context)

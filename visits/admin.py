@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from chancery.admin_mixins import CitationInline, ReadOnlyHistoryInline, StatusMachineAdmin, TrackedAdmin
 from visits.models import AgendaItem, NegotiationTopic, Participant, TopicStance, Tour, Visit, VisitStatusChange
-from visits.services import record_initial_visit_status
+from visits.services import VISIT_STATUS_MACHINE, change_visit_status, record_initial_visit_status
 
 
 class ParticipantInline(admin.TabularInline):
@@ -40,6 +40,10 @@ class VisitAdmin(StatusMachineAdmin):
     date_hierarchy = "start_date"
     inlines = [ParticipantInline, AgendaItemInline, VisitStatusChangeInline, CitationInline]
     list_select_related = ["visitor", "visitor_country", "host_country"]
+
+    status_machine = VISIT_STATUS_MACHINE
+    record_argument = "visit"
+    change_status = staticmethod(change_visit_status)
 
     def record_initial_status(self, obj, *, user):
         record_initial_visit_status(visit=obj, on=timezone.localdate(), user=user, note="Recorded in the admin.")
