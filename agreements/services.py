@@ -2,9 +2,11 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 
-from agreements.models import Agreement, AgreementStatusChange
+from agreements.models import Agreement, AgreementStatusChange, DraftVersion
 from chancery.dates import DatePrecision
 from chancery.statemachine import StaleEdit, StatusMachine, forward_along
 from directory.models import Citation
@@ -78,3 +80,16 @@ def record_initial_agreement_status(
         note=note,
         citation=citation,
     )
+
+
+@transaction.atomic
+def add_draft_version(*, agreement: Agreement, text: str, author=None, note: str = "") -> DraftVersion:
+    """Append the next numbered version of an agreement's text; versions are never rewritten."""
+    if not text.strip():
+        raise ValidationError({"text": "A draft needs some text."})
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    last = locked.drafts.aggregate(last=Max("number"))["last"] or 0
+    draft = DraftVersion.objects.create(agreement=locked, number=last + 1, text=text, author=author, note=note)
+    # A new draft is a change to the agreement: its version moves so stale edits are caught.
+    locked.save(update_fields=["updated_at"])
+    return draft
