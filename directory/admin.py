@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from chancery.admin_mixins import TrackedAdmin
+from chancery.admin_mixins import TrackedAdmin, merge_selected
 from directory.models import Citation, Country, Organisation, Person, PersonAlias, Position, Source
 
 
@@ -14,6 +14,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(TrackedAdmin):
+    actions = [merge_selected]
     list_display = ["name", "abbreviation", "kind", "country"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "abbreviation"]
@@ -36,6 +37,7 @@ class PositionInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(TrackedAdmin):
+    actions = [merge_selected]
     list_display = ["name", "country", "updated_at"]
     list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "sort_name", "aliases__name"]
@@ -56,6 +58,7 @@ class PositionAdmin(TrackedAdmin):
 
 @admin.register(Source)
 class SourceAdmin(TrackedAdmin):
+    actions = [merge_selected]
     list_display = ["title", "outlet", "kind", "published_on"]
     list_filter = ["kind", ("outlet", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "url", "outlet__name"]

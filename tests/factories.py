@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from agreements.models import Agreement, AgreementParty
 from directory.models import Citation, Country, Organisation, Person, PersonAlias, Position, Source
 from trade.models import TradeClaim, TradeFlow
-from visits.models import AgendaItem, NegotiationTopic, TopicStance, Tour, Visit
+from visits.models import AgendaItem, NegotiationTopic, Participant, TopicStance, Tour, Visit
 
 
 def country(code: str) -> Country:
@@ -182,3 +182,11 @@ class TradeClaimFactory(factory.django.DjangoModelFactory):
     metric = TradeClaim.Metric.TURNOVER
     value = Decimal("1000000000")
     unit = TradeClaim.Unit.USD
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    visit = factory.SubFactory(VisitFactory)
+    person = factory.SubFactory(PersonFactory)
