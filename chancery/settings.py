@@ -201,6 +201,9 @@ CHANCERY_IMPORTERS = {
     "trade": "trade.importers.TradeImporter",
 }
 
+# Editors' review queue: an agreement whose status has not moved for this long is listed.
+REVIEW_STALE_AGREEMENT_DAYS = env_int("REVIEW_STALE_AGREEMENT_DAYS", 180, minimum=1)
+
 # --- API ---------------------------------------------------------------------------------------
 # Anonymous visitors may read the API only when this is on; off by default.
 API_ANONYMOUS_READ = env_bool("API_ANONYMOUS_READ", False)

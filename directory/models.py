@@ -302,6 +302,10 @@ class Citation(TrackedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="resolved_citations"
     )
     resolution_note = models.TextField(blank=True)
+    prevails = models.BooleanField(
+        null=True, blank=True,
+        help_text="After a conflict is resolved: this claim stands (yes), gave way (no), or both were kept (empty).",
+    )
 
     history = HistoricalRecords()
 
