@@ -16,7 +16,7 @@ from visits.models import NegotiationTopic
 
 
 class DraftVersionSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.username", default=None, read_only=True)
+    author = serializers.CharField(source="author.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = DraftVersion

@@ -244,7 +244,7 @@ REST_FRAMEWORK = {
         "client": env_str("API_CLIENT_RATE", "1200/min"),
     },
     "EXCEPTION_HANDLER": "chancery.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "chancery.api.schema.ChanceryAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
 }

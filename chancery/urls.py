@@ -16,3 +16,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("chancery.api.urls")),
 ]
+handler404 = "chancery.views.not_found"

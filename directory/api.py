@@ -42,7 +42,7 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
 
 class PositionSerializer(serializers.ModelSerializer):
     country = CountryField(allow_null=True, required=False)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True, default=None)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True, default=None, allow_null=True)
     period = serializers.CharField(source="period_display", read_only=True)
 
     class Meta:
@@ -114,7 +114,7 @@ class OrganisationViewSet(ConditionalMixin, viewsets.ModelViewSet):
 
 
 class SourceSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
-    outlet_name = serializers.CharField(source="outlet.name", read_only=True, default=None)
+    outlet_name = serializers.CharField(source="outlet.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Source

@@ -79,7 +79,7 @@ class TradeFlowViewSet(viewsets.ReadOnlyModelViewSet):
 class TradeClaimSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
     reporter = CountryField()
     partner = CountryField()
-    stated_by_name = serializers.CharField(source="stated_by.name", read_only=True, default=None)
+    stated_by_name = serializers.CharField(source="stated_by.name", read_only=True, default=None, allow_null=True)
     citations = CitationSerializer(many=True, read_only=True)
 
     class Meta:

@@ -42,7 +42,7 @@ class AgendaItemSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
 class VisitSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
     visitor_country = CountryField()
     host_country = CountryField()
-    visitor_name = serializers.CharField(source="visitor.name", read_only=True, default=None)
+    visitor_name = serializers.CharField(source="visitor.name", read_only=True, default=None, allow_null=True)
     dates = serializers.CharField(source="date_display", read_only=True, help_text="The dates as known, e.g. 'Feb 2017'.")
     status_changes = StatusChangeSerializer(many=True, read_only=True)
     citations = CitationSerializer(many=True, read_only=True)

@@ -139,7 +139,24 @@ class ImpreciseDateToFilter(django_filters.DateFilter):
         return qs.filter(**{f"{self.field_name}__lte": value}) if value else qs
 
 
+class UTCDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 time converted to UTC here, so offsets the database refuses never reach it."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is None:
+            return value
+        try:
+            return value.astimezone(datetime.timezone.utc)
+        except OverflowError:
+            raise forms.ValidationError("This time is out of range.") from None
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
+
+
 class TrackedFilterSet(django_filters.FilterSet):
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="Only records changed at or after this time (ISO 8601)."
     )

@@ -65,7 +65,7 @@ class StatusChangeSerializer(LabelledChoicesMixin, serializers.Serializer):
     to_status = serializers.CharField()
     changed_on = serializers.DateField()
     changed_precision = serializers.CharField()
-    recorded_by = serializers.CharField(source="recorded_by.username", default=None)
+    recorded_by = serializers.CharField(source="recorded_by.username", default=None, allow_null=True)
     recorded_at = serializers.DateTimeField()
     note = serializers.CharField()
     citation = serializers.IntegerField(source="citation_id", allow_null=True)

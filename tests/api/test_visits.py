@@ -262,3 +262,10 @@ def test_a_transition_with_an_impossible_date_is_a_400(editor_api):
     )
     assert response.status_code == 400
     assert "on" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("value", ["3556-07-01T16:35:18-16:16", "9999-12-31T23:59:59-10:00", "2017-02-28T10:00:00+14:00"])
+def test_change_feed_times_with_any_offset_are_read_or_refused_never_a_500(analyst_api, value):
+    # Found by fuzzing: PostgreSQL refuses offsets beyond 15:59, so times are converted to UTC first.
+    response = analyst_api.get(LIST, {"updated_since": value})
+    assert response.status_code in (200, 400)
