@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 
 GUNICORN      := gunicorn chancery.wsgi --workers 2
 CELERY_WORKER := celery -A chancery worker -l info
-CELERY_BEAT   := celery -A chancery beat -l info --schedule var/celerybeat-schedule
+CELERY_BEAT   := celery -A chancery beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
 export VENV PYTEST_ARGS GUNICORN CELERY_WORKER CELERY_BEAT
 
@@ -48,3 +48,19 @@ services-down:
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache var/celerybeat-schedule*
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+
+# Benchmarks (bench/run.sh): throwaway PostgreSQL + Redis on their own loopback ports,
+# generated data, every benchmark beside its baseline, results in bench/RESULTS.md.
+.PHONY: bench bench-quick
+
+bench: venv
+	bench/run.sh
+
+bench-quick: venv
+	bench/run.sh --quick
+
+# Deeper API fuzzing than `make test` runs: Schemathesis's coverage phase (boundary values
+# for every parameter) and 200 generated requests per operation, on PostgreSQL then SQLite.
+.PHONY: fuzz
+fuzz: venv
+	FUZZ_DEEP=1 FUZZ_EXAMPLES=200 PYTEST_ARGS='tests/api/test_fuzz.py' scripts/test.sh
