@@ -90,7 +90,7 @@ class CursorPagination(pagination.BasePagination):
         values = []
         for key in self.ordering:
             name = key.lstrip("-")
-            value = getattr(row, "pk" if name == "pk" else name)
+            value = row[name] if isinstance(row, dict) else getattr(row, "pk" if name == "pk" else name)
             values.append(value.isoformat() if hasattr(value, "isoformat") else value)
         payload = json.dumps({"o": self.ordering, "v": values}, separators=(",", ":"), default=str)
         return base64.urlsafe_b64encode(payload.encode()).decode()

@@ -181,3 +181,15 @@ def test_editors_record_claims_and_a_percentage_in_dollars_is_refused(editor_api
     assert response.json()["error"]["fields"]["unit"] == ["Partner's share of total turnover is stated in percent."]
     assert analyst_api.post(reverse("trade-claims-list"), good, format="json").status_code == 403
     assert analyst_api.get(reverse("trade-claims-list"), {"pair": "RUS-TJK"}).json()["results"][0]["metric_label"] == "Partner's share of total turnover"
+
+
+@pytest.mark.django_db
+def test_the_fast_flows_list_shows_exactly_what_the_serializer_would(analyst_api):
+    from trade.api import TradeFlowSerializer
+
+    flows("RUS", "TJK", 2021, "1114246510.97", "0.5")
+    TradeFlowFactory(reporter=country("HKG"), partner=country("RUS"), year=2021, month=3, release="v2")
+
+    listed = all_json(analyst_api, {})
+
+    assert listed == TradeFlowSerializer(TradeFlow.objects.order_by("id"), many=True).data
