@@ -15,3 +15,13 @@ class ChanceryConfig(AppConfig):
         # After every migrate (a new database, a test database, a new model's permissions),
         # make sure the role groups exist and carry the permissions they should.
         post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="chancery.sync_role_groups")
+
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+        from django.db.models.signals import m2m_changed
+
+        from chancery.roles import forget_permissions
+
+        user_model = get_user_model()
+        for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
+            m2m_changed.connect(forget_permissions, sender=through, dispatch_uid=f"chancery.forget_permissions.{through._meta.label}")

@@ -5,7 +5,9 @@ comes from ISO 3166, nor the materialised timeline, which is computed). admin: e
 users included. Defined here once; `sync_role_groups` runs after every migrate.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 
 CONTENT_APPS = ("directory", "visits", "agreements", "trade", "timelines")
 # Computed or reference data: editors read these but do not write them.
@@ -41,7 +43,7 @@ def permissions_for_role(role: str) -> list[Permission]:
             )
         ]
     if role == ADMIN:
-        extra = Permission.objects.filter(content_type__app_label__in=["auth", "chancery", "django_celery_beat"])
+        extra = Permission.objects.filter(content_type__app_label__in=["auth", "chancery", "django_celery_beat", "axes"])
         return perms + list(extra)
     raise ValueError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
 
@@ -50,3 +52,43 @@ def sync_role_groups(**kwargs):
     for role in ROLES:
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set(permissions_for_role(role))
+
+
+PERMISSIONS_CACHE_SECONDS = 300
+
+
+def _permissions_key(user_id, joined) -> str:
+    # date_joined too: ids can be reused (SQLite, a recreated database) while the cache lives on.
+    return f"role-permissions:{user_id}:{joined.timestamp()}"
+
+
+def cached_permissions(user) -> frozenset[str]:
+    """The user's permissions, from the shared cache: the API checks them on every request,
+    and reading them from the database costs two queries each time. Changes to a user's
+    groups or to a group's permissions clear the entry (forget_permissions)."""
+    key = _permissions_key(user.pk, user.date_joined)
+    permissions = cache.get(key)
+    if permissions is None:
+        permissions = frozenset(user.get_all_permissions())
+        cache.set(key, permissions, PERMISSIONS_CACHE_SECONDS)
+    return permissions
+
+
+def forget_permissions(sender, instance, action="", pk_set=None, model=None, **kwargs):
+    """Clear cached permissions when a user's groups or permissions, or a group's, change."""
+    if not action.startswith("post_"):
+        return
+    user_model = get_user_model()
+    if isinstance(instance, user_model):
+        user_ids = {instance.pk}
+    elif isinstance(instance, Group):
+        # For group.user_set changes pk_set holds the users (removed ones are no longer members).
+        user_ids = set(instance.user_set.values_list("pk", flat=True)) | (set(pk_set or ()) if model is user_model else set())
+    elif isinstance(instance, Permission) and pk_set:
+        # permission.group_set / permission.user_set changes: pk_set holds groups or users.
+        related = user_model.objects.filter(groups__in=pk_set) if model is Group else user_model.objects.filter(pk__in=pk_set)
+        user_ids = set(related.values_list("pk", flat=True))
+    else:
+        user_ids = set()
+    joined = user_model.objects.filter(pk__in=user_ids).values_list("pk", "date_joined")
+    cache.delete_many([_permissions_key(pk, when) for pk, when in joined])

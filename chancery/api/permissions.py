@@ -8,6 +8,8 @@ visitors may read only when settings.API_ANONYMOUS_READ is on.
 from django.conf import settings
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from chancery.roles import cached_permissions
+
 _ACTION_FOR_METHOD = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
 
 
@@ -18,11 +20,15 @@ class RolePermission(BasePermission):
         if request.method in SAFE_METHODS:
             if not user.is_authenticated:
                 return settings.API_ANONYMOUS_READ
-            return model is None or user.has_perm(_perm(model, "view"))
+            return model is None or _allowed(user, _perm(model, "view"))
         if not user.is_authenticated:
             return False
         action = getattr(view, "write_permission", None) or _ACTION_FOR_METHOD.get(request.method)
-        return model is not None and action is not None and user.has_perm(_perm(model, action))
+        return model is not None and action is not None and _allowed(user, _perm(model, action))
+
+
+def _allowed(user, permission: str) -> bool:
+    return user.is_active and (user.is_superuser or permission in cached_permissions(user))
 
 
 def _model_of(view):

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 READ_ENDPOINTS = [
     "countries-list", "people-list", "organisations-list", "sources-list", "citations-list", "visits-list",
-    "topics-list", "agreements-list", "api-deletions",
+    "topics-list", "agreements-list", "api-deletions", "timeline", "trade-flows-list", "trade-claims-list",
 ]
 READ_STATUS = {"anonymous": 401, "revoked_token": 401, "analyst_session": 200, "analyst_token": 200, "editor": 200, "admin": 200}
 
@@ -89,3 +89,22 @@ def test_detail_endpoints_answer_by_stable_identifiers(analyst_api):
     assert analyst_api.get(reverse("topics-detail", args=["eaeu-accession"])).json()["id"] == topic.pk
     assert analyst_api.get(reverse("people-detail", args=[person.pk])).status_code == 200
     assert analyst_api.get(reverse("agreements-detail", args=[agreement.pk])).json()["status_label"] == "Proposed"
+
+
+def test_a_role_change_takes_effect_at_once_despite_the_permission_cache(analyst, analyst_api):
+    from django.contrib.auth.models import Group
+
+    assert analyst_api.post(reverse("people-list"), {"name": "X"}, format="json").status_code == 403
+    analyst.groups.add(Group.objects.get(name="editor"))
+    assert analyst_api.post(reverse("people-list"), {"name": "X"}, format="json").status_code == 201
+    analyst.groups.remove(Group.objects.get(name="editor"))
+    analyst.groups.remove(Group.objects.get(name="analyst"))
+    assert analyst_api.get(reverse("people-list")).status_code == 403
+
+
+def test_taking_a_permission_from_a_role_takes_effect_at_once(analyst, analyst_api):
+    from django.contrib.auth.models import Group, Permission
+
+    assert analyst_api.get(reverse("people-list")).status_code == 200
+    Group.objects.get(name="analyst").permissions.remove(Permission.objects.get(codename="view_person"))
+    assert analyst_api.get(reverse("people-list")).status_code == 403
