@@ -1,5 +1,7 @@
 """API for trade data users: flows in bulk (JSON or streamed CSV), pair series, stated claims."""
 
+import datetime
+
 import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -40,7 +42,7 @@ FLOW_CSV_COLUMNS = {
 
 FLOW_VALUES = ["id", "reporter_id", "partner_id", "year", "month", "flow", "commodity_code", "value_usd", "dataset", "release", "source_id", "updated_at"]
 _FLOW_LABELS = dict(TradeFlow.Flow.choices)
-_DATETIME = serializers.DateTimeField()
+
 
 
 def flow_as_json(row: dict) -> dict:
@@ -49,7 +51,7 @@ def flow_as_json(row: dict) -> dict:
         "id": row["id"], "reporter": row["reporter_id"], "partner": row["partner_id"], "year": row["year"],
         "month": row["month"], "flow": row["flow"], "commodity_code": row["commodity_code"],
         "value_usd": f"{row['value_usd']:.2f}", "dataset": row["dataset"], "release": row["release"],
-        "source": row["source_id"], "updated_at": _DATETIME.to_representation(row["updated_at"]),
+        "source": row["source_id"], "updated_at": row["updated_at"].astimezone(datetime.timezone.utc).isoformat().replace("+00:00", "Z"),
         "flow_label": _FLOW_LABELS[row["flow"]],
     }
 

@@ -91,6 +91,9 @@ class TradeFlow(TrackedModel):
             # mirror side and "who reports trade with X"
             models.Index(fields=["partner", "year"], name="tradeflow_partner_year_idx"),
             models.Index(fields=["year", "flow"], name="tradeflow_year_flow_idx"),
+            # the API's flows list, keyset-paginated by id within a reporter or a partner
+            models.Index(fields=["reporter", "id"], name="tradeflow_reporter_id_idx"),
+            models.Index(fields=["partner", "id"], name="tradeflow_partner_id_idx"),
         ]
 
     def __str__(self):

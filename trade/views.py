@@ -1,0 +1,201 @@
+"""Trade pages: the explorer, and the chart data every trade chart is drawn from.
+
+The chart data keeps each side's figures apart (ARCHITECTURE.md: reporter and mirror are
+never merged): a line is always one reporter's figures, labelled with who reports them.
+"""
+
+import datetime
+
+from django import forms
+from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from chancery.pages import date_span, page_view, render_page
+from directory.models import Country
+from directory.views import country_choices
+from trade.models import TradeClaim
+from trade.series import pair_series
+
+def fractional_year(day: datetime.date) -> float:
+    """2017-07-02 -> 2017.5: the chart's x axis, on which an annual figure sits mid-year."""
+    first = datetime.date(day.year, 1, 1)
+    length = (first.replace(year=day.year + 1) - first).days
+    return round(day.year + (day - first).days / length, 4)
+
+
+def _number(value: str | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def pair_chart_data(series: dict, *, names: dict[str, str], marks: list[dict] = ()) -> dict:
+    """What static/js/charts.js draws for a pair: each side's lines, stated claims, marks.
+
+    `marks` are things to mark over the period they cover, such as visits: dicts with
+    start, precision, end, end_precision, label and url.
+
+    Annual figures only (monthly ones would need their own axis). Claims in US dollars are
+    plotted beside the statistic they speak to; percentage claims are in the page's table.
+    """
+    a, b = series["a"], series["b"]
+    annual = [period for period in series["periods"] if period["month"] is None]
+    lines = []
+    for reporter, partner, side in ((a, b, "a_reports"), (b, a, "b_reports")):
+        for key, field, label in (
+            ("turnover", "turnover", f"Turnover with {names[partner]}"),
+            ("exports", "exports_to_partner", f"Exports to {names[partner]}"),
+            ("imports", "imports_from_partner", f"Imports from {names[partner]}"),
+        ):
+            points = [
+                {"x": period["year"] + 0.5, "y": _number(period[side][field]), "year": period["year"]}
+                for period in annual
+                if period[side][field] is not None
+            ]
+            lines.append(
+                {
+                    "id": f"{key}:{reporter}",
+                    "label": f"{label}, as {names[reporter]} reports",
+                    "reporter": reporter,
+                    "side": "a" if reporter == a else "b",
+                    "kind": key,
+                    "points": points,
+                }
+            )
+    has_turnover = any(line["points"] for line in lines if line["kind"] == "turnover")
+    for line in lines:
+        # Turnover needs both flows; with exports alone (as most extracts give) show the flows.
+        line["hidden"] = (line["kind"] != "turnover") if has_turnover else (line["kind"] == "turnover")
+    claims = [
+        {
+            "x": period["year"] + 0.5,
+            "y": float(claim["value"]),
+            "label": f"{claim['stated_by'] or names[claim['reported_by']]}: {claim['qualifier_label'].lower()} "
+            f"{claim['value']} USD ({claim['metric_label'].lower()}, {period['year']})",
+            "side": "a" if claim["reported_by"] == a else "b",
+        }
+        for period in annual
+        for claim in period["claims"]
+        if claim["unit"] == TradeClaim.Unit.USD
+    ]
+    marked = []
+    for mark in marks:
+        first, after = date_span(mark["start"], mark["precision"], mark.get("end"), mark.get("end_precision"))
+        marked.append({"x0": fractional_year(first), "x1": fractional_year(after), "label": mark["label"], "url": mark["url"]})
+    has_data = bool(claims) or any(line["points"] for line in lines)
+    return {"a": a, "b": b, "names": names, "lines": lines, "claims": claims, "marks": marked, "has_data": has_data}
+
+
+class ExplorerForm(forms.Form):
+    FLOWS = [("turnover", "Turnover (exports + imports)"), ("export", "Exports"), ("import", "Imports")]
+
+    reporter = forms.ChoiceField(help_text="The country whose figures you read.")
+    partner = forms.ChoiceField(help_text="World is the reporter's total with everyone.")
+    flow = forms.ChoiceField(choices=FLOWS, initial="turnover", required=False)
+    year_from = forms.IntegerField(min_value=1800, max_value=2200, required=False, label="From year")
+    year_to = forms.IntegerField(min_value=1800, max_value=2200, required=False, label="To year")
+
+    def __init__(self, *args, countries: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reporter"].choices = [("", "Choose a country")] + countries
+        self.fields["partner"].choices = [("", "Choose a partner")] + countries
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reporter") and data.get("reporter") == data.get("partner"):
+            self.add_error("partner", "Choose a partner other than the reporter.")
+        if data.get("year_from") and data.get("year_to") and data["year_from"] > data["year_to"]:
+            self.add_error("year_to", "The last year comes after the first.")
+        return data
+
+
+# For each choice: the reporter's field, and the partner's field that mirrors it.
+MIRRORS = {
+    "turnover": ("turnover", "turnover"),
+    "export": ("exports_to_partner", "imports_from_partner"),
+    "import": ("imports_from_partner", "exports_to_partner"),
+}
+
+
+def explorer_rows(series: dict, flow: str) -> list[dict]:
+    """Per year: the figure as the reporter reports it, the partner's mirror figure, and the gap."""
+    own, mirror = MIRRORS[flow]
+    rows = []
+    for period in series["periods"]:
+        reported = period["a_reports"][own]
+        mirrored = period["b_reports"][mirror]
+        gap = gap_percent = None
+        if reported is not None and mirrored is not None:
+            gap = float(reported) - float(mirrored)
+            gap_percent = round(gap / float(mirrored) * 100, 1) if float(mirrored) else None
+        rows.append(
+            {
+                "year": period["year"],
+                "month": period["month"],
+                "reported": reported,
+                "mirror": mirrored,
+                "gap": gap,
+                "gap_percent": gap_percent,
+                "sources": period["a_reports"]["sources"],
+                "mirror_sources": period["b_reports"]["sources"],
+                "claims": period["claims"],
+            }
+        )
+    return rows
+
+
+def explorer_chart(series: dict, rows: list[dict], flow: str, names: dict[str, str]) -> dict:
+    reporter, partner = series["a"], series["b"]
+    label = dict(ExplorerForm.FLOWS)[flow]
+    annual = [row for row in rows if row["month"] is None]
+    lines = [
+        {
+            "id": "reported",
+            "label": f"{label}, as {names[reporter]} reports",
+            "side": "a",
+            "kind": "turnover",
+            "points": [{"x": r["year"] + 0.5, "y": float(r["reported"]), "year": r["year"]} for r in annual if r["reported"] is not None],
+        },
+    ]
+    if partner != Country.WORLD:  # the world reports nothing back
+        lines.append({
+            "id": "mirror",
+            "label": f"Mirror: {label.lower()} as {names[partner]} reports it",
+            "side": "b",
+            "kind": "imports",
+            "points": [{"x": r["year"] + 0.5, "y": float(r["mirror"]), "year": r["year"]} for r in annual if r["mirror"] is not None],
+        })
+    has_data = any(line["points"] for line in lines)
+    return {"a": reporter, "b": partner, "names": names, "lines": lines, "claims": [], "marks": [], "has_data": has_data}
+
+
+@page_view("trade.view_tradeflow")
+def explorer(request):
+    """Choose reporter, partner, flow and years; see each side's figures as a chart and a table."""
+    countries = country_choices(world=True)
+    names = {code: name.rsplit(" (", 1)[0] for code, name in countries}
+    form = ExplorerForm(request.GET or None, countries=countries)
+    context = {"form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        reporter, partner, flow = data["reporter"], data["partner"], data["flow"] or "turnover"
+        years = {"year_from": data["year_from"], "year_to": data["year_to"]}
+        series = pair_series(a=reporter, b=partner, **years)
+        rows = explorer_rows(series, flow)
+        known_years = {k: v for k, v in years.items() if v is not None}
+        context.update(
+            reporter=reporter,
+            partner=partner,
+            flow=flow,
+            flow_label=dict(ExplorerForm.FLOWS)[flow],
+            reporter_name=names[reporter],
+            partner_name=names[partner],
+            page=Paginator(rows, 50).get_page(request.GET.get("page")),
+            has_mirror=partner != Country.WORLD,
+            chart=explorer_chart(series, rows, flow, names),
+            series_csv=reverse("trade-series") + "?" + urlencode({"a": reporter, "b": partner, **known_years, "format": "csv"}),
+            flows_csv=reverse("trade-flows-list")
+            + "?"
+            + urlencode({"pair": f"{reporter}-{partner}", "annual": "true", "commodity": "TOTAL", **known_years, "format": "csv"}),
+            pair_url=reverse("pair", args=[f"{reporter}-{partner}"]) if partner != Country.WORLD else None,
+        )
+    return render_page(request, "trade/explorer.html", context, fragments={"trade-results": "trade/_explorer_results.html"})
