@@ -20,13 +20,17 @@ def changes_since(instance, loaded_version: int) -> list[str]:
         delta = record.diff_against(previous)
         who = record.history_user.get_username() if record.history_user else "an import or a script"
         changed = [
-            f"{change.field} from {change.old!r} to {change.new!r}"
+            f"{change.field} from {_shown(change.old)} to {_shown(change.new)}"
             for change in delta.changes
             if change.field not in ("version", "updated_at")
         ]
         if changed:
             lines.append(f"{who} changed {', '.join(changed)} ({record.history_date:%Y-%m-%d %H:%M})")
     return lines
+
+
+def _shown(value) -> str:
+    return "nothing" if value in (None, "") else f"“{value}”"
 
 
 def stale_edit_message(instance, loaded_version: int, current_version: int) -> str:

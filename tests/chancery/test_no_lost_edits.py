@@ -33,7 +33,7 @@ def test_the_second_of_two_editors_is_refused_and_told_what_changed(two_editors)
     assert response.status_code == 200
     page = response.content.decode()
     assert "was changed by someone else after you opened it" in page
-    assert "maria changed summary from &#x27;&#x27; to &#x27;First Deputy Prime Minister&#x27;" in page
+    assert "maria changed summary from nothing to “First Deputy Prime Minister”" in page
     person.refresh_from_db()
     assert (person.summary, person.version) == ("First Deputy Prime Minister", 2)
 
