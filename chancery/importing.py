@@ -33,6 +33,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from chancery.models import ImportRun
+from chancery.signals import records_imported
 
 
 class FileRefused(Exception):
@@ -282,6 +283,8 @@ class ImportRunner:
             )
             self.tally.updated += len(to_update)
         importer.after_save(to_create, to_update)
+        if to_create or to_update:
+            records_imported.send(sender=model, pks=[obj.pk for obj, _ in to_create + to_update])
         if self.on_progress:
             self.on_progress(self.tally)
 

@@ -2,7 +2,13 @@
 
 Rows are computed from the other apps' records by the refresh jobs and are never edited by
 hand. Each row's `key` is its natural key (kind + source record + event), so a refresh
-upserts instead of duplicating.
+upserts instead of duplicating, and its `unit` names the group of rows that are always
+recomputed together (all of one visit's rows, all of one topic's stances...): see
+timelines/units.py.
+
+The other models record the refresh machinery's own work: reconciliation runs, their
+batches and the drift each one repaired, and the outbox of refreshes that could not be
+queued while the broker was down.
 """
 
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -38,6 +44,7 @@ class TimelineEntry(models.Model):
         TRADE_RELEASE = "trade_release", "Trade figures"
 
     key = models.CharField(max_length=200, unique=True, help_text="Natural key: kind, source record and event.")
+    unit = models.CharField(max_length=200, help_text="The refresh unit the entry is computed in, e.g. 'visit:12'.")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     date = models.DateField()
     precision = precision_field()
@@ -57,6 +64,7 @@ class TimelineEntry(models.Model):
     object_id = models.CharField(max_length=64)
     record = GenericForeignKey("content_type", "object_id")
     source_updated_at = models.DateTimeField(help_text="The record's updated_at when the entry was computed.")
+    source_version = models.PositiveIntegerField(default=1, help_text="The record's version when the entry was computed.")
     computed_at = models.DateTimeField(auto_now=True)
 
     objects = TimelineEntryQuerySet.as_manager()
@@ -84,7 +92,112 @@ class TimelineEntry(models.Model):
             models.Index(fields=["date", "id"], name="timeline_date_idx"),
             # refresh: all entries computed from one record
             models.Index(fields=["content_type", "object_id"], name="timeline_record_idx"),
+            # refresh and reconciliation: all entries of one unit
+            models.Index(fields=["unit"], name="timeline_unit_idx"),
         ]
 
     def __str__(self):
         return f"{format_imprecise_date(self.date, self.precision)}: {self.title}"
+
+
+class RefreshRun(models.Model):
+    """One reconciliation pass: every unit in scope recomputed and compared with what is stored.
+
+    A run is planned as numbered batches (RefreshBatch) that workers process independently,
+    so a worker that dies mid-run loses one batch's transaction, not the run. The counts
+    are the drift the run found and repaired; each repair is a TimelineRepair row.
+    """
+
+    class Scope(models.TextChoices):
+        FULL = "full", "Everything"
+        PAIR = "pair", "One country pair"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        ABANDONED = "abandoned", "Abandoned (superseded by a later run)"
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    pair = models.CharField(max_length=7, blank=True, help_text="For a pair run, e.g. 'RUS-TJK'.")
+    trigger = models.CharField(max_length=20, help_text="What started it: 'schedule', 'command'.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    units_total = models.PositiveIntegerField(default=0)
+    batches_total = models.PositiveIntegerField(default=0)
+    entries_created = models.PositiveIntegerField(default=0, help_text="Missing entries put back.")
+    entries_updated = models.PositiveIntegerField(default=0, help_text="Entries that differed from their records.")
+    entries_deleted = models.PositiveIntegerField(default=0, help_text="Entries with no record behind them.")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["status", "started_at"], name="refreshrun_status_idx")]
+
+    def __str__(self):
+        what = f"pair {self.pair}" if self.pair else self.get_scope_display().lower()
+        return f"Refresh #{self.pk} ({what}, {self.get_status_display().lower()})"
+
+    @property
+    def repairs_total(self) -> int:
+        return self.entries_created + self.entries_updated + self.entries_deleted
+
+
+class RefreshBatch(models.Model):
+    """A slice of a run's units; done once, whatever how often its task is delivered."""
+
+    # Batches are the run's plan; they mean nothing without it.
+    run = models.ForeignKey(RefreshRun, on_delete=models.CASCADE, related_name="batches")
+    number = models.PositiveIntegerField()
+    units = models.JSONField(help_text="The unit names to recompute.")
+    done_at = models.DateTimeField(null=True, blank=True)
+    entries_created = models.PositiveIntegerField(default=0)
+    entries_updated = models.PositiveIntegerField(default=0)
+    entries_deleted = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["run", "number"]
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="refreshbatch_run_number_unique")]
+        verbose_name_plural = "refresh batches"
+
+    def __str__(self):
+        return f"{self.run} batch {self.number}"
+
+
+class TimelineRepair(models.Model):
+    """One entry a reconciliation run found wrong, and what it did about it."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created (was missing)"
+        UPDATED = "updated", "Updated (differed)"
+        DELETED = "deleted", "Deleted (no record behind it)"
+
+    MAX_PER_RUN = 1000  # the counts on the run stay exact; only the details are capped
+
+    run = models.ForeignKey(RefreshRun, on_delete=models.CASCADE, related_name="repairs")
+    key = models.CharField(max_length=200)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    fields = models.JSONField(default=list, blank=True, help_text="The fields that differed.")
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+
+    def __str__(self):
+        return f"{self.key}: {self.get_action_display().lower()}"
+
+
+class TimelineOutbox(models.Model):
+    """Refreshes that could not be queued (the broker was down); a beat task drains them."""
+
+    units = models.JSONField(help_text="The unit names to refresh.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "timeline outbox row"
+
+    def __str__(self):
+        return f"{len(self.units)} unit(s) waiting since {self.created_at:%Y-%m-%d %H:%M}"

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from agreements.api import AgreementViewSet
 from chancery.api.deletions import DeletionsView
+from timelines.api import TimelineView
 from trade.api import TradeClaimViewSet, TradeFlowViewSet, TradeSeriesView
 from directory.api import CitationViewSet, CountryViewSet, OrganisationViewSet, PersonViewSet, SourceViewSet
 from visits.api import NegotiationTopicViewSet, VisitViewSet
@@ -23,6 +24,7 @@ router.register("trade/claims", TradeClaimViewSet, basename="trade-claims")
 urlpatterns = [
     path("v1/deletions/", DeletionsView.as_view(), name="api-deletions"),
     path("v1/trade/series/", TradeSeriesView.as_view(), name="trade-series"),
+    path("v1/timeline/", TimelineView.as_view(), name="timeline"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script for CSP.
