@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from agreements.drafts import diff_summary, side_by_side_diff
 from agreements.models import Agreement, AgreementStatusChange, DraftVersion
 from chancery.pages import page_view, paginate, render_page
 from directory.models import Country
@@ -131,4 +132,23 @@ def draft_detail(request, pk: int, number: int):
             diff.append({"kind": kind, "text": line})
     return render_page(
         request, "agreements/draft_detail.html", {"agreement": agreement, "draft": draft, "previous": previous, "diff": diff}
+    )
+
+
+@page_view("agreements.view_draftversion")
+def draft_compare(request, pk: int):
+    """Any two drafts side by side, changed lines and words highlighted (`?a=1&b=3`)."""
+    agreement = get_object_or_404(Agreement.objects.only("id", "title"), pk=pk)
+    numbers = list(DraftVersion.objects.filter(agreement=agreement).order_by("number").values_list("number", flat=True))
+    try:
+        a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
+    except ValueError:
+        a, b = (numbers[-2], numbers[-1]) if len(numbers) >= 2 else (None, None)
+    drafts = {d.number: d for d in DraftVersion.objects.filter(agreement=agreement, number__in=[a, b])}
+    if a not in drafts or b not in drafts:
+        raise Http404("Choose two drafts of this agreement.")
+    table = side_by_side_diff(drafts[a].text, drafts[b].text, old_label=f"Draft {a}", new_label=f"Draft {b}")
+    return render_page(
+        request, "agreements/draft_compare.html",
+        {"agreement": agreement, "numbers": numbers, "a": a, "b": b, "table": table, "summary": diff_summary(drafts[a].text, drafts[b].text)},
     )

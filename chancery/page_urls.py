@@ -28,6 +28,7 @@ urlpatterns = [
     path("agreements/", agreements.agreement_list, name="agreement-list"),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
     path("agreements/<int:pk>/drafts/<int:number>/", agreements.draft_detail, name="agreement-draft"),
+    path("agreements/<int:pk>/drafts/compare/", agreements.draft_compare, name="agreement-draft-compare"),
     path("trade/", trade.explorer, name="trade-explorer"),
     # Editors' forms on the visit and agreement pages, and any record's history.
     path("edit/<str:kind>/<int:pk>/status/", editing.edit_status, name="edit-status"),

@@ -153,3 +153,19 @@ def test_history_needs_the_view_permission(client):
     visit = VisitFactory()
     response = client.get(reverse("history", args=["visit", visit.pk]))
     assert response.status_code == 302
+
+
+def test_any_two_drafts_compare_side_by_side(analyst_client):
+    from agreements.services import add_draft_version
+
+    agreement = AgreementFactory()
+    add_draft_version(agreement=agreement, text="Article 1. Flights twice a week.\nArticle 2. Entry into force.")
+    add_draft_version(agreement=agreement, text="Article 1. Flights daily.\nArticle 2. Entry into force.")
+    add_draft_version(agreement=agreement, text="Article 1. Flights daily.\nArticle 2. Entry into force on signature.")
+
+    page = analyst_client.get(reverse("agreement-draft-compare", args=[agreement.pk]), {"a": 1, "b": 3}).content.decode()
+
+    assert "Draft 1" in page and "Draft 3" in page
+    assert page.count('class="diff_') >= 2 and "signature" in page and "twice" in page
+    assert "2 lines added, 2 removed" in page
+    assert analyst_client.get(reverse("agreement-draft-compare", args=[agreement.pk]), {"a": 1, "b": 9}).status_code == 404
