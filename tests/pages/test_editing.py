@@ -30,15 +30,20 @@ def test_editors_see_the_forms_and_analysts_do_not(client, editor, analyst):
     assert "Change status" not in page
 
 
-@pytest.mark.parametrize("form", ["status", "citation", "dates", "agenda"])
-def test_analysts_and_anonymous_users_are_refused_on_every_editing_url(client, analyst, form):
-    visit = VisitFactory()
-    url = edit("visit", visit.pk, form)
+@pytest.mark.parametrize(
+    ("kind", "form"),
+    [("visit", "status"), ("visit", "citation"), ("visit", "dates"), ("visit", "agenda"),
+     ("agreement", "status"), ("agreement", "citation"), ("agreement", "draft")],
+)
+def test_analysts_and_anonymous_users_are_refused_on_every_editing_url(client, analyst, kind, form):
+    record = (VisitFactory if kind == "visit" else AgreementFactory)()
+    url = edit(kind, record.pk, form)
     response = client.post(url, {"loaded_version": 1})
     assert response.status_code == 302 and reverse("login") in response["Location"]
     client.force_login(analyst)
     assert client.post(url, {"loaded_version": 1}).status_code == 403
-    assert Visit.objects.get(pk=visit.pk).version == 1
+    record.refresh_from_db()
+    assert record.version == 1
 
 
 def test_a_status_change_from_the_page_goes_through_the_service(editor_client, editor):
