@@ -1,0 +1,211 @@
+"""Import benchmarks: the real files, and a generated Comtrade file ten times the real one.
+
+Started by bench/run.sh. Every run of an importer goes into a fresh database cloned from the
+migrated, empty template (BENCH_TEMPLATE_DB), so each repetition starts from empty tables,
+and runs as the user would run it: `manage.py import_...` in its own process, timed from
+start to exit (Django's start-up included), its peak RSS taken from wait4(). Each
+repetition also runs the baseline, alternating which goes first:
+
+- XML (import_hsg_travels, import_hsg_visits): lxml iterparse of the same files, reading
+  every record's fields and freeing it as the importer does, no database;
+- CSV (import_trade): psql `\\copy` of the same file into a staging table of text columns.
+
+Targets (issue 3): all president trips + foreign leaders' visits together < 20 s; the
+21,338-row Comtrade file < 10 s; the generated file (10x, ~213,000 rows) under 200 MB peak,
+shown beside the real file's peak so that growth with file size is visible. bench-quick
+leaves the generated file out (BENCH_COMTRADE_FACTOR=N puts an N-times file back).
+Timeline refreshes that imports enqueue go to Redis with no worker to take them; the queue
+is emptied between repetitions.
+
+Also runnable as `python bench/bench_imports.py parse-xml FILE...` (the XML baseline).
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from common import QUICK, REPEAT, ROOT, VENV_PYTHON, Result, Target, median, record, run_and_measure
+
+SECTION = "Imports"
+MB = 1024 * 1024
+DATA = Path(os.environ.get("BENCH_DATA_DIR", ROOT.parent / "shared" / "data"))
+HSG = DATA / "hsg"
+COMTRADE = DATA / "comtrade" / "comtrade_all_exports_2021A.csv"
+# The generated file is FACTOR times the real one; bench-quick leaves it out (FACTOR 0):
+# at today's import speed three runs of even a 2x file take minutes.
+FACTOR = int(os.environ.get("BENCH_COMTRADE_FACTOR", "0" if QUICK else "10"))
+
+
+# --- the XML baseline -------------------------------------------------------------------------
+def parse_xml(paths: list[str]) -> int:
+    """Stream every record of the files as the importers do, without a database; print the count."""
+    from lxml import etree
+
+    records = 0
+    for path in paths:
+        for _event, element in etree.iterparse(path, events=("end",), resolve_entities=False, load_dtd=False, no_network=True):
+            if element.tag in ("trip", "visit", "president"):
+                fields = {child.tag: " ".join((child.text or "").split()) for child in element}
+                fields.update(element.attrib)
+                records += 1
+                element.clear()
+                parent = element.getparent()
+                if parent is not None:
+                    while element.getprevious() is not None:
+                        del parent[0]
+    print(records)
+    return records
+
+
+# --- databases ----------------------------------------------------------------------------------
+def admin_sql(sql: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(os.environ["BENCH_ADMIN_DATABASE_URL"])
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        connection.close()
+
+
+def fresh_database() -> str:
+    """An empty, migrated database for one run; returns its URL."""
+    name = "bench_import"
+    admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{os.environ["BENCH_TEMPLATE_DB"]}"')
+    redis = os.environ.get("BENCH_IMPORT_REDIS_URL")
+    if redis:
+        import redis as redis_client
+
+        redis_client.Redis.from_url(redis).flushdb()
+    base = os.environ["BENCH_ADMIN_DATABASE_URL"].rsplit("/", 1)[0]
+    return f"{base}/{name}"
+
+
+def manage(database_url: str, command: str, *paths: Path) -> tuple[float, int, str]:
+    env = dict(os.environ, DATABASE_URL=database_url, CHANCERY_ENV="development", DEBUG="false")
+    if os.environ.get("BENCH_IMPORT_REDIS_URL"):
+        env["REDIS_URL"] = os.environ["BENCH_IMPORT_REDIS_URL"]
+    return run_and_measure([VENV_PYTHON, "manage.py", command, "--no-progress", *map(str, paths)], env=env)
+
+
+def rows_read(output: str) -> int:
+    """'read 832, created ...' from an importer's summary line."""
+    for line in output.splitlines():
+        if ": read " in line:
+            return int(line.split(": read ", 1)[1].split(",", 1)[0])
+    raise RuntimeError(f"no summary line in the importer's output:\n{output}")
+
+
+def psql_copy(database_url: str, csv_path: Path) -> float:
+    with open(csv_path, encoding="utf-8-sig") as handle:
+        columns = ", ".join(f'"{name}" text' for name in handle.readline().strip().split(","))
+    psql = str(Path(os.environ.get("PG_BIN", "/usr/bin")) / "psql")
+    subprocess.run([psql, database_url, "-X", "-q", "-c", f"CREATE TABLE bench_staging ({columns})"], check=True)
+    seconds, _, _ = run_and_measure(
+        [psql, database_url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", f"\\copy bench_staging FROM '{csv_path}' WITH (FORMAT csv, HEADER true)"]
+    )
+    return seconds
+
+
+def interleaved(steps: list, rep: int) -> None:
+    for step in steps if rep % 2 == 0 else steps[::-1]:
+        step()
+
+
+# --- the benchmarks -------------------------------------------------------------------------------
+def hsg() -> None:
+    travels = [HSG / "presidents.xml", *sorted((HSG / "president-travels").glob("*.xml"))]
+    visits = sorted((HSG / "visits").glob("*.xml"))
+    runs = {"travels": [], "visits": []}  # (seconds, peak, rows)
+    parses = {"travels": [], "visits": []}  # seconds
+
+    def run_imports():
+        database = fresh_database()
+        for key, command, paths in (("travels", "import_hsg_travels", travels), ("visits", "import_hsg_visits", visits)):
+            seconds, peak, output = manage(database, command, *paths)
+            runs[key].append((seconds, peak, rows_read(output)))
+
+    def run_parses():
+        for key, paths in (("travels", travels), ("visits", visits)):
+            seconds, _, _ = run_and_measure([VENV_PYTHON, str(Path(__file__)), "parse-xml", *map(str, paths)])
+            parses[key].append(seconds)
+
+    for rep in range(REPEAT):
+        interleaved([run_imports, run_parses], rep)
+
+    for key, label in (("travels", "import_hsg_travels: presidents.xml + president-travels/*.xml"), ("visits", "import_hsg_visits: visits/*.xml")):
+        rows = runs[key][0][2]
+        record(Result(
+            section=SECTION, name=f"{label} ({rows:,} records)", metric="rows/s",
+            samples=[r / s for s, _, r in runs[key]],
+            baseline_name="lxml iterparse of the same files, no database",
+            baseline_samples=[rows / s for s in parses[key]],
+            extra={"seconds": [s for s, _, _ in runs[key]], "peak RSS MB": [p / MB for _, p, _ in runs[key]]},
+            note="whole command (Django start-up included) into an empty database",
+        ))
+    together = [t[0] + v[0] for t, v in zip(runs["travels"], runs["visits"])]
+    record(Result(
+        section=SECTION, name="president trips + foreign leaders' visits together", metric="seconds",
+        higher_is_better=False, samples=together,
+        baseline_name="lxml iterparse of the same files",
+        baseline_samples=[t + v for t, v in zip(parses["travels"], parses["visits"])],
+        targets=[Target("< 20 s", median(together) < 20, f"{median(together):.1f} s")],
+    ))
+
+
+def comtrade(path: Path, label: str, *, seconds_target: float | None = None, peak_target_mb: float | None = None, factor: int = 10) -> None:
+    runs, copies = [], []  # (seconds, peak, rows), seconds
+
+    def run_import():
+        seconds, peak, output = manage(fresh_database(), "import_trade", path)
+        runs.append((seconds, peak, rows_read(output)))
+
+    def run_copy():
+        copies.append(psql_copy(fresh_database(), path))
+
+    for rep in range(REPEAT):
+        interleaved([run_import, run_copy], rep)
+    rows = runs[0][2]
+    seconds = [s for s, _, _ in runs]
+    peaks = [p / MB for _, p, _ in runs]
+    result = Result(
+        section=SECTION, name=f"import_trade: {label} ({rows:,} rows)", metric="rows/s",
+        samples=[r / s for s, _, r in runs],
+        baseline_name="psql \\copy of the file into a staging table",
+        baseline_samples=[rows / s for s in copies],
+        extra={"seconds": seconds, "peak RSS MB": peaks},
+        note="whole command (Django start-up included) into an empty database",
+    )
+    if seconds_target is not None:
+        result.targets.append(Target(f"< {seconds_target:g} s", median(seconds) < seconds_target, f"{median(seconds):.1f} s"))
+    if peak_target_mb is not None:
+        # The target is for a file ten times the real one; a smaller file (bench-quick) cannot judge it.
+        met = max(peaks) < peak_target_mb if factor >= 10 else None
+        result.targets.append(Target(f"peak RSS < {peak_target_mb:g} MB for 10x the real file", met, f"max {max(peaks):.0f} MB at {factor}x"))
+    record(result)
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "parse-xml":
+        parse_xml(sys.argv[2:])
+        return
+    hsg()
+    comtrade(COMTRADE, COMTRADE.name, seconds_target=10)
+    if FACTOR:
+        generated = Path(os.environ.get("BENCH_WORK_DIR", "/tmp")) / f"comtrade_api_{FACTOR}x.csv"
+        subprocess.run(
+            [VENV_PYTHON, str(ROOT / "bench" / "generate.py"), "comtrade-csv", "--factor", str(FACTOR), str(generated)], check=True,
+        )
+        comtrade(generated, f"generated Comtrade API CSV, {FACTOR}x the real one", peak_target_mb=200, factor=FACTOR)
+    try:
+        admin_sql('DROP DATABASE IF EXISTS "bench_import" WITH (FORCE)')
+    except Exception as exc:  # leftover database: harmless, the cluster is thrown away
+        print(f"bench_imports: could not drop bench_import: {exc}")
+
+
+if __name__ == "__main__":
+    main()

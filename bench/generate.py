@@ -1,0 +1,392 @@
+"""Deterministic benchmark data: the same seed and scale give the same rows, byte for byte.
+
+    python bench/generate.py database --scale 1.0      # into DATABASE_URL (PostgreSQL), through COPY
+    python bench/generate.py comtrade-csv --factor 10 OUT.csv
+
+`database` fills an empty, migrated Chancery database (countries come from the migrations):
+
+- trade flows: every ordered pair of N countries (N = 200 at scale 1, shrinking with the
+  square root of the scale), 25 years (1999-2023), exports and imports, plus each reporter's
+  total with World (W00): 2,000,000 rows at scale 1. Rows are written year by year, reporter
+  by reporter, as yearly Comtrade imports would arrive, so a reporter's rows are spread over
+  the whole id range as in real use; each carries the external key the Comtrade importer
+  would give it. A few stated claims for TJK-RUS sit beside them.
+- people (20,000 at scale 1) with one post each; visits (200,000 at scale 1) with their
+  status histories, skewed: a dozen pairs (RUS-TJK the busiest) get 30 % of all visits,
+  most pairs a handful.
+
+Rows go in through COPY with explicit ids; the sequences are moved past them afterwards and
+the tables analysed, so plans are those of a settled database.
+
+`comtrade-csv` writes a Comtrade API CSV with the real file's columns, `factor` times as
+many rows: the real file's rows once per year, for `factor` years ending with 2021, values
+scaled per row by a seeded factor. It needs no database.
+"""
+
+import argparse
+import csv
+import datetime
+import io
+import math
+import os
+import random
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = 20170228  # the day of the visit in the demo case
+REAL_COMTRADE = Path(os.environ.get("BENCH_DATA_DIR", ROOT.parent / "shared" / "data")) / "comtrade" / "comtrade_all_exports_2021A.csv"
+
+YEARS = range(1999, 2024)
+# Always among the countries, whatever the scale: the demo pair and their neighbours.
+CORE_COUNTRIES = ["RUS", "TJK", "KGZ", "KAZ", "UZB", "CHN", "USA", "DEU", "TUR", "IRN", "IND", "GBR", "FRA"]
+# Pairs that get most of the visits (either direction), busiest first.
+BUSY_PAIRS = [
+    ("RUS", "TJK"), ("RUS", "KGZ"), ("RUS", "KAZ"), ("CHN", "RUS"), ("USA", "GBR"), ("DEU", "FRA"),
+    ("CHN", "KAZ"), ("TUR", "IRN"), ("USA", "DEU"), ("IND", "RUS"), ("UZB", "TJK"), ("KAZ", "KGZ"),
+]
+STAMP = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)  # created/updated: fixed, so reruns match
+
+
+# --- COPY plumbing ----------------------------------------------------------------------------
+class LineReader(io.RawIOBase):
+    """A file whose contents are lines produced on demand: what COPY FROM STDIN reads."""
+
+    def __init__(self, lines):
+        self._lines = iter(lines)
+        self._buffer = b""
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        size = 1 << 16 if size is None or size < 0 else size
+        while len(self._buffer) < size:
+            chunk = "".join(line for _, line in zip(range(2000), self._lines))
+            if not chunk:
+                break
+            self._buffer += chunk.encode()
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
+
+
+def encode(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def fill_value(field):
+    """The value a column not set by the generator gets: what Django would store for a new row."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return STAMP
+    if field.has_default():
+        return field.get_default()
+    if field.null:
+        return None
+    if field.blank and field.get_internal_type() in ("CharField", "TextField", "SlugField", "URLField", "EmailField"):
+        return ""
+    raise SystemExit(f"generate.py: no value for {field.model.__name__}.{field.name}; teach the generator about it")
+
+
+def copy_rows(cursor, model, columns: list[str], lines, constants: dict | None = None, freeze: bool = False) -> int:
+    """COPY rows into model's table and return how many.
+
+    `lines` yields the encoded values of `columns` (attnames), tab-separated, each line ending
+    in a newline; `constants` gives further columns one value for every row; any other
+    concrete column gets fill_value(), or the database's default for an unlisted primary key.
+    `freeze`: the table was emptied in this transaction, so COPY may write the rows frozen
+    and all-visible, which spares the VACUUM afterwards a pass over them.
+    """
+    constants = constants or {}
+    listed = set(columns) | set(constants)
+    rest = [f for f in model._meta.concrete_fields if f.attname not in listed and not f.primary_key]
+    fixed = [(model._meta.get_field(name), value) for name, value in constants.items()] + [(f, fill_value(f)) for f in rest]
+    suffix = "".join("\t" + encode(value) for _, value in fixed)
+    names = [model._meta.get_field(name).column for name in columns] + [f.column for f, _ in fixed]
+    counted = 0
+
+    def with_suffix():
+        nonlocal counted
+        for line in lines:
+            counted += 1
+            yield line[:-1] + suffix + "\n"
+
+    column_list = ", ".join(f'"{name}"' for name in names)
+    options = " WITH (FREEZE)" if freeze else ""
+    cursor.copy_expert(f'COPY "{model._meta.db_table}" ({column_list}) FROM STDIN{options}', LineReader(with_suffix()))
+    return counted
+
+
+def without_secondary_indexes(cursor, model):
+    """Drop the table's indexes other than its constraints' (primary key...); return a function
+    that builds them again. Building an index once after COPY is far cheaper than keeping it
+    up to date row by row."""
+    table = model._meta.db_table
+    cursor.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = %s "
+        "AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+        [table, f'"{table}"'],
+    )
+    indexes = cursor.fetchall()
+    for name, _ in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+
+    def rebuild():
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+
+    return rebuild
+
+
+def move_sequence(cursor, model) -> None:
+    table = model._meta.db_table
+    cursor.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE(MAX(id), 1)) FROM \"{table}\"")
+
+
+# --- the data ---------------------------------------------------------------------------------
+def choose_countries(rng: random.Random, scale: float, available: list[str]) -> list[str]:
+    wanted = max(len(CORE_COUNTRIES), min(len(available), round(200 * math.sqrt(scale))))
+    others = sorted(set(available) - set(CORE_COUNTRIES))
+    return sorted(set(CORE_COUNTRIES) | set(rng.sample(others, wanted - len(CORE_COUNTRIES))))
+
+
+def trade_lines(rng: random.Random, countries: list[str], source_id: int):
+    """Flows year by year, reporter by reporter; values follow a per-pair size and trend."""
+    base = {}
+    trend = {}
+    for reporter in countries:
+        for partner in countries:
+            if reporter != partner:
+                for flow in ("X", "M"):
+                    base[reporter, partner, flow] = rng.lognormvariate(17.0, 2.3)
+                    trend[reporter, partner, flow] = rng.gauss(0.04, 0.05)
+    row_id = 0
+    flow_names = {"X": "export", "M": "import"}
+    for index, year in enumerate(YEARS):
+        for reporter in countries:
+            totals = {"X": 0.0, "M": 0.0}
+            for partner in countries:
+                if partner == reporter:
+                    continue
+                for flow in ("X", "M"):
+                    value = base[reporter, partner, flow] * (1 + trend[reporter, partner, flow]) ** index * rng.uniform(0.85, 1.15)
+                    totals[flow] += value
+                    row_id += 1
+                    yield (
+                        f"{row_id}\t{reporter}\t{partner}\t{year}\t{flow_names[flow]}\t{value:.2f}\t{source_id}\t"
+                        f"A/{year}/52/{reporter}/{partner}/{flow}/TOTAL\n"
+                    )
+            for flow in ("X", "M"):
+                row_id += 1
+                # The countries generated are not the whole world: the rest is a third more.
+                yield (
+                    f"{row_id}\t{reporter}\tW00\t{year}\t{flow_names[flow]}\t{totals[flow] * 1.35:.2f}\t{source_id}\t"
+                    f"A/{year}/52/{reporter}/W00/{flow}/TOTAL\n"
+                )
+
+
+SYLLABLES = ["ka", "ri", "mo", "sa", "len", "dor", "va", "mir", "to", "na", "el", "bek", "shan", "ul", "ro", "zi", "an", "ov"]
+
+
+def person_name(rng: random.Random) -> str:
+    first = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+    last = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+    return f"{first} {last}"
+
+
+STATUS_PATH = ["rumoured", "announced", "confirmed", "completed"]
+KINDS = ["state", "official", "working", "working", "working", "private", "summit", ""]
+LEVELS = ["head", "head", "minister", "minister", "minister", "deputy", "official"]
+TITLES = {"head": "President", "minister": "Minister of Foreign Affairs", "deputy": "Deputy Prime Minister", "official": "Ambassador"}
+
+
+def generate_database(scale: float, seed: int) -> None:
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chancery.settings")
+    django.setup()
+    from django.db import connection, transaction
+
+    from directory.models import Country, Person, Position, Source
+    from trade.models import TradeClaim, TradeFlow
+    from visits.models import Visit, VisitStatusChange
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("generate.py database: DATABASE_URL must point at PostgreSQL (the data goes in through COPY)")
+    if TradeFlow.objects.exists() or Visit.objects.exists() or Person.objects.exists():
+        raise SystemExit("generate.py database: the database already has flows, visits or people; generate into an empty one")
+
+    rng = random.Random(seed)
+    available = list(Country.objects.filter(kind=Country.Kind.STATE).order_by("alpha3").values_list("alpha3", flat=True))
+    countries = choose_countries(rng, scale, available)
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        source = Source.objects.create(
+            title="UN Comtrade (generated for benchmarks)", kind=Source.Kind.DATASET, external_id="dataset:un-comtrade",
+            url="https://comtradeplus.un.org/", language="en",
+        )
+        # Empty already; truncating it in this transaction lets COPY write frozen rows. No
+        # CASCADE: if another table ever points at flows, this fails loudly instead.
+        cursor.execute(f'TRUNCATE "{TradeFlow._meta.db_table}"')
+        rebuild_indexes = without_secondary_indexes(cursor, TradeFlow)
+        # Foreign keys checked at the end of the COPY rather than at commit: an index cannot
+        # be built while their checks are pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        flows = copy_rows(
+            cursor, TradeFlow,
+            ["id", "reporter_id", "partner_id", "year", "flow", "value_usd", "source_id", "external_key"],
+            trade_lines(rng, countries, source.pk),
+            constants={"dataset": "comtrade", "commodity_code": "TOTAL"},
+            freeze=True,
+        )
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        rebuild_indexes()
+        move_sequence(cursor, TradeFlow)
+        claim_lines = [
+            "\t".join(encode(v) for v in (i, "TJK", "RUS", year, metric, value, unit, qualifier, note)) + "\n"
+            for i, (year, metric, value, unit, qualifier, note) in enumerate(
+                [
+                    (2016, "turnover", Decimal("1000000000"), "usd", "more_than", "a little over USD 1 billion"),
+                    (2016, "yoy_change", Decimal("-6.3"), "percent", "exact", "6.3 % less than in 2015"),
+                    (2016, "partner_share", Decimal("26.4"), "percent", "exact", "Russia's share of external trade turnover"),
+                    (2021, "turnover", Decimal("1500000000"), "usd", "about", "about USD 1.5 billion"),
+                ],
+                start=1,
+            )
+        ]
+        copy_rows(cursor, TradeClaim, ["id", "reporter_id", "partner_id", "year", "metric", "value", "unit", "qualifier", "note"], claim_lines)
+        move_sequence(cursor, TradeClaim)
+        print(f"generate.py: {flows} trade flows for {len(countries)} countries, {len(YEARS)} years ({time.perf_counter() - started:.1f}s)", flush=True)
+
+        people_count = max(100, round(20000 * scale))
+        people = []  # (id, country, level)
+        person_lines, position_lines = [], []
+        for person_id in range(1, people_count + 1):
+            country = rng.choice(countries)
+            level = rng.choice(LEVELS)
+            people.append((person_id, country, level))
+            person_lines.append(f"{person_id}\t{encode(person_name(rng))}\t{country}\n")
+            start = datetime.date(rng.randint(1985, 2020), rng.randint(1, 12), 1)
+            position_lines.append(f"{person_id}\t{person_id}\t{TITLES[level]}\t{country}\t{start.isoformat()}\n")
+        copy_rows(cursor, Person, ["id", "name", "country_id"], person_lines)
+        copy_rows(cursor, Position, ["id", "person_id", "title", "country_id", "start_date"], position_lines)
+        move_sequence(cursor, Person)
+        move_sequence(cursor, Position)
+
+        by_country: dict[str, list[int]] = {}
+        for person_id, country, _ in people:
+            by_country.setdefault(country, []).append(person_id)
+        visit_count = max(500, round(200000 * scale))
+        today = datetime.date(2024, 1, 1)
+        visit_lines, change_lines = [], []
+        change_id = 0
+        for visit_id in range(1, visit_count + 1):
+            if rng.random() < 0.30:
+                # Busiest first: pair k gets weight 1/(k+1).
+                pair = BUSY_PAIRS[min(int(rng.paretovariate(1.2)) - 1, len(BUSY_PAIRS) - 1)]
+                visitor_country, host = pair if rng.random() < 0.5 else pair[::-1]
+            else:
+                visitor_country, host = rng.sample(countries, 2)
+            start = datetime.date(1990, 1, 1) + datetime.timedelta(days=rng.randrange(12775))
+            end = start + datetime.timedelta(days=rng.randint(0, 4))
+            precision = "day" if rng.random() < 0.9 else "month"
+            if precision == "month":
+                start, end = start.replace(day=1), None
+            candidates = by_country.get(visitor_country)
+            visitor = rng.choice(candidates) if candidates else None
+            if (end or start) >= today:
+                path = STATUS_PATH[: rng.randint(1, 3)]
+            elif rng.random() < 0.03:
+                path = STATUS_PATH[: rng.randint(0, 3)] + ["cancelled"]
+            else:
+                path = STATUS_PATH[-rng.randint(1, 4):]
+            status = path[-1]
+            visit_lines.append(
+                f"{visit_id}\t{encode(visitor)}\t{visitor_country}\t{host}\t{start.isoformat()}\t{precision}\t{encode(end)}\t{precision}\t"
+                f"{rng.choice(KINDS)}\t{rng.choice(LEVELS)}\t{status}\tGenerated visit {visit_id}.\n"
+            )
+            previous = ""
+            on = start - datetime.timedelta(days=7 * len(path))
+            for to_status in path:
+                change_id += 1
+                on = min(on + datetime.timedelta(days=7), end or start)
+                change_lines.append(f"{change_id}\t{visit_id}\t{previous}\t{to_status}\t{on.isoformat()}\t{STAMP.isoformat()}\n")
+                previous = to_status
+        copy_rows(
+            cursor, Visit,
+            ["id", "visitor_id", "visitor_country_id", "host_country_id", "start_date", "start_precision", "end_date", "end_precision", "kind", "level", "status", "summary"],
+            visit_lines,
+        )
+        copy_rows(cursor, VisitStatusChange, ["id", "visit_id", "from_status", "to_status", "changed_on", "recorded_at"], change_lines)
+        move_sequence(cursor, Visit)
+        move_sequence(cursor, VisitStatusChange)
+        print(f"generate.py: {people_count} people, {visit_count} visits, {change_id} status changes ({time.perf_counter() - started:.1f}s)", flush=True)
+
+    # After the transaction: VACUUM cannot run inside one. It sets hint bits and the
+    # visibility map, as on a settled database; the flows were written frozen and only need
+    # their statistics.
+    with connection.cursor() as cursor:
+        cursor.execute(f'ANALYZE "{TradeFlow._meta.db_table}"')
+        for model in (TradeClaim, Person, Position, Visit, VisitStatusChange):
+            cursor.execute(f'VACUUM ANALYZE "{model._meta.db_table}"')
+    print(f"generate.py: done, vacuumed and analysed ({time.perf_counter() - started:.1f}s)", flush=True)
+
+
+def generate_comtrade_csv(factor: int, out: Path, seed: int) -> int:
+    """The real Comtrade API file's rows, once for each of `factor` years up to 2021."""
+    rng = random.Random(seed)
+    with open(REAL_COMTRADE, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        rows = list(reader)
+    year_at, period_at, value_at = header.index("refYear"), header.index("refPeriodId"), header.index("primaryValue")
+    written = 0
+    with open(out, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        for year in range(2021 - factor + 1, 2022):
+            for row in rows:
+                row = list(row)
+                row[year_at] = str(year)
+                row[period_at] = f"{year}0101"
+                if row[value_at]:
+                    row[value_at] = f"{float(row[value_at]) * rng.uniform(0.7, 1.1):.2f}"
+                writer.writerow(row)
+                written += 1
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seed", type=int, default=SEED)
+    commands = parser.add_subparsers(dest="command", required=True)
+    database = commands.add_parser("database", help="fill the empty database at DATABASE_URL")
+    database.add_argument("--scale", type=float, default=1.0)
+    comtrade = commands.add_parser("comtrade-csv", help="write a Comtrade API CSV FACTOR times the real one")
+    comtrade.add_argument("--factor", type=int, default=10)
+    comtrade.add_argument("out", type=Path)
+    args = parser.parse_args()
+    if args.command == "database":
+        if args.scale <= 0:
+            parser.error("--scale must be positive")
+        generate_database(args.scale, args.seed)
+    else:
+        rows = generate_comtrade_csv(args.factor, args.out, args.seed)
+        print(f"generate.py: wrote {rows} rows to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# `make bench` and `make bench-quick`: every benchmark, against throwaway services, into
+# bench/RESULTS.md.
+#
+#   bench/run.sh           full scale: 2,000,000 generated trade flows, the 10x Comtrade file
+#   bench/run.sh --quick   scale 0.05 and shorter runs: a few minutes, to see that it all works
+#
+# Starts PostgreSQL and Redis on 127.0.0.1 with scripts/services.sh (ports apart from
+# `make test`'s, so both can run at once), migrates, and then:
+#   1. bench/bench_imports.py   the importers on the real files (and a generated 10x Comtrade
+#                               file), each run into an empty database; baselines: lxml, psql \copy
+#   2. bench/generate.py        deterministic data through COPY (trade flows, people, visits)
+#   3. bench/bench_api.py       gunicorn (the app) vs bench/bare_app.py, and CSV export vs psql
+#   4. bench/bench_timelines.py when present, on a database of its own
+#   5. bench/report.py          writes the results file
+# Everything it started is stopped on exit, whatever happens. A failed step is reported and
+# the others still run; the exit status is then non-zero.
+#
+# Environment:
+#   BENCH_SCALE      data scale (default 1.0, or 0.05 with --quick)
+#   BENCH_REPEAT     repetitions per benchmark (default 3, never fewer)
+#   BENCH_RESULTS    where the results go (default bench/RESULTS.md)
+#   BENCH_DURATION   seconds per load-generator run (default 5, or 2 with --quick)
+#   BENCH_TIMELINES_SCALE  bench_timelines.py's --scale (default 0.25, or BENCH_SCALE with --quick)
+#   PGPORT_TEST, REDIS_PORT_TEST, BENCH_APP_PORT, BENCH_BARE_PORT
+#                    loopback ports (default 55442, 56389, 58080, 58081)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+VENV="${VENV:-.venv}"
+PGPORT_TEST="${PGPORT_TEST:-55442}"
+REDIS_PORT_TEST="${REDIS_PORT_TEST:-56389}"
+STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-30}"
+
+say() { printf 'bench: %s\n' "$*"; }
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+
+MODE=full
+case "${1:-}" in
+    --quick) MODE=quick ;;
+    "") ;;
+    *) die "unknown argument $1 (only --quick)" ;;
+esac
+if [ "$MODE" = quick ]; then
+    export BENCH_QUICK=1 BENCH_SCALE="${BENCH_SCALE:-0.05}" BENCH_DURATION="${BENCH_DURATION:-2}" BENCH_WARMUP="${BENCH_WARMUP:-1}"
+else
+    export BENCH_QUICK=0 BENCH_SCALE="${BENCH_SCALE:-1.0}" BENCH_DURATION="${BENCH_DURATION:-5}" BENCH_WARMUP="${BENCH_WARMUP:-2}"
+fi
+# bench_timelines.py rebuilds 200,000 x scale visits' timeline three times; at today's
+# ~2,500 entries/s scale 1 alone would take over 20 minutes, so the full run uses 0.25.
+BENCH_TIMELINES_SCALE="${BENCH_TIMELINES_SCALE:-$([ "$MODE" = quick ] && echo "$BENCH_SCALE" || echo 0.25)}"
+export BENCH_REPEAT="${BENCH_REPEAT:-3}"
+export BENCH_APP_PORT="${BENCH_APP_PORT:-58080}" BENCH_BARE_PORT="${BENCH_BARE_PORT:-58081}"
+BENCH_RESULTS="${BENCH_RESULTS:-$ROOT/bench/RESULTS.md}"
+PYTHON="$ROOT/$VENV/bin/python"
+[ -x "$PYTHON" ] || die "$VENV/bin/python not found; run 'make venv' (make bench does it for you)"
+
+# wrk is the load generator; install it like scripts/services.sh installs its packages.
+if ! command -v wrk >/dev/null 2>&1; then
+    [ "$(id -u)" -eq 0 ] || die "wrk is missing: install it (sudo apt-get install -y wrk) or run make bench as root"
+    say "installing wrk"
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y wrk
+fi
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for port in "$BENCH_APP_PORT" "$BENCH_BARE_PORT"; do
+    port_free "$port" || die "port $port is already in use; stop what listens there or set BENCH_APP_PORT/BENCH_BARE_PORT"
+done
+
+# shellcheck source=scripts/services.sh
+source "$ROOT/scripts/services.sh"
+
+# Stop the web servers bench_api.py started if it could not (killed, say), then the services.
+bench_cleanup() {
+    local rc=$? pid
+    set +e
+    if [ -s "$TMP_DIR/servers.pids" ]; then
+        while read -r pid; do
+            # Only if that pid is still one of the gunicorns (pids get reused).
+            grep -qa gunicorn "/proc/$pid/cmdline" 2>/dev/null && kill -TERM "$pid"
+        done <"$TMP_DIR/servers.pids"
+    fi
+    (exit "$rc")  # services.sh's cleanup exits with the status it finds in $?
+    cleanup
+}
+trap bench_cleanup EXIT
+
+PG_URL="postgres://postgres@127.0.0.1:$PGPORT_TEST"
+REDIS_BASE="redis://127.0.0.1:$REDIS_PORT_TEST"
+export PG_BIN
+export DJANGO_SETTINGS_MODULE=chancery.settings CHANCERY_ENV=development
+export DATABASE_URL="$PG_URL/chancery" REDIS_URL="$REDIS_BASE/0"
+export BENCH_RESULTS_JSON="$TMP_DIR/results.jsonl" BENCH_LOG_DIR="$TMP_DIR" BENCH_WORK_DIR="$TMP_DIR"
+: >"$BENCH_RESULTS_JSON"
+
+failed=()
+step() {
+    local name="$1"
+    shift
+    say "=== $name ==="
+    local started=$SECONDS
+    if "$@"; then
+        say "$name: done in $((SECONDS - started))s"
+    else
+        say "$name: FAILED (exit $?) after $((SECONDS - started))s"
+        failed+=("$name")
+    fi
+}
+
+# The code measured is the work tree as it is now: note its commit, in case it moves meanwhile.
+commit_at_start="$(git rev-parse --short HEAD 2>/dev/null || true)"
+say "mode $MODE, scale $BENCH_SCALE, $BENCH_REPEAT repetitions, commit ${commit_at_start:-unknown}"
+"$PYTHON" manage.py migrate -v0
+# The migrated, empty database: the import benchmarks clone it for every run.
+"$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT_TEST" -U postgres -T chancery bench_empty
+
+step "imports" env BENCH_ADMIN_DATABASE_URL="$PG_URL/postgres" BENCH_TEMPLATE_DB=bench_empty \
+    BENCH_IMPORT_REDIS_URL="$REDIS_BASE/2" "$PYTHON" bench/bench_imports.py
+
+step "data generation" "$PYTHON" bench/generate.py database --scale "$BENCH_SCALE"
+
+# An analyst and a token for the API clients (the password is random and never used).
+head -c 24 /dev/urandom | base64 | "$PYTHON" manage.py create_user bench-analyst --role analyst --password-stdin >/dev/null
+BENCH_API_TOKEN="$("$PYTHON" manage.py create_api_token bench-analyst --name benchmarks 2>/dev/null)"
+export BENCH_API_TOKEN
+
+step "api" "$PYTHON" bench/bench_api.py
+
+timelines_log="$TMP_DIR/timelines.log"
+run_timelines() {
+    # Its own database: it generates its own visits and edits them while it measures. It
+    # prints its section of the results between markers; report.py takes it from the log.
+    local args=(--fresh --scale "$BENCH_TIMELINES_SCALE" --rebuilds "$BENCH_REPEAT")
+    [ "$MODE" = quick ] && args+=(--edits 20 --reads 50)
+    DATABASE_URL="$PG_URL/chancery_timelines" REDIS_URL="$REDIS_BASE/4" \
+        "$PYTHON" bench/bench_timelines.py "${args[@]}" 2>&1 | tee "$timelines_log"
+}
+if [ -f bench/bench_timelines.py ]; then
+    step "timelines" run_timelines
+fi
+
+counts="$("$PG_BIN/psql" "$PG_URL/chancery" -X -At -F ' ' -c \
+    "SELECT (SELECT count(*) FROM trade_tradeflow), (SELECT count(*) FROM visits_visit), (SELECT count(*) FROM directory_person)")"
+read -r flow_count visit_count person_count <<<"$counts"
+thousands() { "$PYTHON" -c 'import sys; print(f"{int(sys.argv[1]):,}")' "$1"; }
+meta=(
+    --meta "Mode=$MODE (\`make bench$([ "$MODE" = quick ] && echo -quick)\`)"
+    --meta "Scale=$BENCH_SCALE: $(thousands "$flow_count") trade flows, $(thousands "$visit_count") visits, $(thousands "$person_count") people (bench/generate.py); timelines: --scale $BENCH_TIMELINES_SCALE"
+    --meta "Repetitions=$BENCH_REPEAT per benchmark; load-generator runs of ${BENCH_DURATION}s"
+    --meta "Software=$("$PG_BIN/postgres" --version), Python $("$PYTHON" -c 'import platform; print(platform.python_version())'), $("$ROOT/$VENV/bin/gunicorn" --version), $( (wrk --version 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)"
+)
+[ "${#failed[@]}" -gt 0 ] && meta+=(--meta "Failed steps=${failed[*]} (their figures are missing)")
+report_args=(--commit-at-start "$commit_at_start")
+[ -s "$timelines_log" ] && report_args+=(--include "$timelines_log")
+"$PYTHON" bench/report.py "$BENCH_RESULTS_JSON" "$BENCH_RESULTS" "${meta[@]}" "${report_args[@]}"
+
+if [ "${#failed[@]}" -gt 0 ]; then
+    say "FAILED steps: ${failed[*]}"
+    exit 1
+fi
+say "all benchmarks ran; results in ${BENCH_RESULTS#"$ROOT"/}"
