@@ -15,7 +15,9 @@ VENV        := .venv
 STAMP       := $(VENV)/.requirements.stamp
 PYTEST_ARGS ?=
 
-GUNICORN      := gunicorn chancery.wsgi --workers 2
+GUNICORN      := gunicorn chancery.wsgi --workers 2 --worker-class gthread --threads 4
+# gthread: a long streamed download (a large CSV export) keeps its worker alive; a sync
+# worker would be killed at the 30 s timeout mid-download.
 CELERY_WORKER := celery -A chancery worker -l info
 CELERY_BEAT   := celery -A chancery beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
