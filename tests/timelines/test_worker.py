@@ -141,7 +141,7 @@ def test_a_worker_killed_in_the_middle_of_a_full_rebuild_then_restarted_ends_wit
     second = worker_process()
     wait_until(
         lambda: RefreshRun.objects.get(pk=run.pk).status == RefreshRun.Status.SUCCEEDED,
-        timeout=90, what=f"the run to finish after the restart\n{second.log()}", interval=0.1,
+        timeout=240, what=f"the run to finish after the restart\n{second.log()}", interval=0.1,
     )
     second.kill(signal.SIGTERM)
 
