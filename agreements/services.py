@@ -8,7 +8,7 @@ from django.db.models import Max
 
 from agreements.models import Agreement, AgreementStatusChange, DraftVersion
 from chancery.dates import DatePrecision
-from chancery.statemachine import StaleEdit, StatusMachine, forward_along
+from chancery.statemachine import StaleEdit, StatusMachine, forward_along, record_first_status
 from directory.models import Citation
 
 S = Agreement.Status
@@ -68,18 +68,7 @@ def record_initial_agreement_status(
     *, agreement: Agreement, on: datetime.date, precision: str = DatePrecision.DAY, user=None, note: str = "", citation=None
 ) -> AgreementStatusChange:
     """The first row of a new agreement's history: the status it was first recorded in."""
-    if agreement.status_changes.exists():
-        raise ValueError(f"{agreement} already has a status history; change its status instead")
-    return AgreementStatusChange.objects.create(
-        agreement=agreement,
-        from_status="",
-        to_status=agreement.status,
-        changed_on=DatePrecision(precision).truncate(on),
-        changed_precision=precision,
-        recorded_by=user,
-        note=note,
-        citation=citation,
-    )
+    return record_first_status(agreement, on=on, precision=precision, user=user, note=note, citation=citation)
 
 
 @transaction.atomic

@@ -47,3 +47,22 @@ class StatusMachine:
 def forward_along(line: list[str]) -> dict[str, set[str]]:
     """Each status on a main line may move to any later one: reports often skip steps."""
     return {status: set(line[i + 1 :]) for i, status in enumerate(line)}
+
+
+def record_first_status(record, *, on, precision: str, user=None, note: str = "", citation=None):
+    """The first row of a new record's status history: the status it was first recorded in.
+
+    Shared by visits and agreements (both keep their history as `status_changes`)."""
+    from chancery.dates import DatePrecision
+
+    if record.status_changes.exists():
+        raise ValueError(f"{record} already has a status history; change its status instead")
+    return record.status_changes.create(
+        from_status="",
+        to_status=record.status,
+        changed_on=DatePrecision(precision).truncate(on),
+        changed_precision=precision,
+        recorded_by=user,
+        note=note,
+        citation=citation,
+    )

@@ -5,7 +5,7 @@ import datetime
 from django.db import transaction
 
 from chancery.dates import DatePrecision
-from chancery.statemachine import StaleEdit, StatusMachine, forward_along
+from chancery.statemachine import StaleEdit, StatusMachine, forward_along, record_first_status
 from directory.models import Citation
 from visits.models import Visit, VisitStatusChange
 
@@ -74,15 +74,4 @@ def record_initial_visit_status(
     *, visit: Visit, on: datetime.date, precision: str = DatePrecision.DAY, user=None, note: str = "", citation=None
 ) -> VisitStatusChange:
     """The first row of a new visit's history: the status it was first recorded in."""
-    if visit.status_changes.exists():
-        raise ValueError(f"{visit} already has a status history; change its status instead")
-    return VisitStatusChange.objects.create(
-        visit=visit,
-        from_status="",
-        to_status=visit.status,
-        changed_on=DatePrecision(precision).truncate(on),
-        changed_precision=precision,
-        recorded_by=user,
-        note=note,
-        citation=citation,
-    )
+    return record_first_status(visit, on=on, precision=precision, user=user, note=note, citation=citation)
