@@ -25,3 +25,13 @@ class ChanceryConfig(AppConfig):
         user_model = get_user_model()
         for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
             m2m_changed.connect(forget_permissions, sender=through, dispatch_uid=f"chancery.forget_permissions.{through._meta.label}")
+
+        # A token's user, rights and revocation reach the API's token cache at once.
+        from django.db.models.signals import post_delete, post_save
+
+        from chancery.api.auth import forget_token, forget_user_tokens
+        from knox.models import get_token_model
+
+        post_save.connect(forget_user_tokens, sender=user_model, dispatch_uid="chancery.forget_user_tokens.save")
+        post_delete.connect(forget_user_tokens, sender=user_model, dispatch_uid="chancery.forget_user_tokens.delete")
+        post_delete.connect(forget_token, sender=get_token_model(), dispatch_uid="chancery.forget_token")

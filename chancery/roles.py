@@ -5,9 +5,15 @@ comes from ISO 3166, nor the materialised timeline, which is computed). admin: e
 users included. Defined here once; `sync_role_groups` runs after every migrate.
 """
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
 
 CONTENT_APPS = ("directory", "visits", "agreements", "trade", "timelines")
 # Computed or reference data: editors read these but do not write them.
@@ -66,8 +72,16 @@ def cached_permissions(user) -> frozenset[str]:
     """The user's permissions, from the shared cache: the API checks them on every request,
     and reading them from the database costs two queries each time. Changes to a user's
     groups or to a group's permissions clear the entry (forget_permissions)."""
+    permissions = getattr(user, "_role_permissions", None)  # set by the API's token check
+    if permissions is not None:
+        return permissions
     key = _permissions_key(user.pk, user.date_joined)
-    permissions = cache.get(key)
+    try:
+        permissions = cache.get(key)
+    except (RedisConnectionError, RedisTimeoutError) as exc:
+        # Redis down must not take the API down: read them from the database meanwhile.
+        logger.warning("permissions read from the database: the cache cannot be reached (%s)", exc)
+        return frozenset(user.get_all_permissions())
     if permissions is None:
         permissions = frozenset(user.get_all_permissions())
         cache.set(key, permissions, PERMISSIONS_CACHE_SECONDS)
@@ -92,3 +106,7 @@ def forget_permissions(sender, instance, action="", pk_set=None, model=None, **k
         user_ids = set()
     joined = user_model.objects.filter(pk__in=user_ids).values_list("pk", "date_joined")
     cache.delete_many([_permissions_key(pk, when) for pk, when in joined])
+    # API tokens carry their user's permissions in the cache too (chancery.api.auth).
+    from chancery.api.auth import forget_tokens
+
+    forget_tokens(user_ids)

@@ -2,10 +2,11 @@
 
 import django_filters
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, viewsets
 
 from chancery.api.conditional import ConditionalMixin
-from chancery.api.filters import TrackedFilterSet
+from chancery.api.filters import FilterSet, TrackedFilterSet
 from chancery.api.pagination import CursorPagination
 from chancery.api.serializers import CitationSerializer, CountryField, LabelledChoicesMixin
 from directory.models import Citation, Country, Organisation, Person, Position, Source
@@ -17,7 +18,7 @@ class CountrySerializer(LabelledChoicesMixin, serializers.ModelSerializer):
         fields = ["alpha3", "alpha2", "numeric", "name", "official_name", "kind", "withdrawn_on"]
 
 
-class CountryFilter(django_filters.FilterSet):
+class CountryFilter(FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Country.Kind.choices)
 
     class Meta:
@@ -160,11 +161,21 @@ class CitationWriteSerializer(CitationSerializer):
         content_type = attrs.get("content_type") or getattr(self.instance, "content_type", None)
         object_id = attrs.get("object_id") or getattr(self.instance, "object_id", None)
         model = content_type.model_class()
-        if not model._default_manager.filter(pk=object_id).exists():
+        try:
+            exists = model._default_manager.filter(pk=object_id).exists()
+        except (ValueError, TypeError):  # not an id of that model at all ("1 OR 1=1")
+            exists = False
+        if not exists:
             raise serializers.ValidationError({"object_id": f"No {model._meta.verbose_name} with id {object_id}."})
         citation = Citation(**{**({} if self.instance is None else {"pk": self.instance.pk}), **attrs})
         citation.content_type = content_type
         citation.clean()
+        # The same source for the same field of the same record twice is refused here, by name,
+        # rather than by the database's unique constraint (an IntegrityError, a 500).
+        try:
+            citation.validate_constraints()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
         return attrs
 
     def to_representation(self, instance):
