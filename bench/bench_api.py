@@ -34,6 +34,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -68,11 +69,12 @@ def gunicorn_command(app_module: str, port: int, *extra: str) -> list[str]:
     return command + ["--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning", *extra]
 
 
-def start_servers(log_dir: Path) -> dict[str, subprocess.Popen]:
-    app_env = dict(
-        os.environ,
+def app_environment(secret_key: str) -> dict[str, str]:
+    """The app's production settings on loopback; a process that shares `secret_key` can make
+    session cookies the app accepts (bench_timelines.py does, for the pages)."""
+    return dict(
         CHANCERY_ENV="production",
-        SECRET_KEY=secrets.token_urlsafe(50),
+        SECRET_KEY=secret_key,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",
         # The limiter still runs (a Redis round trip per request, as in production); only the
@@ -80,22 +82,29 @@ def start_servers(log_dir: Path) -> dict[str, subprocess.Popen]:
         API_CLIENT_RATE="1000000/s",
         LOG_LEVEL="WARNING",
     )
+
+
+def start_servers(log_dir: Path, *, secret_key: str | None = None, bare: bool = True) -> dict[str, subprocess.Popen]:
+    """The app (and, with `bare`, the bare app) under gunicorn, once they answer."""
+    app_env = dict(os.environ, **app_environment(secret_key or secrets.token_urlsafe(50)))
     bare_env = dict(os.environ, BARE_DATABASE_URL=DATABASE_URL)
     servers = {
         "app": subprocess.Popen(
             gunicorn_command("chancery.wsgi", APP_PORT), cwd=ROOT, env=app_env,
             stdout=open(log_dir / "gunicorn-app.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True,
         ),
-        "bare": subprocess.Popen(
+    }
+    if bare:
+        servers["bare"] = subprocess.Popen(
             gunicorn_command("bare_app:application", BARE_PORT, "--chdir", str(ROOT / "bench")), cwd=ROOT, env=bare_env,
             stdout=open(log_dir / "gunicorn-bare.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True,
-        ),
-    }
+        )
     # For bench/run.sh, which stops them if this process dies without doing so.
     (log_dir / "servers.pids").write_text("".join(f"{p.pid}\n" for p in servers.values()))
-    for name, port in (("app", APP_PORT), ("bare", BARE_PORT)):
+    ports = {"app": APP_PORT, "bare": BARE_PORT}
+    for name in servers:
         try:
-            wait_for_port(port, 60)
+            wait_for_port(ports[name], 60)
         except RuntimeError:
             stop_servers(servers, log_dir)
             raise SystemExit(f"bench_api: the {name} server did not start; see {log_dir}/gunicorn-{name}.log")
@@ -145,11 +154,13 @@ def check_same_answers(paths: list[str]) -> None:
 
 
 # --- load generation ----------------------------------------------------------------------------
-def wrk(port: int, path: str, connections: int, duration: float) -> dict:
+def wrk(port: int, path: str, connections: int, duration: float, headers: dict | None = None, *, warm_up: bool = False) -> dict:
+    """One wrk run; any error or non-2xx answer stops the benchmark, and so does a run that got
+    no answer at all, unless it only warms the server up. `headers`: HEADERS by default."""
     command = [
         "wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "30s",
         "-s", str(ROOT / "bench" / "wrk_report.lua"),
-        *[arg for name, value in HEADERS.items() for arg in ("-H", f"{name}: {value}")],
+        *[arg for name, value in (headers or HEADERS).items() for arg in ("-H", f"{name}: {value}")],
         f"http://127.0.0.1:{port}{path}",
     ]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
@@ -157,6 +168,8 @@ def wrk(port: int, path: str, connections: int, duration: float) -> dict:
     if line is None:
         raise SystemExit(f"bench_api: wrk printed no result:\n{output}")
     stats = json.loads(line.split(" ", 1)[1])
+    if not stats["requests"] and not warm_up:
+        raise SystemExit(f"bench_api: no answer from {path} on port {port} within a {duration:g}s run; raise BENCH_DURATION")
     errors = sum(stats[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts"))
     if errors:
         raise SystemExit(f"bench_api: {errors} errors or non-2xx answers from {path} on port {port}: {stats}")
@@ -171,7 +184,7 @@ QUERY_COUNTS: dict[str, tuple[int, int]] = {}  # path: (the app's queries, those
 def compare(name: str, app_path: str, bare_path: str, connections: int, *, target_ratio: float | None = None) -> Result:
     """Throughput and latency of the app vs the bare app, interleaved repetition by repetition."""
     for port, path in ((APP_PORT, app_path), (BARE_PORT, bare_path)):
-        wrk(port, path, connections, WARMUP)
+        wrk(port, path, connections, WARMUP, warm_up=True)
     app_runs, bare_runs = [], []
     for rep in range(REPEAT):
         order = [("app", APP_PORT, app_path), ("bare", BARE_PORT, bare_path)]
@@ -199,29 +212,51 @@ def compare(name: str, app_path: str, bare_path: str, connections: int, *, targe
     return record(result)
 
 
-def deep_pagination(name: str, first_path: str, deep_path: str, page: int) -> Result:
-    """Page 1 vs page `page` of one list, app only, 1 connection; lower latency is better."""
-    wrk(APP_PORT, first_path, 1, WARMUP)
-    wrk(APP_PORT, deep_path, 1, WARMUP)
+def warm_workers(port: int, paths: list[str], headers: dict | None = None, rounds: int = 4) -> None:
+    """Each path `rounds` times from 4 threads at once, without a time limit: every gunicorn
+    worker's first request (imports, templates) can take seconds on a busy machine, longer
+    than a short load-generator run."""
+    with ThreadPoolExecutor(4) as pool:
+        for path, (status, body) in zip(paths * rounds, pool.map(lambda path: get(port, path, headers), paths * rounds)):
+            if status != 200:
+                raise SystemExit(f"bench_api: GET {path} on port {port} answered {status}: {body[:300]!r}")
+
+
+def first_vs_deep(section: str, name: str, first_path: str, deep_path: str, deep_label: str, headers: dict | None = None) -> Result:
+    """The first page vs a deep page of one list, app only, 1 connection, interleaved repetition
+    by repetition; p50 latency (lower is better), with p95 and requests/s beside it. Not recorded:
+    the caller adds its targets."""
+    warm_workers(APP_PORT, [first_path, deep_path], headers)
+    wrk(APP_PORT, first_path, 1, WARMUP, headers, warm_up=True)
+    wrk(APP_PORT, deep_path, 1, WARMUP, headers, warm_up=True)
     first_runs, deep_runs = [], []
     for rep in range(REPEAT):
         order = [(first_runs, first_path), (deep_runs, deep_path)]
         for runs, path in order if rep % 2 == 0 else order[::-1]:
-            runs.append(wrk(APP_PORT, path, 1, DURATION))
-    result = Result(
-        section=SECTION,
-        name=f"deep pagination, {name}: page {page:,} vs page 1",
-        metric="p50 ms (page {:,})".format(page),
+            runs.append(wrk(APP_PORT, path, 1, DURATION, headers))
+    return Result(
+        section=section,
+        name=f"{name}: {deep_label} vs page 1",
+        metric=f"p50 ms ({deep_label})",
         higher_is_better=False,
         samples=[r["p50_us"] / 1000 for r in deep_runs],
         baseline_name="page 1",
         baseline_samples=[r["p50_us"] / 1000 for r in first_runs],
         extra={"requests/s": [r["rps"] for r in deep_runs], "p95 ms": [r["p95_us"] / 1000 for r in deep_runs]},
         baseline_extra={"requests/s": [r["rps"] for r in first_runs], "p95 ms": [r["p95_us"] / 1000 for r in first_runs]},
-        note=f"GET {deep_path} (the cursor of page {page:,}) vs {first_path}; wrk -t1 -c1",
+        note=f"GET {deep_path} vs {first_path}; wrk -t1 -c1, {DURATION:g}s per run",
     )
+
+
+def deep_page_target(result: Result) -> Target:
     ratio = median(result.ratios)
-    result.targets.append(Target("deep page p50 <= 1.5x page 1's", ratio <= 1.5, f"{ratio:.2f}x"))
+    return Target("deep page p50 <= 1.5x page 1's", ratio <= 1.5, f"{ratio:.2f}x")
+
+
+def deep_pagination(name: str, first_path: str, deep_path: str, page: int) -> Result:
+    result = first_vs_deep(SECTION, f"deep pagination, {name}", first_path, deep_path, f"page {page:,}")
+    result.note += f" (the cursor of page {page:,})"
+    result.targets.append(deep_page_target(result))
     return record(result)
 
 

@@ -14,6 +14,13 @@
 - people (20,000 at scale 1) with one post each; visits (200,000 at scale 1) with their
   status histories, skewed: a dozen pairs (RUS-TJK the busiest) get 30 % of all visits,
   most pairs a handful.
+- agreements (20,000 at scale 1), skewed towards the same busy pairs, a tenth of them
+  with up to three more parties, each walked along the status machine's main line (about
+  100,000 status changes; some abandoned, suspended or terminated), with numbered draft
+  versions for those that reached drafting.
+- sources (2,000 at scale 1) and citations linking them to visits and agreements (generic:
+  content type + object id): most report, a few deny or correct an earlier report, which
+  the timeline shows as contradictions.
 
 Rows go in through COPY with explicit ids; the sequences are moved past them afterwards and
 the tables analysed, so plans are those of a settled database.
@@ -212,6 +219,124 @@ LEVELS = ["head", "head", "minister", "minister", "minister", "deputy", "officia
 TITLES = {"head": "President", "minister": "Minister of Foreign Affairs", "deputy": "Deputy Prime Minister", "official": "Ambassador"}
 
 
+AGREEMENT_KINDS = ["intergovernmental", "intergovernmental", "mou", "mou", "protocol", "treaty", "joint_statement", "contract"]
+AGREEMENT_SUBJECTS = [
+    "trade and economic cooperation", "civil aviation", "military-technical cooperation", "labour migration", "energy supply",
+    "avoidance of double taxation", "mutual protection of investments", "customs cooperation", "cultural exchange",
+    "readmission", "lease of an airfield", "water resources", "visa-free travel", "scientific cooperation",
+]
+# The agreement status machine's main line (agreements/services.py); an agreement walks a prefix of it.
+AGREEMENT_MAIN_LINE = ["proposed", "drafting", "negotiating", "initialled", "signed", "ratified", "in_force"]
+# How far along the main line agreements get (weights of 1 to 7 statuses): over a third reach
+# entry into force, and a history has five changes on average.
+AGREEMENT_REACH_WEIGHTS = [8, 10, 12, 8, 10, 14, 38]
+DRAFT_PARAGRAPH = (
+    "Article {n}. The Parties shall cooperate in the field of {subject} on the basis of equality and mutual benefit, "
+    "in accordance with their national legislation and their international obligations."
+)
+
+
+def pick_pair(rng: random.Random, countries: list[str]) -> tuple[str, str]:
+    """Two countries in random order: 30 % of the time one of the busy pairs, busiest first."""
+    if rng.random() < 0.30:
+        # Pair k (from 0) is drawn with probability (k+1)^-1.2 - (k+2)^-1.2: RUS-TJK over half the time.
+        pair = BUSY_PAIRS[min(int(rng.paretovariate(1.2)) - 1, len(BUSY_PAIRS) - 1)]
+        return pair if rng.random() < 0.5 else pair[::-1]
+    first, second = rng.sample(countries, 2)
+    return first, second
+
+
+def generate_agreements(rng: random.Random, scale: float, countries: list[str]) -> dict:
+    """Agreements, their parties, status histories and draft versions: {model: (columns, lines)}."""
+    from agreements.models import Agreement, AgreementParty, AgreementStatusChange, DraftVersion
+
+    count = max(100, round(20000 * scale))
+    agreements, parties, changes, drafts = [], [], [], []
+    party_id = change_id = draft_id = 0
+    for agreement_id in range(1, count + 1):
+        members = set(pick_pair(rng, countries))
+        if rng.random() < 0.10:
+            members |= set(rng.sample(countries, rng.randint(1, 3)))
+        subject = rng.choice(AGREEMENT_SUBJECTS)
+        path = AGREEMENT_MAIN_LINE[: rng.choices(range(1, 8), AGREEMENT_REACH_WEIGHTS)[0]]
+        if path[-1] != "in_force" and rng.random() < 0.15:
+            path.append("abandoned")
+        elif path[-1] == "in_force" and rng.random() < 0.06:
+            path.append(rng.choice(["suspended", "terminated"]))
+        day = datetime.date(1992, 1, 1) + datetime.timedelta(days=rng.randrange(11000))
+        dates = {}
+        previous = ""
+        draft_number = 0
+        for to_status in path:
+            change_id += 1
+            dates[to_status] = day
+            changes.append(f"{change_id}\t{agreement_id}\t{previous}\t{to_status}\t{day.isoformat()}\t{STAMP.isoformat()}\n")
+            if to_status in ("drafting", "negotiating"):
+                for _ in range(rng.randint(1, 2)):
+                    draft_id += 1
+                    draft_number += 1
+                    text = "\n\n".join(DRAFT_PARAGRAPH.format(n=n, subject=subject) for n in range(1, rng.randint(3, 7)))
+                    drafts.append(f"{draft_id}\t{agreement_id}\t{draft_number}\t{encode(text)}\t{day.isoformat()}T12:00:00+00:00\n")
+            previous = to_status
+            day += datetime.timedelta(days=rng.randint(20, 400))
+        names = " and ".join(sorted(members))
+        agreements.append(
+            f"{agreement_id}\tAgreement between {names} on {subject} ({agreement_id})\t{rng.choice(AGREEMENT_KINDS)}\t{path[-1]}\t"
+            f"Generated agreement {agreement_id}.\t{encode(dates.get('proposed'))}\t{encode(dates.get('signed'))}\t{encode(dates.get('in_force'))}\n"
+        )
+        for country in sorted(members):
+            party_id += 1
+            parties.append(f"{party_id}\t{agreement_id}\t{country}\n")
+    return {
+        Agreement: (["id", "title", "kind", "status", "summary", "proposed_on", "signed_on", "in_force_on"], agreements),
+        AgreementParty: (["id", "agreement_id", "country_id"], parties),
+        AgreementStatusChange: (["id", "agreement_id", "from_status", "to_status", "changed_on", "recorded_at"], changes),
+        DraftVersion: (["id", "agreement_id", "number", "text", "created_at"], drafts),
+    }
+
+
+OUTLETS = ["Asia-Plus", "TASS", "Interfax", "RIA Novosti", "Reuters", "AKIpress", "Kabar", "Xinhua", "Anadolu", "Trend"]
+RELIABILITIES = ["official_statement", "named_official", "anonymous_source", "media_report", "media_report", "analyst_estimate"]
+
+
+def source_rows(rng: random.Random, count: int, *, first_id: int) -> tuple[list[str], list[str]]:
+    """News reports and statements, ids from first_id: (columns, lines) for copy_rows."""
+    lines = []
+    for source_id in range(first_id, first_id + count):
+        published = datetime.date(1990, 1, 1) + datetime.timedelta(days=rng.randrange(12775))
+        kind = rng.choice(["news_report", "news_report", "official_statement", "press_release", "interview", "analysis"])
+        outlet = rng.choice(OUTLETS)
+        lines.append(
+            f"{source_id}\t{outlet}: generated report {source_id}\t{kind}\thttps://example.org/{outlet.lower().replace(' ', '-')}/{source_id}\t"
+            f"{published.isoformat()}\t{rng.choice(['en', 'ru', 'tg', 'zh'])}\n"
+        )
+    return ["id", "title", "kind", "url", "published_on", "language"], lines
+
+
+def citation_rows(rng: random.Random, cited: dict[int, int], *, source_ids: range, people_count: int) -> tuple[list[str], list[str]]:
+    """Citations of records 1..n of each content type ({content type id: n}): (columns, lines).
+
+    Each record gets none to a few sources; 3 % of citations of a record that already has
+    one deny or correct it, as an official denying a report does.
+    """
+    lines = []
+    citation_id = 0
+    for content_type_id, record_count in cited.items():
+        for object_id in range(1, record_count + 1):
+            how_many = rng.choices([0, 1, 2, 3], [45, 35, 15, 5])[0]
+            reported = datetime.date(1990, 1, 1) + datetime.timedelta(days=rng.randrange(12775))
+            for position, source_id in enumerate(rng.sample(source_ids, how_many)):
+                citation_id += 1
+                stance = rng.choice(["denies", "corrects"]) if position and rng.random() < 0.03 else "reports"
+                speaker = rng.randint(1, people_count) if rng.random() < 0.2 else None
+                lines.append(
+                    f"{citation_id}\t{source_id}\t{content_type_id}\t{object_id}\tGenerated quote {citation_id}\t"
+                    f"{reported.isoformat()}\t{rng.choice(RELIABILITIES)}\t{stance}\t{encode(speaker)}\n"
+                )
+                reported += datetime.timedelta(days=rng.randint(1, 30))
+    return ["id", "source_id", "content_type_id", "object_id", "quote", "reported_on", "reliability", "stance", "speaker_id"], lines
+
+
 def generate_database(scale: float, seed: int) -> None:
     import django
 
@@ -220,7 +345,10 @@ def generate_database(scale: float, seed: int) -> None:
     django.setup()
     from django.db import connection, transaction
 
-    from directory.models import Country, Person, Position, Source
+    from django.contrib.contenttypes.models import ContentType
+
+    from agreements.models import Agreement, AgreementParty, AgreementStatusChange, DraftVersion
+    from directory.models import Citation, Country, Person, Position, Source
     from trade.models import TradeClaim, TradeFlow
     from visits.models import Visit, VisitStatusChange
 
@@ -294,12 +422,7 @@ def generate_database(scale: float, seed: int) -> None:
         visit_lines, change_lines = [], []
         change_id = 0
         for visit_id in range(1, visit_count + 1):
-            if rng.random() < 0.30:
-                # Busiest first: pair k gets weight 1/(k+1).
-                pair = BUSY_PAIRS[min(int(rng.paretovariate(1.2)) - 1, len(BUSY_PAIRS) - 1)]
-                visitor_country, host = pair if rng.random() < 0.5 else pair[::-1]
-            else:
-                visitor_country, host = rng.sample(countries, 2)
+            visitor_country, host = pick_pair(rng, countries)
             start = datetime.date(1990, 1, 1) + datetime.timedelta(days=rng.randrange(12775))
             end = start + datetime.timedelta(days=rng.randint(0, 4))
             precision = "day" if rng.random() < 0.9 else "month"
@@ -335,12 +458,36 @@ def generate_database(scale: float, seed: int) -> None:
         move_sequence(cursor, VisitStatusChange)
         print(f"generate.py: {people_count} people, {visit_count} visits, {change_id} status changes ({time.perf_counter() - started:.1f}s)", flush=True)
 
+        agreements = generate_agreements(rng, scale, countries)
+        counts = {model: copy_rows(cursor, model, columns, lines) for model, (columns, lines) in agreements.items()}
+        for model in agreements:
+            move_sequence(cursor, model)
+        print(
+            f"generate.py: {counts[Agreement]} agreements, {counts[AgreementParty]} parties, {counts[AgreementStatusChange]} status changes, "
+            f"{counts[DraftVersion]} draft versions ({time.perf_counter() - started:.1f}s)",
+            flush=True,
+        )
+
+        source_count = max(50, round(2000 * scale))
+        copy_rows(cursor, Source, *source_rows(rng, source_count, first_id=source.pk + 1))
+        move_sequence(cursor, Source)
+        cited = {
+            ContentType.objects.get_for_model(Visit).pk: visit_count,
+            ContentType.objects.get_for_model(Agreement).pk: counts[Agreement],
+        }
+        citations = copy_rows(cursor, Citation, *citation_rows(rng, cited, source_ids=range(source.pk + 1, source.pk + 1 + source_count), people_count=people_count))
+        move_sequence(cursor, Citation)
+        print(f"generate.py: {source_count} sources, {citations} citations ({time.perf_counter() - started:.1f}s)", flush=True)
+
     # After the transaction: VACUUM cannot run inside one. It sets hint bits and the
     # visibility map, as on a settled database; the flows were written frozen and only need
     # their statistics.
     with connection.cursor() as cursor:
         cursor.execute(f'ANALYZE "{TradeFlow._meta.db_table}"')
-        for model in (TradeClaim, Person, Position, Visit, VisitStatusChange):
+        for model in (
+            TradeClaim, Person, Position, Visit, VisitStatusChange, Agreement, AgreementParty, AgreementStatusChange, DraftVersion,
+            Source, Citation,
+        ):
             cursor.execute(f'VACUUM ANALYZE "{model._meta.db_table}"')
     print(f"generate.py: done, vacuumed and analysed ({time.perf_counter() - started:.1f}s)", flush=True)
 

@@ -4,7 +4,9 @@
 
 Per benchmark: the median and the spread (min-max) of its repetitions, the baseline's
 measured in the same repetitions, and the ratio of the two taken repetition by repetition;
-then whether each target was met. Raw samples are listed at the end.
+then whether each target was met. Raw samples are listed at the end. Sections that other
+tools write into OUT.md between `<!-- NAME:start -->` and `<!-- NAME:end -->` markers (`make
+load`'s) are kept as they were.
 """
 
 import argparse
@@ -74,13 +76,13 @@ def verdict(target: dict) -> str:
     return {True: "**met**", False: "**NOT met**", None: "not judged"}[target["met"]]
 
 
-def marked_sections(path: Path) -> str:
-    """What a benchmark script printed between its `<!-- NAME:start -->` and `<!-- NAME:end -->` markers."""
+def marked_sections(path: Path) -> dict[str, str]:
+    """{NAME: the text from `<!-- NAME:start -->` to `<!-- NAME:end -->`} for each such section of a file."""
     text = path.read_text(errors="replace")
-    return "\n\n".join(match[0] for match in re.findall(r"(<!-- ([\w-]+):start -->.*?<!-- \2:end -->)", text, re.S))
+    return {name: section for section, name in re.findall(r"(<!-- ([\w-]+):start -->.*?<!-- \2:end -->)", text, re.S)}
 
 
-def render(results: list[dict], meta: list[tuple[str, str]], included: list[str], commit_at_start: str = "") -> str:
+def render(results: list[dict], meta: list[tuple[str, str]], kept: str = "", commit_at_start: str = "") -> str:
     lines = ["# Benchmark results", ""]
     lines.append("Written by `bench/run.sh` (`make bench` / `make bench-quick`); do not edit by hand. "
                  "The machine is shared and noisy: read the **ratios**, each taken between a benchmark and its baseline "
@@ -127,8 +129,8 @@ def render(results: list[dict], meta: list[tuple[str, str]], included: list[str]
             lines += ["", *notes]
         lines.append("")
 
-    for section in included:
-        lines += [section, ""]
+    if kept:
+        lines += [kept, ""]
 
     lines += ["## Raw samples", "", "<details><summary>every repetition</summary>", "", "```"]
     for result in results:
@@ -147,13 +149,14 @@ def main() -> None:
     parser.add_argument("results", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--meta", action="append", default=[], help="KEY=VALUE shown in the header table")
-    parser.add_argument("--include", action="append", default=[], type=Path, help="a log whose marked sections are copied in")
     parser.add_argument("--commit-at-start", default="", help="the commit the run started on")
     args = parser.parse_args()
     results = [json.loads(line) for line in args.results.read_text().splitlines() if line.strip()] if args.results.exists() else []
     meta = [tuple(item.split("=", 1)) for item in args.meta]
-    included = [section for path in args.include if (section := marked_sections(path))]
-    args.out.write_text(render(results, meta, included, args.commit_at_start))
+    # A marked section named like one of this run's sections (an older "timelines") is replaced by it.
+    ours = {result["section"].lower() for result in results}
+    kept = "\n\n".join(text for name, text in (marked_sections(args.out) if args.out.exists() else {}).items() if name.lower() not in ours)
+    args.out.write_text(render(results, meta, kept, args.commit_at_start))
     print(f"report.py: {len(results)} results written to {args.out}")
 
 

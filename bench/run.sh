@@ -1,27 +1,32 @@
 #!/usr/bin/env bash
 # `make bench` and `make bench-quick`: every benchmark, against throwaway services, into
-# bench/RESULTS.md.
+# bench/RESULTS.md (bench/RESULTS-quick.md for --quick).
 #
 #   bench/run.sh           full scale: 2,000,000 generated trade flows, the 10x Comtrade file
 #   bench/run.sh --quick   scale 0.05 and shorter runs: a few minutes, to see that it all works
 #
 # Starts PostgreSQL and Redis on 127.0.0.1 with scripts/services.sh (ports apart from
-# `make test`'s, so both can run at once), migrates, and then:
+# `make test`'s, so both can run at once), migrates, starts a Celery worker on them (the
+# Makefile's CELERY_WORKER), and then:
 #   1. bench/bench_imports.py   the importers on the real files (and a generated 10x Comtrade
 #                               file), each run into an empty database; baselines: lxml, psql \copy
-#   2. bench/generate.py        deterministic data through COPY (trade flows, people, visits)
+#   2. bench/generate.py        deterministic data through COPY (trade flows, people, visits,
+#                               agreements, sources and citations)
 #   3. bench/bench_api.py       gunicorn (the app) vs bench/bare_app.py, and CSV export vs psql
-#   4. bench/bench_timelines.py when present, on a database of its own
-#   5. bench/report.py          writes the results file
+#   4. bench/bench_timelines.py rebuild: the full timeline rebuild, on a database of its own
+#   5. bench/bench_timelines.py pages: the busiest pair's page and timeline API over gunicorn,
+#                               and an edit's refresh through the worker, on the generated data
+#   6. bench/report.py          writes the results file
 # Everything it started is stopped on exit, whatever happens. A failed step is reported and
 # the others still run; the exit status is then non-zero.
 #
 # Environment:
 #   BENCH_SCALE      data scale (default 1.0, or 0.05 with --quick)
 #   BENCH_REPEAT     repetitions per benchmark (default 3, never fewer)
-#   BENCH_RESULTS    where the results go (default bench/RESULTS.md)
+#   BENCH_RESULTS    where the results go (default bench/RESULTS.md, or bench/RESULTS-quick.md
+#                    with --quick, so a quick run never replaces the full run's figures)
 #   BENCH_DURATION   seconds per load-generator run (default 5, or 2 with --quick)
-#   BENCH_TIMELINES_SCALE  bench_timelines.py's --scale (default 0.25, or BENCH_SCALE with --quick)
+#   BENCH_TIMELINES_SCALE  `bench_timelines.py rebuild`'s --scale (default 0.25, or BENCH_SCALE with --quick)
 #   PGPORT_TEST, REDIS_PORT_TEST, BENCH_APP_PORT, BENCH_BARE_PORT
 #                    loopback ports (default 55442, 56389, 58080, 58081)
 set -euo pipefail
@@ -52,7 +57,7 @@ fi
 BENCH_TIMELINES_SCALE="${BENCH_TIMELINES_SCALE:-$([ "$MODE" = quick ] && echo "$BENCH_SCALE" || echo 0.25)}"
 export BENCH_REPEAT="${BENCH_REPEAT:-3}"
 export BENCH_APP_PORT="${BENCH_APP_PORT:-58080}" BENCH_BARE_PORT="${BENCH_BARE_PORT:-58081}"
-BENCH_RESULTS="${BENCH_RESULTS:-$ROOT/bench/RESULTS.md}"
+BENCH_RESULTS="${BENCH_RESULTS:-$ROOT/bench/$([ "$MODE" = quick ] && echo RESULTS-quick.md || echo RESULTS.md)}"
 PYTHON="$ROOT/$VENV/bin/python"
 [ -x "$PYTHON" ] || die "$VENV/bin/python not found; run 'make venv' (make bench does it for you)"
 
@@ -72,10 +77,18 @@ done
 # shellcheck source=scripts/services.sh
 source "$ROOT/scripts/services.sh"
 
-# Stop the web servers bench_api.py started if it could not (killed, say), then the services.
+# Stop the Celery worker, the web servers bench_api.py started if it could not (killed, say),
+# then the services.
 bench_cleanup() {
     local rc=$? pid
     set +e
+    if [ -n "${WORKER_PID:-}" ] && kill -0 "$WORKER_PID" 2>/dev/null; then
+        kill -TERM "$WORKER_PID"  # warm shutdown: it finishes the task in hand, then exits
+        for _ in $(seq 1 100); do kill -0 "$WORKER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$WORKER_PID" 2>/dev/null && kill -KILL "$WORKER_PID"
+        wait "$WORKER_PID" 2>/dev/null
+        say "Celery worker stopped"
+    fi
     if [ -s "$TMP_DIR/servers.pids" ]; then
         while read -r pid; do
             # Only if that pid is still one of the gunicorns (pids get reused).
@@ -116,6 +129,14 @@ say "mode $MODE, scale $BENCH_SCALE, $BENCH_REPEAT repetitions, commit ${commit_
 # The migrated, empty database: the import benchmarks clone it for every run.
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT_TEST" -U postgres -T chancery bench_empty
 
+# The worker every refresh of the generated data's timeline goes to (bench_timelines.py pages
+# measures an edit through it). The Makefile's command, on the bench database and Redis.
+read -r -a worker_command <<<"${CELERY_WORKER:-celery -A chancery worker -l info}"
+[ -x "$ROOT/$VENV/bin/${worker_command[0]}" ] && worker_command[0]="$ROOT/$VENV/bin/${worker_command[0]}"
+"${worker_command[@]}" --hostname "bench@%h" >"$TMP_DIR/celery-worker.log" 2>&1 &
+WORKER_PID=$!
+say "Celery worker started (pid $WORKER_PID, log in the run's temporary directory)"
+
 step "imports" env BENCH_ADMIN_DATABASE_URL="$PG_URL/postgres" BENCH_TEMPLATE_DB=bench_empty \
     BENCH_IMPORT_REDIS_URL="$REDIS_BASE/2" "$PYTHON" bench/bench_imports.py
 
@@ -128,33 +149,32 @@ export BENCH_API_TOKEN
 
 step "api" "$PYTHON" bench/bench_api.py
 
-timelines_log="$TMP_DIR/timelines.log"
-run_timelines() {
-    # Its own database: it generates its own visits and edits them while it measures. It
-    # prints its section of the results between markers; report.py takes it from the log.
-    local args=(--fresh --scale "$BENCH_TIMELINES_SCALE" --rebuilds "$BENCH_REPEAT")
-    [ "$MODE" = quick ] && args+=(--edits 20 --reads 50)
-    DATABASE_URL="$PG_URL/chancery_timelines" REDIS_URL="$REDIS_BASE/4" \
-        "$PYTHON" bench/bench_timelines.py "${args[@]}" 2>&1 | tee "$timelines_log"
-}
-if [ -f bench/bench_timelines.py ]; then
-    step "timelines" run_timelines
+step "timelines: full rebuild" env DATABASE_URL="$PG_URL/chancery_timelines" REDIS_URL="$REDIS_BASE/4" \
+    "$PYTHON" bench/bench_timelines.py rebuild --fresh --scale "$BENCH_TIMELINES_SCALE" --rebuilds "$BENCH_REPEAT"
+
+if kill -0 "$WORKER_PID" 2>/dev/null; then
+    step "timelines: pages and refresh" "$PYTHON" bench/bench_timelines.py pages
+else
+    say "the Celery worker has stopped, so the timeline pages and refresh are skipped; its log ends:"
+    tail -n 30 "$TMP_DIR/celery-worker.log" >&2
+    failed+=("timelines: pages and refresh")
 fi
 
 counts="$("$PG_BIN/psql" "$PG_URL/chancery" -X -At -F ' ' -c \
-    "SELECT (SELECT count(*) FROM trade_tradeflow), (SELECT count(*) FROM visits_visit), (SELECT count(*) FROM directory_person)")"
-read -r flow_count visit_count person_count <<<"$counts"
+    "SELECT (SELECT count(*) FROM trade_tradeflow), (SELECT count(*) FROM visits_visit), (SELECT count(*) FROM directory_person),
+            (SELECT count(*) FROM agreements_agreement), (SELECT count(*) FROM agreements_agreementstatuschange),
+            (SELECT count(*) FROM directory_citation)")"
+read -r flow_count visit_count person_count agreement_count agreement_change_count citation_count <<<"$counts"
 thousands() { "$PYTHON" -c 'import sys; print(f"{int(sys.argv[1]):,}")' "$1"; }
 meta=(
     --meta "Mode=$MODE (\`make bench$([ "$MODE" = quick ] && echo -quick)\`)"
-    --meta "Scale=$BENCH_SCALE: $(thousands "$flow_count") trade flows, $(thousands "$visit_count") visits, $(thousands "$person_count") people (bench/generate.py); timelines: --scale $BENCH_TIMELINES_SCALE"
+    --meta "Scale=$BENCH_SCALE: $(thousands "$flow_count") trade flows, $(thousands "$visit_count") visits, $(thousands "$person_count") people, $(thousands "$agreement_count") agreements with $(thousands "$agreement_change_count") status changes, $(thousands "$citation_count") citations (bench/generate.py); timeline rebuild: --scale $BENCH_TIMELINES_SCALE"
+    --meta "Services=PostgreSQL, Redis, \`${GUNICORN:-gunicorn chancery.wsgi --workers 2}\` and \`${CELERY_WORKER:-celery -A chancery worker -l info}\`, all on 127.0.0.1"
     --meta "Repetitions=$BENCH_REPEAT per benchmark; load-generator runs of ${BENCH_DURATION}s"
     --meta "Software=$("$PG_BIN/postgres" --version), Python $("$PYTHON" -c 'import platform; print(platform.python_version())'), $("$ROOT/$VENV/bin/gunicorn" --version), $( (wrk --version 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)"
 )
 [ "${#failed[@]}" -gt 0 ] && meta+=(--meta "Failed steps=${failed[*]} (their figures are missing)")
-report_args=(--commit-at-start "$commit_at_start")
-[ -s "$timelines_log" ] && report_args+=(--include "$timelines_log")
-"$PYTHON" bench/report.py "$BENCH_RESULTS_JSON" "$BENCH_RESULTS" "${meta[@]}" "${report_args[@]}"
+"$PYTHON" bench/report.py "$BENCH_RESULTS_JSON" "$BENCH_RESULTS" "${meta[@]}" --commit-at-start "$commit_at_start"
 
 if [ "${#failed[@]}" -gt 0 ]; then
     say "FAILED steps: ${failed[*]}"
