@@ -39,6 +39,18 @@ class RedisCache(DjangoRedisCache):
         return count
 
 
+    def get_and_hit(self, key, counter_key, timeout: int):
+        """get(key) and hit(counter_key, timeout) in one round trip: (value or None, count)."""
+        key = self.make_and_validate_key(key)
+        counter_key = self.make_and_validate_key(counter_key)
+        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipeline.get(key)
+        pipeline.incr(counter_key)
+        pipeline.expire(counter_key, timeout, nx=True)
+        raw, count, _ = pipeline.execute()
+        return (None if raw is None else self._cache._serializer.loads(raw)), count
+
+
 def hit(cache, key, timeout: int) -> int:
     """The counter of RedisCache.hit on any cache (the in-memory one of `make run`, say)."""
     counter = getattr(cache, "hit", None)  # `cache` may be django.core.cache's proxy

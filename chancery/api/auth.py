@@ -33,6 +33,8 @@ from knox.models import get_token_model
 from knox.signals import token_expired
 from rest_framework import exceptions
 
+from chancery.api.throttling import ClientRateThrottle
+
 logger = logging.getLogger(__name__)
 
 TOKEN_CACHE_SECONDS = 60
@@ -74,19 +76,32 @@ class TokenAuthentication(KnoxTokenAuthentication):
         except (UnicodeDecodeError, TypeError, ValueError, binascii.Error):
             raise exceptions.AuthenticationFailed("Invalid token.") from None
         key = _cache_key(digest)
-        try:
-            entry = cache.get(key)
-        except Exception:
-            logger.warning("API token cache unreachable; checking the token in the database", exc_info=True)
-            entry = None
+        entry, counted = self._read(key, digest)
         if entry is not None and compare_digest(entry["digest"], digest) and not _expired(entry["expiry"]):
-            return _from_entry(entry)
+            user, auth_token = _from_entry(entry)
+            auth_token.rate_counted = counted
+            return user, auth_token
         user, auth_token = super().authenticate_credentials(token)
+        auth_token.rate_counted = counted
         try:
             cache.set(key, _entry(auth_token), TOKEN_CACHE_SECONDS)
         except Exception:
             logger.warning("API token cache unreachable; not remembering the token", exc_info=True)
         return user, auth_token
+
+    def _read(self, key: str, digest: str):
+        """The cached entry, and this request counted against the token's rate limit, in one
+        round trip when the cache can (chancery.cache.RedisCache): (entry, (key, count))."""
+        try:
+            throttle = ClientRateThrottle()
+            if throttle.rate is not None and hasattr(cache, "get_and_hit"):
+                counter = throttle.window_key(throttle.token_key(digest), throttle.timer())
+                entry, count = cache.get_and_hit(key, counter, throttle.duration)
+                return entry, (counter, count)
+            return cache.get(key), None
+        except Exception:
+            logger.warning("API token cache unreachable; checking the token in the database", exc_info=True)
+            return None, None
 
     def _cleanup_token(self, auth_token) -> bool:
         if _expired(auth_token.expiry):

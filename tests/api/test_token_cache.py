@@ -127,3 +127,28 @@ def test_writes_through_a_cached_token_are_attributed_to_its_user():
 
     topic = NegotiationTopic.objects.get(slug="rogun")
     assert topic.history.latest().history_user == user
+
+
+def test_each_token_has_its_own_budget_counted_in_the_same_round_trip(analyst, monkeypatch):
+    from chancery.api.throttling import ClientRateThrottle
+
+    monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"client": "2/min", "anonymous": "2/min"})
+    first, stored, token = client_with_token(analyst)
+    second, *_ = client_with_token(analyst)
+    assert [first.get(COUNTRIES).status_code for _ in range(3)] == [200, 200, 429]
+    assert first.get(COUNTRIES)["Retry-After"]
+    # The user's other token (another job of the same client) is not held back.
+    assert second.get(COUNTRIES).status_code == 200
+    # The token check counted the request; the throttle did not count it again.
+    throttle = ClientRateThrottle()
+    key = throttle.window_key(throttle.token_key(stored.digest), throttle.timer())
+    assert cache.get(key) == 4
+
+
+def test_a_session_counts_against_its_user(analyst, monkeypatch):
+    from chancery.api.throttling import ClientRateThrottle
+
+    monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"client": "2/min", "anonymous": "2/min"})
+    browser = APIClient()
+    browser.force_login(analyst)
+    assert [browser.get(COUNTRIES).status_code for _ in range(3)] == [200, 200, 429]
