@@ -66,3 +66,10 @@ bench-quick: venv
 .PHONY: fuzz
 fuzz: venv
 	FUZZ_DEEP=1 FUZZ_EXAMPLES=200 PYTEST_ARGS='tests/api/test_fuzz.py' scripts/test.sh
+
+# Load test (bench/load.sh): analysts' pages, API reads and editors' writes at once, 50 users
+# for 60 s (LOAD_DURATION, LOAD_USERS, LOAD_REPEAT), against gunicorn + PostgreSQL + Redis + a
+# worker on their own loopback ports; zero errors and p95 into bench/RESULTS.md. Not in `make test`.
+.PHONY: load
+load: venv
+	bench/load.sh
