@@ -168,7 +168,7 @@ class FilterSet(django_filters.FilterSet):
     from them (labels, help texts, every field constructed anew). Filters keep no state
     between requests but their FilterSet (`parent`), the model and a method filter's
     binding, so a shallow copy that resets those three is enough; and the form class is built
-    once per FilterSet class (each request still gets a form instance with its own fields).
+    once per FilterSet class, its instances sharing its fields (SharedFields).
     """
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
@@ -192,8 +192,22 @@ class FilterSet(django_filters.FilterSet):
         form_class = type(self).__dict__.get("_form_class")
         if form_class is None:
             form_class = super().get_form_class()
+            form_class.base_fields = SharedFields(form_class.base_fields)
             type(self)._form_class = form_class
         return form_class
+
+
+class SharedFields(dict):
+    """A filter form's fields, shared by its instances instead of deep-copied for each.
+
+    Django copies a form's fields for every instance so one form can change its own; filter
+    forms never change theirs (cleaning a value leaves its field as it was, and a model
+    choice field's queryset is cloned by each lookup), and the copy cost more than the rest
+    of the filtering together.
+    """
+
+    def __deepcopy__(self, memo):
+        return dict(self)
 
 
 class TrackedFilterSet(FilterSet):
