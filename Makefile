@@ -52,7 +52,8 @@ clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 
 # Benchmarks (bench/run.sh): throwaway PostgreSQL + Redis on their own loopback ports,
-# generated data, every benchmark beside its baseline, results in bench/RESULTS.md.
+# generated data, every benchmark beside its baseline, results in bench/RESULTS.md
+# (make bench-quick: bench/RESULTS-quick.md, so a quick look never overwrites the full figures).
 .PHONY: bench bench-quick
 
 bench: venv
