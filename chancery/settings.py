@@ -8,6 +8,7 @@ without a real SECRET_KEY and ALLOWED_HOSTS.
 import datetime
 from pathlib import Path
 
+import orjson
 from django.core.exceptions import ImproperlyConfigured
 
 from chancery.env import (
@@ -284,12 +285,18 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "chancery.api.schema.ChanceryAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
+    # Datetimes handed to the renderer as they are (the bulk lists skip serializers) come out
+    # as DRF writes them: ISO 8601 in UTC with "Z".
+    "ORJSON_RENDERER_OPTIONS": (orjson.OPT_UTC_Z,),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chancery API",
     "DESCRIPTION": "Visits, agreements, negotiation topics, trade figures and timelines between states, each fact tied to its sources.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and docs are served as the API is: to signed-in readers (or to anyone when
+    # API_ANONYMOUS_READ is on), not to every visitor.
+    "SERVE_PERMISSIONS": ["chancery.api.permissions.RolePermission"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -7,6 +7,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.db.models import Q
+from django.db.models.query import ValuesListIterable
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -54,6 +55,9 @@ class CursorPagination(pagination.BasePagination):
         if not any(key.lstrip("-") in ("id", "pk") for key in ordering):
             ordering.append("-id" if ordering and ordering[0].startswith("-") else "id")
         self.ordering = ordering
+        # values_list() rows are tuples: where each ordering key sits in them, for the cursor.
+        fields = queryset._fields if queryset._iterable_class is ValuesListIterable else None
+        self.positions = {name: fields.index(name) for name in fields} if fields else None
         queryset = queryset.order_by(*ordering)
         cursor = request.query_params.get(self.cursor_query_param)
         if cursor:
@@ -90,7 +94,12 @@ class CursorPagination(pagination.BasePagination):
         values = []
         for key in self.ordering:
             name = key.lstrip("-")
-            value = row[name] if isinstance(row, dict) else getattr(row, "pk" if name == "pk" else name)
+            if self.positions is not None:
+                value = row[self.positions[name]]
+            elif isinstance(row, dict):
+                value = row[name]
+            else:
+                value = getattr(row, "pk" if name == "pk" else name)
             values.append(value.isoformat() if hasattr(value, "isoformat") else value)
         payload = json.dumps({"o": self.ordering, "v": values}, separators=(",", ":"), default=str)
         return base64.urlsafe_b64encode(payload.encode()).decode()
