@@ -2,12 +2,16 @@
 
 import difflib
 import io
+import zipfile
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
 
 MAX_DRAFT_BYTES = 5 * 1024 * 1024
+# A .docx is a zip: 5 MB of it can unpack to gigabytes (a zip bomb), all of which python-docx
+# would read into memory. A real draft of any length unpacks to a few megabytes.
+MAX_DOCX_UNPACKED_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md"}
 DOCX_SUFFIX = ".docx"
 
@@ -34,6 +38,17 @@ def _docx_text(content: bytes) -> str:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            # zipfile never unpacks more than a member's stated size, so the stated sizes are the bound.
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ValidationError("This .docx file cannot be read (it is not a zip archive).") from None
+    if unpacked > MAX_DOCX_UNPACKED_BYTES:
+        raise ValidationError(
+            f"This .docx file unpacks to {unpacked // (1024 * 1024)} MB; drafts are limited to "
+            f"{MAX_DOCX_UNPACKED_BYTES // (1024 * 1024)} MB unpacked."
+        )
     try:
         document = docx.Document(io.BytesIO(content))
     except (PackageNotFoundError, KeyError, ValueError) as exc:

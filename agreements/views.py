@@ -144,9 +144,10 @@ def draft_compare(request, pk: int):
         a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
     except ValueError:
         a, b = (numbers[-2], numbers[-1]) if len(numbers) >= 2 else (None, None)
-    drafts = {d.number: d for d in DraftVersion.objects.filter(agreement=agreement, number__in=[a, b])}
-    if a not in drafts or b not in drafts:
+    if a not in numbers or b not in numbers:
+        # Checked here, not by the query: a number too large for the database is a 404 too.
         raise Http404("Choose two drafts of this agreement.")
+    drafts = {d.number: d for d in DraftVersion.objects.filter(agreement=agreement, number__in=[a, b])}
     table = side_by_side_diff(drafts[a].text, drafts[b].text, old_label=f"Draft {a}", new_label=f"Draft {b}")
     return render_page(
         request, "agreements/draft_compare.html",

@@ -1,6 +1,9 @@
 """Creating users in a role: one function for the command, the demo accounts and tests."""
 
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -29,3 +32,27 @@ def create_user_in_role(*, username: str, role: str, password: str, email: str =
     user.save()
     user.groups.set([Group.objects.get(name=role)])
     return user
+
+
+class UsernameLengthMixin:
+    """Check the username's length before anyone tries to sign in with it.
+
+    Django's login form sets the field's max_length after the field is built, so it is never
+    checked; an over-long username then reaches django-axes's record of failed logins
+    (255 characters on PostgreSQL) and the login page answers 500.
+    """
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        limit = self.fields["username"].max_length
+        if len(username) > limit:
+            raise forms.ValidationError(f"A username has at most {limit} characters.")
+        return username
+
+
+class LoginForm(UsernameLengthMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(UsernameLengthMixin, AdminAuthenticationForm):
+    pass

@@ -7,8 +7,11 @@ from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
+from chancery.accounts import AdminLoginForm
 from chancery.models import ApiToken, ImportRun
 from chancery.tasks import run_import_task
+
+admin.site.login_form = AdminLoginForm
 
 UPLOAD_EXTENSIONS = {"hsg-travels": (".xml",), "hsg-visits": (".xml",), "trade": (".csv",)}
 

@@ -9,6 +9,7 @@ from django.urls import include, path
 
 from agreements import views as agreements
 from chancery import editing
+from chancery.accounts import LoginForm
 from directory import views as directory
 from trade import views as trade
 from visits import views as visits
@@ -16,7 +17,7 @@ from visits import views as visits
 urlpatterns = [
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, next_page="home"),
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, next_page="home", authentication_form=LoginForm),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),

@@ -143,6 +143,13 @@ class HsgXmlImporter(Importer):
             for event, element in iterparse(path, events=("start", "end")):
                 if root_tag is None:
                     root_tag = element.tag
+                    if element.getroottree().docinfo.doctype:
+                        # Entities are never expanded or fetched (see iterparse), but a record
+                        # with its text behind one would import with that text missing.
+                        raise FileRefused(
+                            f"{path.name}: the file declares a document type (<!DOCTYPE ...>) and may define entities; "
+                            "Office of the Historian files have none, so it is not imported"
+                        )
                     if root_tag not in self.root_tags:
                         expected = "> or <".join(self.root_tags)
                         raise FileRefused(f"{path.name}: expected an Office of the Historian <{expected}> file, found <{root_tag}>")

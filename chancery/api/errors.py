@@ -34,6 +34,10 @@ class Conflict(exceptions.APIException):
 
 
 def _fields_and_message(detail):
+    if isinstance(detail, dict) and set(detail) == {"detail"}:
+        # DRF's shape for errors that are not about fields (a body that is not JSON, a 404):
+        # its text is the message, not a field called "detail".
+        return {}, str(detail["detail"])
     if isinstance(detail, dict):
         fields = {}
         for name, value in detail.items():

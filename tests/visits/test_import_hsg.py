@@ -199,16 +199,17 @@ def test_a_file_that_is_not_what_it_claims_is_refused_and_changes_nothing(tmp_pa
     assert ImportRun.objects.get().status == ImportRun.Status.REFUSED
 
 
-def test_entity_expansion_is_not_performed(tmp_path):
+def test_a_file_declaring_entities_is_refused_without_expanding_them(tmp_path):
     path = tmp_path / "bomb.xml"
     path.write_text(
         '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
         '<trips><trip role="president" who="x"><id>1</id><name>&b;</name><start-date>2001-01-01</start-date>'
         '<end-date>2001-01-01</end-date><country id="canada">C</country></trip></trips>'
     )
-    out = run("import_hsg_travels", path)
-    assert "rejected 1" in out
-    assert "the trip has no traveller <name>" in ImportRun.objects.get().errors[0]["reason"]
+    with pytest.raises(CommandError, match="declares a document type"):
+        run("import_hsg_travels", path)
+    assert not Visit.objects.exists()
+    assert ImportRun.objects.get().status == ImportRun.Status.REFUSED
 
 
 @pytest.mark.parametrize(
