@@ -4,6 +4,7 @@
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError, connection
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -53,9 +54,25 @@ def _fields_and_message(detail):
     return {}, str(detail)
 
 
+def _check_no_database_error_was_swallowed() -> None:
+    """Raise OperationalError if a database error occurred during this request.
+
+    Django's Q.check(), behind the checks of conditional unique constraints (DRF's validators and
+    model validation alike), takes a database error for "the constraint is violated". While the
+    database is down a valid record would then be refused as a duplicate: a 400 the client will
+    not retry. Django flags the connection after such an error (errors_occurred, cleared by the
+    next successful connect, commit or rollback); raising makes the refusal the 503 it is
+    (chancery.middleware).
+    """
+    if connection.errors_occurred:
+        raise OperationalError("a database error occurred while the request was being validated")
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    if isinstance(exc, exceptions.ValidationError):
+        _check_no_database_error_was_swallowed()
     if isinstance(exc, StaleEdit):
         exc = Conflict(str(exc))
     response = drf_exception_handler(exc, context)
