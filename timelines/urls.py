@@ -1,4 +1,4 @@
-"""Timeline pages, their interactive timelines' items, and the feeds (included by chancery/page_urls.py)."""
+"""Timeline pages, their interactive timelines' items, the pair chart's visit marks, and the feeds (included by chancery/page_urls.py)."""
 
 from django.urls import path
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("pairs/", views.pair_picker, name="pair-picker"),
     path("pairs/<str:pair>/", views.pair_page, name="pair"),
     path("pairs/<str:key>/timeline.json", views.timeline_items, {"scope": "pair"}, name="pair-timeline-items"),
+    path("pairs/<str:pair>/visit-marks.json", views.pair_visit_marks, name="pair-visit-marks"),
     path("pairs/<str:pair>/feed.atom", feeds.pair_feed, name="pair-feed"),
     path("pairs/<str:pair>/upcoming.ics", feeds.pair_calendar, name="pair-calendar"),
     path("topics/<slug:slug>/", views.topic_page, name="topic"),

@@ -35,12 +35,13 @@ from timelines import selectors
 from timelines.models import TimelineEntry
 from trade.models import TradeFlow
 from trade.series import pair_series
-from trade.views import pair_chart_data
+from trade.views import chart_marks, pair_chart_data
 from visits.models import NegotiationTopic, TopicStance, Visit, VisitStatusChange
 from visits.views import VISIT_RELATIONS, upcoming_visits, visit_mark
 
 PAGE_ENTRIES = 25  # entries per page of a timeline list
 ITEMS_PER_REQUEST = selectors.MAX_PAGE_SIZE  # entries per request of the interactive timeline
+MARKED_VISITS = 300  # visits a pair's trade chart marks at most, the newest
 KINDS = TimelineEntry.Kind
 
 
@@ -369,16 +370,16 @@ def pair_page(request, pair: str):
         )
     if htmx_target(request) is None:
         series = pair_series(a=a.pk, b=b.pk)
-        years = [period["year"] for period in series["periods"]] or [0]
-        visits = (
-            Visit.objects.for_pair(a, b)
-            .filter(start_date__year__gte=min(years), start_date__year__lte=max(years))
-            .select_related(*VISIT_RELATIONS)
-            .order_by("-start_date")[:300]
-        )
+        chart = pair_chart_data(series, names={a.pk: a.name, b.pk: b.name})
+        years = [period["year"] for period in series["periods"]]
+        # The chart marks visits over the years it has figures for; without figures, none.
+        # static/js/charts.js fetches them (up to MARKED_VISITS), so a page, however deep in
+        # the timeline, never loads them; without JavaScript there is no chart to mark.
+        if years:
+            chart["marks_url"] = reverse("pair-visit-marks", args=[canonical]) + "?" + urlencode({"from": min(years), "to": max(years)})
         context.update(
             series=series,
-            chart=pair_chart_data(series, names={a.pk: a.name, b.pk: b.name}, marks=[visit_mark(visit) for visit in visits]),
+            chart=chart,
             claims=[(period, claim) for period in series["periods"] for claim in period["claims"]],
             upcoming=upcoming_visits().for_pair(a, b)[:5],
         )
@@ -388,6 +389,21 @@ def pair_page(request, pair: str):
         context,
         fragments={"timeline": "timelines/_timeline.html", "pair-agreements": "timelines/_pair_agreements.html", "pair-topics": "timelines/_pair_topics.html"},
     )
+
+
+@page_view("timelines.view_timelineentry")
+def pair_visit_marks(request, pair: str):
+    """The visits either way that the pair page's trade chart marks, newest first, as chart marks.
+
+    `from` and `to` (years, both or neither) limit them to the years the chart has figures for.
+    """
+    a, b = pair_codes(pair)
+    visits = Visit.objects.for_pair(a, b)
+    years = [request.GET.get("from", ""), request.GET.get("to", "")]
+    if all(year.isdigit() and 1700 <= int(year) <= 2200 for year in years):
+        visits = visits.filter(start_date__year__gte=int(years[0]), start_date__year__lte=int(years[1]))
+    visits = visits.select_related(*VISIT_RELATIONS).order_by("-start_date", "-id")[:MARKED_VISITS]
+    return JsonResponse({"marks": chart_marks([visit_mark(visit) for visit in visits])})
 
 
 # --- topic ----------------------------------------------------------------------------------

@@ -77,12 +77,17 @@ def pair_chart_data(series: dict, *, names: dict[str, str], marks: list[dict] = 
         for claim in period["claims"]
         if claim["unit"] == TradeClaim.Unit.USD
     ]
+    has_data = bool(claims) or any(line["points"] for line in lines)
+    return {"a": a, "b": b, "names": names, "lines": lines, "claims": claims, "marks": chart_marks(marks), "has_data": has_data}
+
+
+def chart_marks(marks: list[dict]) -> list[dict]:
+    """Marks (see pair_chart_data) as static/js/charts.js draws them: bands over the years' axis."""
     marked = []
     for mark in marks:
         first, after = date_span(mark["start"], mark["precision"], mark.get("end"), mark.get("end_precision"))
         marked.append({"x0": fractional_year(first), "x1": fractional_year(after), "label": mark["label"], "url": mark["url"]})
-    has_data = bool(claims) or any(line["points"] for line in lines)
-    return {"a": a, "b": b, "names": names, "lines": lines, "claims": claims, "marks": marked, "has_data": has_data}
+    return marked
 
 
 class ExplorerForm(forms.Form):

@@ -3,7 +3,8 @@
  * Markup (templates/trade/_chart.html):
  *   <canvas data-trade-chart="ID-of-json-script" data-legend="ID-of-fieldset"></canvas>
  * Data (trade/views.py pair_chart_data): lines, each one reporter's figures; claims (stated
- * figures in USD); marks (visits) drawn as shaded bands over the period their dates cover.
+ * figures in USD); marks (visits) drawn as shaded bands over the period their dates cover,
+ * given inline or, with marks_url, fetched from there before the chart is drawn.
  * Colour says who reports (first or second country); the dash says what (turnover solid,
  * exports dashed, imports dotted), so a reporter's line and its mirror never look alike.
  * The HTML legend's checkboxes show and hide lines; the table beside the chart has every figure.
@@ -64,8 +65,21 @@
     },
   };
 
-  function draw(canvas) {
+  // A chart whose data names a marks_url (the pair page's visits) gets its marks from there
+  // first; if they cannot be had, it is drawn without them.
+  function load(canvas) {
     var data = JSON.parse(document.getElementById(canvas.dataset.tradeChart).textContent);
+    if (!data.marks_url) { draw(canvas, data); return; }
+    fetch(data.marks_url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : { marks: [] }; })
+      .catch(function () { return { marks: [] }; })
+      .then(function (loaded) {
+        data.marks = loaded.marks || [];
+        draw(canvas, data);
+      });
+  }
+
+  function draw(canvas, data) {
     var datasets = data.lines.map(function (line) {
       return {
         type: "line",
@@ -158,6 +172,11 @@
     var legend = document.getElementById(canvas.dataset.legend);
     if (!legend) { return; }
     legend.hidden = false;
+    var marksKey = legend.querySelector("[data-marks-key]");
+    if (marksKey) {
+      marksKey.querySelector("[data-mark-total]").textContent = canvas.dataset.markCount;
+      marksKey.hidden = canvas.dataset.markCount === "0";
+    }
     legend.querySelectorAll("input[data-line]").forEach(function (box) {
       var index = chart.data.datasets.findIndex(function (set) { return set.chanceryId === box.dataset.line; });
       if (index < 0) { box.closest("label").hidden = true; return; }
@@ -172,7 +191,7 @@
 
   function start() {
     if (typeof Chart === "undefined") { return; }
-    document.querySelectorAll("canvas[data-trade-chart]").forEach(draw);
+    document.querySelectorAll("canvas[data-trade-chart]").forEach(load);
   }
 
   if (document.readyState === "loading") {

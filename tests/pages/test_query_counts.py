@@ -98,6 +98,7 @@ PAGES = {
     "topic-list": lambda s: reverse("topic-list"),
     "country-list": lambda s: reverse("country-list"),
     "pair-timeline-items": lambda s: reverse("pair-timeline-items", args=["RUS-TJK"]),
+    "pair-visit-marks": lambda s: reverse("pair-visit-marks", args=["RUS-TJK"]) + "?from=1990&to=2030",
     "pair-feed": lambda s: reverse("pair-feed", args=["RUS-TJK"]),
     "person-feed": lambda s: reverse("person-feed", args=[s.putin.pk]),
     "country-calendar": lambda s: reverse("country-calendar", args=["TJK"]),
