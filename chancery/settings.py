@@ -180,7 +180,15 @@ if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set when CHANCERY_ENV=production")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "chancery.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Short timeouts: a Redis that drops packets must not hang requests (the app serves
+    # without its cache, logged, until Redis answers again).
+    CACHES = {
+        "default": {
+            "BACKEND": "chancery.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
