@@ -7,7 +7,8 @@ timelines/views.py, the one app that reads all the others). They are plain funct
     def visit_detail(request, pk): ...
 
 Every page needs a signed-in user with the model's view permission: anonymous visitors are
-sent to the login page, signed-in users without the permission get a 403.
+sent to the login page, signed-in users without the permission get a 403. Pages only read, so
+they answer GET and HEAD alone (405 otherwise); editors' writes go to chancery/editing.py.
 
 Filters and paging work as plain links and GET forms; with htmx the same request carries an
 `HX-Target` header and the view answers with only the fragment being replaced (see
@@ -23,6 +24,7 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
 
 from chancery.dates import DatePrecision
 
@@ -31,10 +33,10 @@ DEFAULT_PAGE_SIZE = 25
 
 
 def page_view(permission: str) -> Callable:
-    """Sign-in (redirect to the login page) and the view permission (403 without it)."""
+    """Sign-in (redirect to the login page), GET or HEAD (405 otherwise) and the view permission (403 without it)."""
 
     def decorate(view):
-        guarded = login_required(permission_required(permission, raise_exception=True)(view), login_url=LOGIN_URL)
+        guarded = login_required(require_safe(permission_required(permission, raise_exception=True)(view)), login_url=LOGIN_URL)
         return functools.wraps(view)(guarded)
 
     return decorate

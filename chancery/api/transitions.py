@@ -40,7 +40,7 @@ class TransitionsMixin:
         description="Move the record to a new status. Only the transitions of its state machine are accepted.",
     )
     @action(detail=True, methods=["post"], url_path="transitions", write_permission="change")
-    def transitions(self, request, pk=None):
+    def transitions(self, request, pk=None, format=None):  # format: the router's `.json` suffix route passes it
         record = self.get_object()
         request_data = TransitionSerializer(data=request.data)
         request_data.is_valid(raise_exception=True)
