@@ -7,6 +7,10 @@ from tests.factories import UserFactory
 def pytest_configure(config):
     # The production hasher is slow on purpose; tests create many users (Django's advice).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every test client loads the middleware afresh, and WhiteNoise indexes every static file
+    # (the finders' thousands, in development) when it loads: half a second per test. Looking
+    # files up when they are asked for, as WhiteNoise does under DEBUG, serves the same files.
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 @pytest.fixture
