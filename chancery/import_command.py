@@ -15,11 +15,14 @@ class ImportCommand(BaseCommand):
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
         parser.add_argument("--dry-run", action="store_true", help="Read, check and count everything, then save nothing.")
         parser.add_argument("--report", type=Path, help="Write every rejected row (file, line, reason) to this CSV file.")
-        parser.add_argument("--batch-size", type=int, default=1000, help="Records written per batch (default 1000).")
+        parser.add_argument(
+            "--batch-size", type=int, default=None,
+            help=f"Records written per batch (default {self.importer_class.batch_size:,}).",
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar (it is off anyway when not on a terminal).")
 
     def handle(self, *args, paths, dry_run, report, batch_size, no_progress, verbosity, **options):
-        if batch_size < 1:
+        if batch_size is not None and batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
         importer = self.importer_class()
         bar = tqdm(

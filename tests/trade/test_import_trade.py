@@ -395,3 +395,65 @@ def test_a_hand_entered_figure_outside_the_dataset_is_left_alone():
 
     assert TradeFlow.objects.get(dataset="editor").value_usd == Decimal("1")
     assert TradeFlow.objects.filter(dataset="comtrade").count() == 140
+
+
+def test_every_created_and_changed_figure_has_a_history_row_naming_the_user_and_the_run(tmp_path, editor):
+    run_import(TradeImporter(user=editor), [api_file(tmp_path, {}, {"partnerCode": "398", "partnerISO": "KAZ"})])
+    first_run = last_run()
+
+    run_import(TradeImporter(user=editor), [api_file(tmp_path, {"primaryValue": "5"}, {"partnerCode": "398", "partnerISO": "KAZ"})])
+
+    assert (last_run().created, last_run().updated, last_run().unchanged) == (0, 1, 1)
+    history = TradeFlow.history.order_by("history_id")
+    assert [(h.partner_id, h.history_type, h.version, h.value_usd) for h in history] == [
+        ("TJK", "+", 1, Decimal("1114246510.97")),
+        ("KAZ", "+", 1, Decimal("1114246510.97")),
+        ("TJK", "~", 2, Decimal("5.00")),
+    ]
+    assert {h.history_user for h in history} == {editor}
+    assert [h.history_change_reason for h in history] == [
+        f"import (import run {first_run.pk})", f"import (import run {first_run.pk})", f"import (import run {last_run().pk})",
+    ]
+    assert figure("RUS", "TJK").history.count() == 2
+
+
+def test_a_value_too_long_for_its_column_is_rejected_and_the_rest_of_its_batch_is_imported(tmp_path):
+    columns = [*API_ROW, "cmdCode"]
+    path = api_file(
+        tmp_path,
+        {"cmdCode": "TOTAL"},
+        {"cmdCode": "2701234567890", "cmdDesc": "Coal"},
+        {"cmdCode": "TOTAL", "partnerCode": "398", "partnerISO": "KAZ"},
+        columns=columns,
+    )
+
+    out = run(path)
+
+    assert "read 3, created 2, updated 0, unchanged 0, rejected 1" in out
+    assert last_run().errors == [
+        {"file": "flows.csv", "line": 3, "reason": "commodity_code: Ensure this value has at most 12 characters (it has 13)."}
+    ]
+    assert set(TradeFlow.objects.values_list("partner", flat=True)) == {"TJK", "KAZ"}
+    assert TradeFlow.history.count() == 2
+
+
+def test_a_duplicate_in_a_later_batch_or_file_names_where_the_figure_was_first_read(tmp_path):
+    first = api_file(tmp_path, {}, {"partnerCode": "398", "partnerISO": "KAZ"}, name="first.csv")
+    second = api_file(tmp_path, {"partnerCode": "417", "partnerISO": "KGZ"}, {"primaryValue": "5"}, name="second.csv")
+
+    out = run(first, second, batch_size=1)
+
+    assert "read 4, created 3, updated 0, unchanged 0, rejected 1" in out
+    assert last_run().errors == [
+        {"file": "second.csv", "line": 3, "reason": "duplicate id 'A/2021/52/RUS/TJK/X/TOTAL': already read at first.csv line 2"}
+    ]
+    assert figure("RUS", "TJK").value_usd == Decimal("1114246510.97")
+
+
+def test_reimporting_in_another_batch_size_still_changes_nothing():
+    run(TOTAL_EXPORTS)
+
+    out = run(TOTAL_EXPORTS, batch_size=7)
+
+    assert "read 140, created 0, updated 0, unchanged 140, rejected 0" in out
+    assert TradeFlow.history.count() == 140

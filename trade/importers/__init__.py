@@ -30,6 +30,8 @@ class TradeImporter(Importer):
     name = "trade"
     model = TradeFlow
     key_field = "external_key"
+    upsert_in_sql = TradeCsvImporter.upsert_in_sql
+    batch_size = TradeCsvImporter.batch_size
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

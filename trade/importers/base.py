@@ -138,6 +138,10 @@ class TradeCsvImporter(Importer):
     name = "trade"
     model = TradeFlow
     key_field = "external_key"
+    # A figure is one row with nothing beside it, and figure() checks the rules across its
+    # fields, so on PostgreSQL batches go through one upsert each (chancery.import_upsert).
+    upsert_in_sql = True
+    batch_size = 10_000
     format_name: str  # ImportRun.format, e.g. "comtrade-api"
     description: str  # for messages, e.g. "a UN Comtrade API CSV"
     # Columns that tell the format apart from the others.
