@@ -21,10 +21,14 @@ from trade.models import TradeClaim, TradeFlow
 from visits.models import AgendaItem, NegotiationTopic, Participant, TopicStance, Visit, VisitStatusChange
 
 
+def _trade_units(reporter_id: str, partner_id: str) -> set[str]:
+    if partner_id == Country.WORLD:
+        return {f"{u.TRADE_REPORTER}:{reporter_id}"}
+    return {u.trade_unit(reporter_id, partner_id)}
+
+
 def _trade_flow_units(flow: TradeFlow) -> set[str]:
-    if flow.partner_id == Country.WORLD:
-        return {f"{u.TRADE_REPORTER}:{flow.reporter_id}"}
-    return {u.trade_unit(flow.reporter_id, flow.partner_id)}
+    return _trade_units(flow.reporter_id, flow.partner_id)
 
 
 # For each model whose rows appear in timeline entries: the units one of its rows touches.
@@ -61,7 +65,11 @@ def record_saved_or_deleted(sender, instance, raw=False, using=None, **kwargs):
 
 
 def records_imported_in_bulk(sender, pks, **kwargs):
-    if sender in UNITS_OF:
+    if sender is TradeFlow:
+        # Imports write flows by the ten thousand: read their two countries, each pair once.
+        pairs = sender._default_manager.filter(pk__in=pks).values_list("reporter_id", "partner_id").distinct()
+        refresh_after_commit(set().union(*(_trade_units(*pair) for pair in pairs)))
+    elif sender in UNITS_OF:
         refresh_after_commit(units_of(sender._default_manager.filter(pk__in=pks)))
 
 

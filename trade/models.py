@@ -41,9 +41,12 @@ class TradeFlow(TrackedModel):
         RE_EXPORT = "re_export", "Re-export"
         RE_IMPORT = "re_import", "Re-import"
 
-    reporter = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="trade_reported")
+    # No single-column indexes on the two countries (nor the text-pattern copies PostgreSQL
+    # adds to text keys): the composite indexes below all start with one of them, and every
+    # extra index is written on each of the millions of rows an import inserts.
+    reporter = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="trade_reported", db_index=False)
     partner = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="trade_as_partner",
+        Country, on_delete=models.PROTECT, related_name="trade_as_partner", db_index=False,
         help_text="The partner country, or World (W00) for the reporter's total.",
     )
     year = models.PositiveSmallIntegerField()
@@ -57,7 +60,8 @@ class TradeFlow(TrackedModel):
     external_key = models.CharField(max_length=200, blank=True, help_text="The figure's key in its dataset.")
 
     objects = TradeFlowQuerySet.as_manager()
-    history = HistoricalRecords()
+    # History rows are read per record (by id) and by date, never by country or source.
+    history = HistoricalRecords(no_db_index=["reporter", "partner", "source"])
 
     class Meta:
         ordering = ["reporter", "partner", "year", "month", "flow"]

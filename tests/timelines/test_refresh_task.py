@@ -143,3 +143,24 @@ def test_records_an_importer_writes_in_bulk_are_refreshed_too(tmp_path: Path, dj
     assert visit_unit(visit.pk) in units_queued(callbacks)
     span = TimelineEntry.objects.get(unit=visit_unit(visit.pk), kind="visit")
     assert "by Barack Obama to United Kingdom, London" in span.title
+
+
+def test_trade_figures_written_in_bulk_ask_for_each_pair_once(django_capture_on_commit_callbacks):
+    from chancery.signals import records_imported
+    from trade.models import TradeFlow
+
+    # Written as an importer writes them: in bulk, without a save signal each.
+    flows = TradeFlow.objects.bulk_create([
+        TradeFlowFactory.build(reporter=country("TJK"), partner=country("RUS"), year=2020),
+        TradeFlowFactory.build(reporter=country("TJK"), partner=country("RUS"), year=2021),
+        TradeFlowFactory.build(reporter=country("RUS"), partner=country("TJK"), year=2021),
+        TradeFlowFactory.build(reporter=country("KGZ"), partner=country("W00"), year=2021),
+    ])
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        with transaction.atomic():
+            records_imported.send(TradeFlow, pks=[flow.pk for flow in flows])
+
+    from timelines.units import trade_unit
+
+    assert units_queued(callbacks) == {trade_unit("TJK", "RUS"), trade_unit("RUS", "TJK"), "trade-reporter:KGZ"}
