@@ -63,10 +63,15 @@ bench-quick: venv
 	bench/run.sh --quick
 
 # Deeper API fuzzing than `make test` runs: Schemathesis's coverage phase (boundary values
-# for every parameter) and 200 generated requests per operation, on PostgreSQL then SQLite.
+# for every parameter) and 200 generated requests per operation and role (anonymous, analyst,
+# editor), on PostgreSQL then SQLite; what was sent goes into bench/RESULTS.md (FUZZ_EXAMPLES=N).
 .PHONY: fuzz
+FUZZ_EXAMPLES ?= 200
 fuzz: venv
-	FUZZ_DEEP=1 FUZZ_EXAMPLES=200 PYTEST_ARGS='tests/api/test_fuzz.py' scripts/test.sh
+	mkdir -p var && rm -f var/fuzz-report.*.json
+	FUZZ_DEEP=1 FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_REPORT=$(CURDIR)/var/fuzz-report PYTEST_ARGS='tests/api/test_fuzz.py' \
+		scripts/test.sh; status=$$?; \
+		cd bench && ../$(VENV)/bin/python fuzz_report.py $(CURDIR)/var/fuzz-report && exit $$status
 
 # Load test (bench/load.sh): analysts' pages, API reads and editors' writes at once, 50 users
 # for 60 s (LOAD_DURATION, LOAD_USERS, LOAD_REPEAT), against gunicorn + PostgreSQL + Redis + a

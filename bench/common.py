@@ -13,6 +13,8 @@ generators can use it without Django.
 import fcntl
 import json
 import os
+import platform
+import re
 import statistics
 import subprocess
 import tempfile
@@ -162,3 +164,31 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
                 return
         time.sleep(0.2)
     raise RuntimeError(f"nothing answered on 127.0.0.1:{port} within {timeout:.0f}s")
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown CPU"
+
+
+def markers(name: str) -> tuple[str, str]:
+    """The markers around a section another tool than bench/report.py writes (report.py keeps them)."""
+    return f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+
+
+def write_section(results: Path, name: str, section: str) -> None:
+    """Put the section (markers included) in place of the one of that name in the results
+    file, else before "## Raw samples", else at the end; the rest of the file as it is."""
+    start, end = markers(name)
+    text = results.read_text() if results.exists() else "# Benchmark results\n"
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text, count=1)
+    elif "\n## Raw samples" in text:
+        head, tail = text.split("\n## Raw samples", 1)
+        text = f"{head.rstrip()}\n\n{section}\n\n## Raw samples{tail}"
+    else:
+        text = f"{text.rstrip()}\n\n{section}\n"
+    results.write_text(text)

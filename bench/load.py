@@ -23,9 +23,7 @@ import datetime
 import io
 import json
 import os
-import platform
 import random
-import re
 import secrets
 import statistics
 import sys
@@ -35,9 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import env_int  # noqa: E402
+from common import cpu_model, env_int, markers, write_section  # noqa: E402
 
-START_MARKER, END_MARKER = "<!-- load:start -->", "<!-- load:end -->"
+START_MARKER, END_MARKER = markers("load")
 SEED = 20170228
 # Pairs the generated data and the demo case make busy (bench/generate.py's BUSY_PAIRS).
 PAIRS = ["RUS-TJK", "RUS-KGZ", "RUS-KAZ", "CHN-RUS", "USA-GBR", "DEU-FRA", "CHN-KAZ", "UZB-TJK", "KAZ-KGZ"]
@@ -151,13 +149,6 @@ def spread(values: list[float]) -> str:
     return f"{fmt(statistics.median(values))} [{fmt(min(values))}–{fmt(max(values))}]"
 
 
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown CPU"
-
-
 def request_type_order(name: str) -> tuple:
     """Pages, then API reads, then writes; by name within each."""
     label = name.split(" ", 1)[-1]
@@ -254,24 +245,10 @@ def render(runs: list[dict], meta: list[tuple[str, str]]) -> tuple[str, bool]:
     return "\n".join(lines), met
 
 
-def write_section(results: Path, section: str) -> None:
-    """Put the section between its markers, leaving the rest of the file as it is."""
-    text = results.read_text() if results.exists() else "# Benchmark results\n"
-    pattern = re.compile(re.escape(START_MARKER) + r".*?" + re.escape(END_MARKER), re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text, count=1)
-    elif "\n## Raw samples" in text:
-        head, tail = text.split("\n## Raw samples", 1)
-        text = f"{head.rstrip()}\n\n{section}\n\n## Raw samples{tail}"
-    else:
-        text = f"{text.rstrip()}\n\n{section}\n"
-    results.write_text(text)
-
-
 def report(run_dirs: list[Path], results: Path, meta: list[tuple[str, str]]) -> int:
     runs = [read_run(path) for path in run_dirs]
     section, met = render(runs, meta)
-    write_section(results, section)
+    write_section(results, "load", section)
     print(section)
     print(f"load.py: results written to {results}; zero errors {'met' if met else 'NOT met'}")
     return 0 if met else 1

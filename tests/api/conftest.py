@@ -1,3 +1,7 @@
+import json
+import os
+import sys
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -52,3 +56,24 @@ def role_clients(db):
         "editor": token_client(editor),
         "admin": token_client(admin),
     }
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With FUZZ_REPORT=PATH (make fuzz), write what the fuzzer sent to PATH.<database>.json."""
+    path = os.environ.get("FUZZ_REPORT")
+    fuzz = sys.modules.get("tests.api.test_fuzz")
+    if not path or fuzz is None or not fuzz.SENT:
+        return
+    from django.db import connection
+
+    report = {
+        "database": connection.vendor,
+        "examples_per_operation": fuzz.EXAMPLES,
+        "coverage_phase": fuzz.DEEP,
+        "operations": len(fuzz.OPERATIONS),
+        "requests": dict(fuzz.SENT),
+        "statuses": {str(code): count for code, count in sorted(fuzz.ANSWERED.items())},
+        "failed": session.testsfailed,
+    }
+    with open(f"{path}.{connection.vendor}.json", "w") as out:
+        json.dump(report, out, indent=1)

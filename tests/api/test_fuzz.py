@@ -1,11 +1,14 @@
 """Schema-driven fuzzing: Schemathesis generates requests from our own OpenAPI schema.
 
-Every generated request, as an analyst and as an editor (writes included, in the test
-database), must get an answer that is not a 5xx and that conforms to the schema. The number
-of examples per operation is small in `make test` and larger with FUZZ_EXAMPLES (`make fuzz`).
+Every generated request, anonymous, with an analyst's token and with an editor's (writes
+included, in the test database), must get an answer that is not a 5xx and that conforms to
+the schema. The number of examples per operation is small in `make test` and larger with
+FUZZ_EXAMPLES (`make fuzz`, which records what it sent in bench/RESULTS.md: see
+FUZZ_REPORT in tests/api/conftest.py).
 """
 
 import os
+from collections import Counter
 
 import pytest
 import schemathesis
@@ -71,15 +74,48 @@ def token_for(role):
     return ApiToken.objects.create(user=user, name="fuzz")[1]
 
 
-@pytest.mark.django_db
-@schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_no_generated_request_breaks_the_api(case, fuzz_data):
-    token = token_for("editor")
-    response = case.call(headers={"Authorization": f"Token {token}"})
-    assert response.status_code < 500, (case.method, case.formatted_path, response.status_code, response.text[:500])
+# What was sent, for make fuzz's record: requests per role, answers per status code.
+SENT: Counter = Counter()
+ANSWERED: Counter = Counter()
+OPERATIONS: set = set()
+
+
+def fuzz(case, role):
+    headers = {} if role == "anonymous" else {"Authorization": f"Token {token_for(role)}"}
+    response = case.call(headers=headers)
+    SENT[role] += 1
+    ANSWERED[response.status_code] += 1
+    OPERATIONS.add(f"{case.method} {case.path}")
+    assert response.status_code < 500, (role, case.method, case.formatted_path, response.status_code, response.text[:500])
     # The contract: no server error, and every answer documented (status, content type, body).
     case.validate_response(
         response,
         checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
     )
+
+
+# Editors reach every code path (writes included); readers and strangers mostly meet the
+# permission checks, so `make test` sends them fewer examples (`make fuzz` as many).
+READER_EXAMPLES = EXAMPLES if DEEP else max(2, EXAMPLES // 4)
+FUZZ_SETTINGS = {"deadline": None, "suppress_health_check": list(HealthCheck), "derandomize": True}
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, **FUZZ_SETTINGS)
+def test_no_generated_request_breaks_the_api_for_an_editor(case, fuzz_data):
+    fuzz(case, "editor")
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=READER_EXAMPLES, **FUZZ_SETTINGS)
+def test_no_generated_request_breaks_the_api_for_an_analyst(case, fuzz_data):
+    fuzz(case, "analyst")
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=READER_EXAMPLES, **FUZZ_SETTINGS)
+def test_no_generated_request_breaks_the_api_for_an_anonymous_visitor(case, fuzz_data):
+    fuzz(case, "anonymous")
