@@ -32,7 +32,7 @@ def main() -> int:
         "token and with an editor's (writes included, in the test database); each answer must not be a 5xx and must",
         "conform to the schema (status code, content type, body). `make test` runs the same tests with 8 examples per",
         "operation for the editor and 2 for the others, without the coverage phase.", "",
-        "| pass | operations | examples per operation and role | coverage phase | requests (anonymous / analyst / editor) | answers by status | 5xx | test failures |",
+        "| pass | method × path pairs sent | examples per operation and role | coverage phase | requests (anonymous / analyst / editor) | answers by status | 5xx | test failures |",
         "|---|---|---|---|---|---|---|---|",
     ]
     ok = True
