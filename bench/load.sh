@@ -133,7 +133,7 @@ rc=0
     --meta "Machine load=load average (1, 5, 15 min) $load_before before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after: other work shares the cores" \
     --meta "Data=scale $LOAD_SCALE (bench/generate.py) + the demo case; at the end $flow_count trade flows, $visit_count visits, $agreement_count agreements" \
     --meta "Stack=\`$GUNICORN\` (DEBUG off, CHANCERY_ENV=development), \`$CELERY_WORKER\`, $("$PG_BIN/postgres" --version), Redis $(redis-server --version | grep -o 'v=[0-9.]*' | cut -c3-), locust $(locust --version 2>/dev/null | cut -d' ' -f2), all on this machine" \
-    --meta "Rate limit=API_CLIENT_RATE=$API_CLIENT_RATE for the run (default 1200/min per user), so the throttle, still checked in Redis, never answers 429" \
+    --meta "Rate limit=API_CLIENT_RATE=$API_CLIENT_RATE for the run (default 1200/min per token), so the throttle, still checked in Redis, never answers 429" \
     || rc=$?
 
 # Errors the requests' answers may not show: a traceback in the app or the worker (a timeline
