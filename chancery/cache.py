@@ -31,24 +31,22 @@ class RedisCache(DjangoRedisCache):
     def hit(self, key, timeout: int) -> int:
         """Add one to the counter `key`, which expires `timeout` seconds after its first hit;
         return the new count. One round trip (INCR and EXPIRE NX pipelined)."""
-        key = self.make_and_validate_key(key)
-        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
-        pipeline.incr(key)
-        pipeline.expire(key, timeout, nx=True)
-        count, _ = pipeline.execute()
-        return count
-
+        return self._pipeline(None, key, timeout)[1]
 
     def get_and_hit(self, key, counter_key, timeout: int):
         """get(key) and hit(counter_key, timeout) in one round trip: (value or None, count)."""
-        key = self.make_and_validate_key(key)
+        return self._pipeline(key, counter_key, timeout)
+
+    def _pipeline(self, key, counter_key, timeout: int):
         counter_key = self.make_and_validate_key(counter_key)
-        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
-        pipeline.get(key)
+        pipeline = self._cache.get_client(counter_key, write=True).pipeline(transaction=False)
+        if key is not None:
+            pipeline.get(self.make_and_validate_key(key))
         pipeline.incr(counter_key)
         pipeline.expire(counter_key, timeout, nx=True)
-        raw, count, _ = pipeline.execute()
-        return (None if raw is None else self._cache._serializer.loads(raw)), count
+        *raw, count, _ = pipeline.execute()
+        value = raw[0] if raw else None
+        return (None if value is None else self._cache._serializer.loads(value)), count
 
 
 def hit(cache, key, timeout: int) -> int:
