@@ -249,6 +249,9 @@ CHANCERY_IMPORTERS = {
 # Editors' review queue: an agreement whose status has not moved for this long is listed.
 REVIEW_STALE_AGREEMENT_DAYS = env_int("REVIEW_STALE_AGREEMENT_DAYS", 180, minimum=1)
 
+# Backups (export_data) keep timestamps to the microsecond; Django's "json" cuts them to milliseconds.
+SERIALIZATION_MODULES = {"exact_json": "chancery.exact_json"}
+
 # --- API ---------------------------------------------------------------------------------------
 # Anonymous visitors may read the API only when this is on; off by default.
 API_ANONYMOUS_READ = env_bool("API_ANONYMOUS_READ", False)

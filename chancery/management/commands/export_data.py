@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from chancery.backup import EXCLUDED_FROM_BACKUP
+from chancery.exact_json import FORMAT
 
 
 class Command(BaseCommand):
@@ -15,7 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, verbosity, **options):
         call_command(
-            "dumpdata", natural_foreign=True, natural_primary=True, exclude=EXCLUDED_FROM_BACKUP,
+            # Full-precision timestamps; import_data reads the file as ordinary JSON.
+            "dumpdata", format=FORMAT, natural_foreign=True, natural_primary=True, exclude=EXCLUDED_FROM_BACKUP,
             output=path, verbosity=verbosity,
         )
         if verbosity:
