@@ -63,12 +63,21 @@ class CursorPagination(pagination.BasePagination):
         if cursor:
             queryset = queryset.filter(self._after(queryset.model, cursor))
         size = self.get_page_size(request)
-        rows = list(queryset[: size + 1])
-        self.has_next = len(rows) > size
-        self.page = rows[:size]
-        return self.page
+        return self.finish_keyset(list(queryset[: size + 1]), size)
 
     def _after(self, model, cursor: str) -> Q:
+        condition = Q()
+        equal_so_far = Q()
+        for key, value in zip(self.ordering, self.cursor_values(model, cursor)):
+            name = key.lstrip("-")
+            lookup = "lt" if key.startswith("-") else "gt"
+            condition |= equal_so_far & Q(**{f"{name}__{lookup}": value})
+            equal_so_far &= Q(**{name: value})
+        return condition
+
+    def cursor_values(self, model, cursor: str) -> list:
+        """The last row's values for each ordering key, as the cursor carries them; a 400 for a
+        cursor this list did not give out or one from another ordering."""
         try:
             payload = json.loads(base64.urlsafe_b64decode(cursor.encode()))
             keys, values = payload["o"], payload["v"]
@@ -76,19 +85,30 @@ class CursorPagination(pagination.BasePagination):
             raise ValidationError({self.cursor_query_param: ["This cursor is not one this list gave out."]}) from None
         if keys != self.ordering or not isinstance(values, list) or len(values) != len(keys):
             raise ValidationError({self.cursor_query_param: ["This cursor belongs to another ordering; start again from the first page."]})
-        condition = Q()
-        equal_so_far = Q()
+        result = []
         for key, raw in zip(keys, values):
             name = key.lstrip("-")
             field = model._meta.pk if name == "pk" else model._meta.get_field(name)
             try:
-                value = field.to_python(raw)
+                result.append(field.to_python(raw))
             except Exception:
                 raise ValidationError({self.cursor_query_param: ["This cursor is not one this list gave out."]}) from None
-            lookup = "lt" if key.startswith("-") else "gt"
-            condition |= equal_so_far & Q(**{f"{name}__{lookup}": value})
-            equal_so_far &= Q(**{name: value})
-        return condition
+        return result
+
+    def start_keyset(self, request, model, ordering: list[str], fields: list[str]) -> tuple[list | None, int]:
+        """For a view that writes its own SQL: the cursor's values (None on the first page) and
+        the page size. `ordering` must end with the id; the view then fetches size + 1 rows
+        after those values and hands them to `finish_keyset`."""
+        self.request = request
+        self.ordering = ordering
+        self.positions = {name: fields.index(name) for name in fields}
+        cursor = request.query_params.get(self.cursor_query_param)
+        return (self.cursor_values(model, cursor) if cursor else None), self.get_page_size(request)
+
+    def finish_keyset(self, rows: list, size: int) -> list:
+        self.has_next = len(rows) > size
+        self.page = rows[:size]
+        return self.page
 
     def _cursor_for(self, row) -> str:
         values = []

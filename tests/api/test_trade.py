@@ -2,12 +2,14 @@
 
 import csv
 import io
+from urllib.parse import urlencode
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.http import QueryDict
 from django.urls import reverse
 
 from tests.factories import TradeFlowFactory, country
@@ -195,3 +197,59 @@ def test_the_fast_flows_list_shows_exactly_what_the_serializer_would(analyst_api
     listed = all_json(analyst_api, {})
 
     assert listed == TradeFlowSerializer(TradeFlow.objects.order_by("id"), many=True).data
+
+
+FILTER_CASES = [
+    {}, {"reporter": "RUS"}, {"reporter": "rus"}, {"partner": "TJK"}, {"partner": "W00"}, {"pair": "TJK-RUS"},
+    {"pair": "RUS-TJK", "flow": "export"}, {"country": "TJK"}, {"flow": ["export", "re_export"]}, {"year": "2020"},
+    {"year": "2020.0"}, {"year_from": "2019", "year_to": "2020"}, {"month": "3"}, {"annual": "true"}, {"annual": "false"},
+    {"commodity": "27"}, {"commodity": "TOTAL", "dataset": "imf"}, {"dataset": "comtrade"},
+    {"updated_since": "2024-06-01T02:00:00+02:00"}, {"country": "RUS", "year_from": "2020", "annual": "false", "flow": "import"},
+    {"ordering": "-id"}, {"ordering": "-id", "reporter": "TJK"}, {"ordering": "id"}, {"reporter": "KGZ", "partner": "KAZ"},
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params", FILTER_CASES, ids=lambda params: "&".join(f"{k}={v}" for k, v in params.items()) or "none")
+def test_the_flows_list_sql_finds_what_the_filterset_finds_page_after_page(analyst_api, params):
+    """trade/flow_sql.py writes the flows list's SQL by hand; TradeFlowFilter is the definition."""
+    import datetime
+
+    from trade.api import TradeFlowFilter
+
+    for reporter, partner in (("RUS", "TJK"), ("TJK", "RUS"), ("TJK", "W00"), ("KGZ", "RUS"), ("RUS", "KAZ")):
+        for year, month, flow, commodity, dataset in (
+            (2019, None, "export", "TOTAL", "comtrade"), (2020, None, "import", "TOTAL", "comtrade"),
+            (2020, 3, "export", "27", "comtrade"), (2021, 3, "re_export", "TOTAL", "imf"), (2020, 11, "import", "TOTAL", "imf"),
+        ):
+            TradeFlowFactory(
+                reporter=country(reporter), partner=country(partner), year=year, month=month, flow=flow,
+                commodity_code=commodity, dataset=dataset,
+            )
+    stamps = [datetime.datetime(2024, 5, 31, 23, 59, 59, 999999, tzinfo=datetime.UTC), datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC)]
+    for index, pk in enumerate(TradeFlow.objects.values_list("pk", flat=True)):
+        TradeFlow.objects.filter(pk=pk).update(updated_at=stamps[index % 2])
+    data = QueryDict(urlencode({k: v for k, v in params.items() if k != "ordering"}, doseq=True))
+    filterset = TradeFlowFilter(data, TradeFlow.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    expected = list(filterset.qs.order_by(params.get("ordering", "id")).values_list("id", flat=True))
+
+    listed, url, query = [], FLOWS, {**params, "page_size": 4}
+    while url:
+        response = analyst_api.get(url, query)
+        assert response.status_code == 200, response.content
+        listed += [row["id"] for row in response.json()["results"]]
+        url, query = response.json()["next"], None
+
+    assert listed == expected
+    # The rows are such that each filter keeps some and drops some (the last case none).
+    filtering = set(params) - {"ordering"}
+    assert (len(expected) == TradeFlow.objects.count()) == (not filtering)
+    assert bool(expected) == (params != {"reporter": "KGZ", "partner": "KAZ"})
+
+
+def test_every_flows_filter_has_its_sql():
+    from trade.api import TradeFlowFilter
+    from trade.flow_sql import FILTERS
+
+    assert set(TradeFlowFilter.base_filters) == FILTERS
