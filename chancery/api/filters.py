@@ -28,12 +28,10 @@ class SafeFilterBackend(DjangoFilterBackend):
         """The filters' cleaned values (a 400 for any bad one), for a view that writes its own
         SQL from them instead of filtering a queryset."""
         self.refuse_hostile_values(request)
-        filterset = self.get_filterset(request, view.get_queryset(), view)
-        if filterset is None:
-            return {}
-        if not filterset.is_valid():
-            raise utils.translate_validation(filterset.errors)
-        return filterset.form.cleaned_data
+        form = view.filterset_class.form_class()(request.query_params)
+        if not form.is_valid():
+            raise utils.translate_validation(form.errors)
+        return form.cleaned_data
 
     @staticmethod
     def refuse_hostile_values(request) -> None:
@@ -203,6 +201,11 @@ class FilterSet(django_filters.FilterSet):
             filter_.model = queryset.model
             filter_.parent = self
             self.filters[name] = filter_
+
+    @classmethod
+    def form_class(cls):
+        """The filter form, to validate parameters without building a FilterSet (nor its filters)."""
+        return cls.__dict__.get("_form_class") or cls().get_form_class()
 
     def get_form_class(self):
         form_class = type(self).__dict__.get("_form_class")
