@@ -115,25 +115,31 @@ def flows_query(params: dict) -> tuple[str, list, int]:
     return sql, [*args, size + 1], size
 
 
+def flow_json(r: tuple) -> dict:
+    return {
+        "id": r[0], "reporter": r[1], "partner": r[2], "year": r[3], "month": r[4], "flow": r[5],
+        "commodity_code": r[6], "value_usd": str(r[7]), "dataset": r[8], "release": r[9], "source": r[10],
+        "updated_at": r[11], "flow_label": FLOW_LABELS[r[5]],
+    }
+
+
 def flows_page(environ, params: dict) -> bytes:
-    sql, args, size = flows_query(params)
     with cursor() as cur:
-        cur.execute(sql, args)
-        rows = cur.fetchall()
-    results = [
-        {
-            "id": r[0], "reporter": r[1], "partner": r[2], "year": r[3], "month": r[4], "flow": r[5],
-            "commodity_code": r[6], "value_usd": str(r[7]), "dataset": r[8], "release": r[9], "source": r[10],
-            "updated_at": r[11], "flow_label": FLOW_LABELS[r[5]],
-        }
-        for r in rows[:size]
-    ]
+        return orjson.dumps(flows_result(cur, environ, params), option=orjson.OPT_UTC_Z)
+
+
+def flows_result(cur, environ, params: dict) -> dict:
+    """The page as a dict, read through `cur` (bench/layers passes a Django cursor)."""
+    sql, args, size = flows_query(params)
+    cur.execute(sql, args)
+    rows = cur.fetchall()
+    results = [flow_json(r) for r in rows[:size]]
     next_link = None
     if len(rows) > size:
         cursor_value = base64.urlsafe_b64encode(orjson.dumps({"o": ["id"], "v": [rows[size - 1][0]]})).decode()
         query = dict(params, cursor=cursor_value)
         next_link = f"http://{environ.get('HTTP_HOST', '')}{environ['PATH_INFO']}?{urlencode(sorted(query.items()))}"
-    return orjson.dumps({"next": next_link, "results": results}, option=orjson.OPT_UTC_Z)
+    return {"next": next_link, "results": results}
 
 
 # --- series: a pair's figures per period ---------------------------------------------------------

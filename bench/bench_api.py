@@ -13,6 +13,8 @@ goes first:
 
 1. a 100-row flows page filtered by reporter, and a pair series: requests/s and
    p50/p95/p99 at 1 and 16 connections, app vs bare app (target: flows page >= 50 %);
+   then the same page served by Django one layer at a time (bench/layers/), each beside the
+   bare app at 16 connections: where the gap to the bare app comes from;
 2. deep pagination: page 1 vs a deep page of the flows list through the cursor, all flows
    and one reporter's, app only (target: deep page p50 <= 1.5x page 1's);
 3. CSV export of every export flow (1,000,000 at scale 1): rows/s read by a client and the
@@ -20,7 +22,7 @@ goes first:
    of psql's rate, under 150 MB).
 
 Environment: DATABASE_URL, REDIS_URL, BENCH_API_TOKEN (an analyst's token), BENCH_APP_PORT,
-BENCH_BARE_PORT, BENCH_DURATION (seconds per wrk run), BENCH_WARMUP, PG_BIN (psql's folder).
+BENCH_BARE_PORT, BENCH_LAYERS_PORT, BENCH_LAYERS_BARE_DJANGO_PORT, BENCH_DURATION (seconds per wrk run), BENCH_WARMUP, PG_BIN (psql's folder).
 """
 
 import base64
@@ -99,8 +101,7 @@ def start_servers(log_dir: Path, *, secret_key: str | None = None, bare: bool = 
             gunicorn_command("bare_app:application", BARE_PORT, "--chdir", str(ROOT / "bench")), cwd=ROOT, env=bare_env,
             stdout=open(log_dir / "gunicorn-bare.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True,
         )
-    # For bench/run.sh, which stops them if this process dies without doing so.
-    (log_dir / "servers.pids").write_text("".join(f"{p.pid}\n" for p in servers.values()))
+    note_pids(log_dir, servers.values())
     ports = {"app": APP_PORT, "bare": BARE_PORT}
     for name in servers:
         try:
@@ -121,7 +122,19 @@ def stop_servers(servers: dict[str, subprocess.Popen], log_dir: Path) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    (log_dir / "servers.pids").unlink(missing_ok=True)
+    pids = log_dir / "servers.pids"
+    stopped = {str(process.pid) for process in servers.values()}
+    left = [pid for pid in (pids.read_text().split() if pids.exists() else []) if pid not in stopped]
+    if left:
+        pids.write_text("".join(f"{pid}\n" for pid in left))
+    else:
+        pids.unlink(missing_ok=True)
+
+
+def note_pids(log_dir: Path, processes) -> None:
+    """For bench/run.sh, which stops the servers if this process dies without doing so."""
+    with open(log_dir / "servers.pids", "a") as handle:
+        handle.write("".join(f"{process.pid}\n" for process in processes))
 
 
 def get(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes]:
@@ -181,17 +194,21 @@ SQL_DIFFERENCES: dict[str, str] = {}
 QUERY_COUNTS: dict[str, tuple[int, int]] = {}  # path: (the app's queries, those the bare app also sends)
 
 
-def compare(name: str, app_path: str, bare_path: str, connections: int, *, target_ratio: float | None = None) -> Result:
-    """Throughput and latency of the app vs the bare app, interleaved repetition by repetition."""
-    for port, path in ((APP_PORT, app_path), (BARE_PORT, bare_path)):
+def compare(
+    name: str, app_path: str, bare_path: str, connections: int, *, target_ratio: float | None = None,
+    app_port: int = APP_PORT, section: str = SECTION,
+) -> Result:
+    """Throughput and latency of the app (or what listens on `app_port`) vs the bare app,
+    interleaved repetition by repetition."""
+    for port, path in ((app_port, app_path), (BARE_PORT, bare_path)):
         wrk(port, path, connections, WARMUP, warm_up=True)
     app_runs, bare_runs = [], []
     for rep in range(REPEAT):
-        order = [("app", APP_PORT, app_path), ("bare", BARE_PORT, bare_path)]
+        order = [("app", app_port, app_path), ("bare", BARE_PORT, bare_path)]
         for label, port, path in order if rep % 2 == 0 else order[::-1]:
             (app_runs if label == "app" else bare_runs).append(wrk(port, path, connections, DURATION))
     result = Result(
-        section=SECTION,
+        section=section,
         name=f"{name}, {connections} connection{'s' if connections > 1 else ''}",
         metric="requests/s",
         samples=[r["rps"] for r in app_runs],
@@ -439,6 +456,43 @@ def csv_export(queries: dict, master_pid: int, log_dir: Path) -> Result:
     return record(result)
 
 
+LAYERS_SECTION = "API: where a flows page's time goes"
+LAYERS_PORTS = (env_int("BENCH_LAYERS_PORT", 58082), env_int("BENCH_LAYERS_BARE_DJANGO_PORT", 58083))
+
+
+def layers(flows_path: str, log_dir: Path) -> None:
+    """The bare app's work served by Django, one layer at a time (bench/layers/layers_urls.py),
+    each beside the bare app at 16 connections, where throughput is what each request costs
+    the two workers: which part of the gap to the bare app each layer makes."""
+    query = flows_path.split("?", 1)[1]
+    environment = dict(
+        os.environ, **app_environment(secrets.token_urlsafe(50)), DJANGO_SETTINGS_MODULE="layers_settings",
+        PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "bench"), str(ROOT / "bench" / "layers")]),
+    )
+    servers = {}
+    for name, port, middleware in (("layers", LAYERS_PORTS[0], "app"), ("layers-bare-django", LAYERS_PORTS[1], "none")):
+        servers[name] = subprocess.Popen(
+            gunicorn_command("chancery.wsgi", port), cwd=ROOT, env=dict(environment, LAYERS_MIDDLEWARE=middleware),
+            stdout=open(log_dir / f"gunicorn-{name}.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    note_pids(log_dir, servers.values())
+    try:
+        for port in LAYERS_PORTS:
+            wait_for_port(port, 60)
+        steps = [
+            ("Django view, no middleware", LAYERS_PORTS[1], f"/layers/django/?{query}"),
+            ("+ the app's middleware", LAYERS_PORTS[0], f"/layers/django/?{query}"),
+            ("+ DRF (APIView, no authentication)", LAYERS_PORTS[0], f"/layers/drf/?{query}"),
+            ("+ token authentication, role permission, rate limit", LAYERS_PORTS[0], f"/layers/drf-auth/?{query}"),
+            ("the app's endpoint (+ filter form, keyset paginator, negotiation)", APP_PORT, flows_path),
+        ]
+        for name, port, path in steps:
+            warm_workers(port, [path])
+            compare(name, path, flows_path, 16, app_port=port, section=LAYERS_SECTION)
+    finally:
+        stop_servers(servers, log_dir)
+
+
 def main() -> None:
     log_dir = Path(os.environ.get("BENCH_LOG_DIR", "/tmp"))
     queries = django_queries()
@@ -462,6 +516,7 @@ def main() -> None:
             compare("flows page (100 rows, reporter=RUS)", flows_path, flows_path, connections, target_ratio=0.5)
         for connections in (1, 16):
             compare("pair series TJK-RUS", series_path, series_path, connections)
+        layers(flows_path, log_dir)
         deep_pagination("all flows", *deep_paths["all"], deep_all_page)
         deep_pagination("reporter=RUS", *deep_paths["RUS"], deep_rus_page)
         csv_export(queries, servers["app"].pid, log_dir)

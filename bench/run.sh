@@ -27,8 +27,9 @@
 #                    with --quick, so a quick run never replaces the full run's figures)
 #   BENCH_DURATION   seconds per load-generator run (default 5, or 2 with --quick)
 #   BENCH_TIMELINES_SCALE  `bench_timelines.py rebuild`'s --scale (default 0.25, or BENCH_SCALE with --quick)
-#   PGPORT_TEST, REDIS_PORT_TEST, BENCH_APP_PORT, BENCH_BARE_PORT
-#                    loopback ports (default 55442, 56389, 58080, 58081)
+#   PGPORT_TEST, REDIS_PORT_TEST, BENCH_APP_PORT, BENCH_BARE_PORT, BENCH_LAYERS_PORT,
+#   BENCH_LAYERS_BARE_DJANGO_PORT
+#                    loopback ports (default 55442, 56389, 58080, 58081, 58082, 58083)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -57,6 +58,7 @@ fi
 BENCH_TIMELINES_SCALE="${BENCH_TIMELINES_SCALE:-$([ "$MODE" = quick ] && echo "$BENCH_SCALE" || echo 0.25)}"
 export BENCH_REPEAT="${BENCH_REPEAT:-3}"
 export BENCH_APP_PORT="${BENCH_APP_PORT:-58080}" BENCH_BARE_PORT="${BENCH_BARE_PORT:-58081}"
+export BENCH_LAYERS_PORT="${BENCH_LAYERS_PORT:-58082}" BENCH_LAYERS_BARE_DJANGO_PORT="${BENCH_LAYERS_BARE_DJANGO_PORT:-58083}"
 BENCH_RESULTS="${BENCH_RESULTS:-$ROOT/bench/$([ "$MODE" = quick ] && echo RESULTS-quick.md || echo RESULTS.md)}"
 PYTHON="$ROOT/$VENV/bin/python"
 [ -x "$PYTHON" ] || die "$VENV/bin/python not found; run 'make venv' (make bench does it for you)"
@@ -70,8 +72,8 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$BENCH_APP_PORT" "$BENCH_BARE_PORT"; do
-    port_free "$port" || die "port $port is already in use; stop what listens there or set BENCH_APP_PORT/BENCH_BARE_PORT"
+for port in "$BENCH_APP_PORT" "$BENCH_BARE_PORT" "$BENCH_LAYERS_PORT" "$BENCH_LAYERS_BARE_DJANGO_PORT"; do
+    port_free "$port" || die "port $port is already in use; stop what listens there or set the BENCH_*_PORT variables"
 done
 
 # shellcheck source=scripts/services.sh
