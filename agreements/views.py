@@ -11,7 +11,7 @@ from agreements.drafts import diff_summary, side_by_side_diff
 from agreements.models import Agreement, AgreementStatusChange, DraftVersion
 from chancery.pages import page_view, paginate, render_page
 from directory.models import Country
-from directory.views import citations_of, country_choices
+from directory.views import ListFilterForm, citations_of
 
 # The main line an agreement follows; the small timeline on its page shows where it is on it.
 MAIN_LINE = [
@@ -29,24 +29,12 @@ def with_parties(agreements):
     return agreements.prefetch_related(Prefetch("parties", queryset=Country.objects.only("alpha3", "name")))
 
 
-class AgreementFilterForm(forms.Form):
+class AgreementFilterForm(ListFilterForm):
+    lookups = {"country": "parties", "status": "status", "kind": "kind"}
+
     country = forms.ChoiceField(required=False, help_text="Agreements it is a party to.")
     status = forms.ChoiceField(choices=[("", "Any status")] + Agreement.Status.choices, required=False)
     kind = forms.ChoiceField(choices=[("", "Any kind")] + Agreement.Kind.choices, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Any country")] + country_choices()
-
-    def filter(self, agreements):
-        data = self.cleaned_data
-        if data["country"]:
-            agreements = agreements.filter(parties=data["country"])
-        if data["status"]:
-            agreements = agreements.filter(status=data["status"])
-        if data["kind"]:
-            agreements = agreements.filter(kind=data["kind"])
-        return agreements
 
 
 @page_view("agreements.view_agreement")

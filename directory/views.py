@@ -4,6 +4,7 @@ Pages that show a country with its visits, trade and timeline are in timelines/v
 directory depends on no other app.
 """
 
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
@@ -36,6 +37,30 @@ def country_choices(*, world: bool = False, historical: bool = True) -> list[tup
         for code, name, kind in rows
         if kind != Country.Kind.AGGREGATE
     ]
+
+
+class ListFilterForm(forms.Form):
+    """A list page's filters, with a country to choose among all of them.
+
+    Each field's value narrows the list through the lookup `lookups` gives it, or through the
+    form's `filter_<field>(queryset, value)` method when it needs more; an empty field is
+    not applied.
+    """
+
+    lookups: dict[str, str] = {}
+    country = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "Any country")] + country_choices()
+
+    def filter(self, queryset):
+        for name, value in self.cleaned_data.items():
+            if value in (None, "", [], False):
+                continue
+            method = getattr(self, f"filter_{name}", None)
+            queryset = method(queryset, value) if method else queryset.filter(**{self.lookups[name]: value})
+        return queryset
 
 
 @page_view("directory.view_country")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from chancery.pages import page_view, paginate, render_page, wants
 from directory.models import Citation, Person
-from directory.views import citations_of, country_choices
+from directory.views import ListFilterForm, citations_of
 from visits.importers import TITLE_LEVELS
 from visits.models import NegotiationTopic, Visit
 
@@ -33,7 +33,12 @@ def visit_mark(visit: Visit) -> dict:
     }
 
 
-class VisitFilterForm(forms.Form):
+class VisitFilterForm(ListFilterForm):
+    lookups = {
+        "status": "status__in", "kind": "kind", "level": "level",
+        "year_from": "start_date__year__gte", "year_to": "start_date__year__lte",
+    }
+
     country = forms.ChoiceField(required=False, help_text="Visits made or hosted.")
     status = forms.MultipleChoiceField(choices=Visit.Status.choices, required=False, widget=forms.CheckboxSelectMultiple)
     kind = forms.ChoiceField(choices=[("", "Any kind")] + Visit.Kind.choices, required=False)
@@ -42,27 +47,11 @@ class VisitFilterForm(forms.Form):
     year_to = forms.IntegerField(min_value=1700, max_value=2200, required=False, label="To year")
     upcoming = forms.BooleanField(required=False, label="Upcoming only")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Any country")] + country_choices()
+    def filter_country(self, visits, code):
+        return visits.involving(code)
 
-    def filter(self, visits):
-        data = self.cleaned_data
-        if data["country"]:
-            visits = visits.involving(data["country"])
-        if data["status"]:
-            visits = visits.filter(status__in=data["status"])
-        if data["kind"]:
-            visits = visits.filter(kind=data["kind"])
-        if data["level"]:
-            visits = visits.filter(level=data["level"])
-        if data["year_from"]:
-            visits = visits.filter(start_date__year__gte=data["year_from"])
-        if data["year_to"]:
-            visits = visits.filter(start_date__year__lte=data["year_to"])
-        if data["upcoming"]:
-            visits = visits.upcoming()
-        return visits
+    def filter_upcoming(self, visits, upcoming):
+        return visits.upcoming()
 
 
 @page_view("visits.view_visit")
