@@ -1,7 +1,7 @@
 """What a backup holds: every record and its audit history, not what a new database recreates.
 
 Content types and permissions are rebuilt by `migrate` (records refer to them by natural
-key), sessions, login-attempt logs and beat's change marker are transient. Countries, the role groups and the
+key), sessions, login-attempt logs, API idempotency keys and beat's change marker are transient. Countries, the role groups and the
 beat schedules are in the file too; loading overwrites the copies migrate made.
 """
 
@@ -13,6 +13,8 @@ EXCLUDED_FROM_BACKUP = [
     "sessions",
     "admin.logentry",
     "axes",
+    # a day's memory of API creates' Idempotency-Keys
+    "chancery.idempotencykey",
     # beat's "schedules changed at" marker: rewritten whenever schedules are saved, loading included
     "django_celery_beat.periodictasks",
 ]

@@ -98,3 +98,26 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self):
         return f"{self.name} ({self.user}, {self.token_key}…)"
+
+
+class IdempotencyKey(models.Model):
+    """An API create sent with an `Idempotency-Key` header, kept for a day, so that a client
+    retrying it (its connection dropped before the answer came) gets the record the first
+    attempt created instead of a second one. Written in the create's transaction: there is a
+    key exactly when there is its record."""
+
+    LIFETIME_HOURS = 24
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # What the key was first sent with (method, path and body), to refuse it on another request.
+    fingerprint = models.CharField(max_length=64)
+    content_type = models.ForeignKey("contenttypes.ContentType", null=True, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotencykey_user_key_unique")]
+
+    def __str__(self):
+        return f"{self.key} ({self.user_id})"

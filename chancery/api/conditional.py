@@ -9,6 +9,7 @@ from django.db import transaction
 from rest_framework import status
 from rest_framework.response import Response
 
+from chancery.api import idempotency
 from chancery.api.errors import PreconditionFailed, PreconditionRequired
 
 
@@ -53,6 +54,19 @@ class ConditionalMixin:
         return Response(self.get_serializer(instance).data, headers={"ETag": etag_for(instance)})
 
     def create(self, request, *args, **kwargs):
+        key = idempotency.request_key(request)
+        if key is None:
+            return self._create(request, *args, **kwargs)
+        with transaction.atomic():
+            entry, record = idempotency.claim(request, key)
+            if record is not None:
+                headers = {"ETag": etag_for(record), idempotency.REPLAYED_HEADER: "true"}
+                return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED, headers=headers)
+            response = self._create(request, *args, **kwargs)
+            idempotency.remember(entry, self.created_instance)
+        return response
+
+    def _create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)
         instance = getattr(self, "created_instance", None)
         if instance is not None:

@@ -1,7 +1,10 @@
 """The OpenAPI schema documents the errors every operation can answer with, in their one shape."""
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+
+from chancery.api import idempotency
 
 
 class ErrorDetailSerializer(serializers.Serializer):
@@ -33,6 +36,15 @@ _WRITES = {
     "415": "The request body is not JSON.",
     "428": "If-Match is required: send the record's ETag.",
 }
+_IDEMPOTENT_CREATES = {
+    "422": "This Idempotency-Key was first sent with another request.",
+}
+
+
+def _idempotent_create(view) -> bool:
+    from chancery.api.conditional import ConditionalMixin
+
+    return getattr(view, "action", None) == "create" and isinstance(view, ConditionalMixin)
 
 
 class ChanceryAutoSchema(AutoSchema):
@@ -41,9 +53,24 @@ class ChanceryAutoSchema(AutoSchema):
         codes = dict(_ALWAYS)
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             codes.update(_WRITES)
+        if _idempotent_create(self.view):
+            codes.update(_IDEMPOTENT_CREATES)
         for code, description in codes.items():
             if code not in responses:
                 response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
                 response["description"] = description
                 responses[code] = response
         return responses
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if _idempotent_create(self.view):
+            parameters = [*parameters, OpenApiParameter(
+                idempotency.HEADER, str, OpenApiParameter.HEADER,
+                description=(
+                    "Any 1 to 255 printable ASCII characters (a UUID, say), new for each new record. A retry with the "
+                    "same key and body gets the record the first attempt created (201, `Idempotent-Replayed: true`) "
+                    f"instead of a second one. Keys are kept for {idempotency.IdempotencyKey.LIFETIME_HOURS} hours."
+                ),
+            )]
+        return parameters
