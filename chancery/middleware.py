@@ -1,8 +1,13 @@
-"""A database that cannot be reached is answered with 503 and Retry-After, not a 500 traceback page."""
+"""Chancery's middleware: a 503 (not a 500) when the database cannot be reached, and the CSP header built once."""
 
 import logging
 
+import csp.constants
+import csp.middleware
+from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 
 logger = logging.getLogger(__name__)
@@ -47,3 +52,57 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(PAGE, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+class CSPMiddleware(csp.middleware.CSPMiddleware):
+    """django-csp's middleware, building the policy header once rather than for every response.
+
+    django-csp rebuilds both policies (enforced and report-only) from the settings on every
+    response, copying each directive: about a tenth of a cheap API request's time. The header
+    depends on the settings alone unless a view changes the policy for its response (django-csp's
+    decorators set `response._csp_*`) or the page asked for a nonce; Chancery does neither today,
+    and such a response is still handed to django-csp as it is. The plain header is taken from
+    what django-csp itself wrote for the first plain response, and forgotten when the settings
+    change (tests' override_settings).
+    """
+
+    _PARTS = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+    _HEADERS = (csp.constants.HEADER, csp.constants.HEADER_REPORT_ONLY)
+    _plain: dict[str, str | None] | None = None
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(getattr(response, part, None) is not None for part in self._PARTS):
+            return super().process_response(request, response)
+        cls = type(self)
+        if cls._plain is None or any(header in response for header in self._HEADERS) or self._excepted(request, response):
+            # The first plain response, or one django-csp treats specially: django-csp decides.
+            had = {header: header in response for header in self._HEADERS}
+            response = super().process_response(request, response)
+            if not any(had.values()) and not self._excepted(request, response):
+                cls._plain = {header: response.get(header) for header in self._HEADERS}
+            return response
+        for header, value in cls._plain.items():
+            if value:
+                response[header] = value
+        request.csp_nonce = csp.middleware.CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+    @staticmethod
+    def _excepted(request, response) -> bool:
+        """Exempted by a decorator, a debug page django-csp leaves alone, or an excluded path."""
+        if getattr(response, "_csp_exempt", False) or getattr(response, "_csp_exempt_ro", False):
+            return True
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return True
+        prefixes = [
+            prefix
+            for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
+            for prefix in ((getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+        ]
+        return bool(prefixes) and request.path_info.startswith(tuple(prefixes))
+
+
+@receiver(setting_changed)
+def _forget_the_plain_policy(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "DEBUG":
+        CSPMiddleware._plain = None

@@ -81,7 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the request's user on every audit-history row.
     "simple_history.middleware.HistoryRequestMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the header built once instead of per response.
+    "chancery.middleware.CSPMiddleware",
     # Last, as django-axes asks: counts failed logins and locks out repeated guessing.
     "axes.middleware.AxesMiddleware",
 ]
