@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+import functools
 
 import django_filters
 from django import forms
@@ -28,7 +29,7 @@ class SafeFilterBackend(DjangoFilterBackend):
         """The filters' cleaned values (a 400 for any bad one), for a view that writes its own
         SQL from them instead of filtering a queryset."""
         self.refuse_hostile_values(request)
-        form = view.filterset_class.form_class()(request.query_params)
+        form = view.filterset_class.form_class(request.query_params.keys())(request.query_params)
         if not form.is_valid():
             raise utils.translate_validation(form.errors)
         return form.cleaned_data
@@ -203,9 +204,16 @@ class FilterSet(django_filters.FilterSet):
             self.filters[name] = filter_
 
     @classmethod
-    def form_class(cls):
-        """The filter form, to validate parameters without building a FilterSet (nor its filters)."""
-        return cls.__dict__.get("_form_class") or cls().get_form_class()
+    def form_class(cls, names=None):
+        """The filter form, to validate parameters without building a FilterSet (nor its filters).
+
+        With `names` (the parameters a request has), a form of just those of its fields: every
+        filter field is optional and an absent one filters nothing, so the fields not named
+        would only be cleaned to nothing, and a form cleans each of its fields (a dozen for
+        the flows) on every request.
+        """
+        form_class = cls.__dict__.get("_form_class") or cls().get_form_class()
+        return form_class if names is None else _form_of(form_class, frozenset(names).intersection(form_class.base_fields))
 
     def get_form_class(self):
         form_class = type(self).__dict__.get("_form_class")
@@ -214,6 +222,14 @@ class FilterSet(django_filters.FilterSet):
             form_class.base_fields = SharedFields(form_class.base_fields)
             type(self)._form_class = form_class
         return form_class
+
+
+@functools.lru_cache(maxsize=256)
+def _form_of(form_class, names: frozenset):
+    subset = type(form_class.__name__, (form_class,), {})
+    # After the class is made: the form metaclass sets base_fields to every declared field.
+    subset.base_fields = SharedFields({name: field for name, field in form_class.base_fields.items() if name in names})
+    return subset
 
 
 class SharedFields(dict):

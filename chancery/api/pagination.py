@@ -4,6 +4,7 @@ import base64
 import binascii
 import json
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Q
@@ -11,7 +12,6 @@ from django.db.models.query import ValuesListIterable
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -127,8 +127,10 @@ class CursorPagination(pagination.BasePagination):
     def get_next_link(self):
         if not self.has_next or not self.page:
             return None
-        url = self.request.build_absolute_uri()
-        return replace_query_param(url, self.cursor_query_param, self._cursor_for(self.page[-1]))
+        # What DRF's replace_query_param makes of the full URL, from the already parsed query.
+        query = dict(self.request.query_params.lists())
+        query[self.cursor_query_param] = [self._cursor_for(self.page[-1])]
+        return self.request.build_absolute_uri(self.request.path) + "?" + urlencode(sorted(query.items()), doseq=True)
 
     def get_paginated_response(self, data):
         return Response(OrderedDict([("next", self.get_next_link()), ("results", data)]))

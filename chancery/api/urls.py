@@ -10,6 +10,9 @@ from directory.api import CitationViewSet, CountryViewSet, OrganisationViewSet, 
 from visits.api import NegotiationTopicViewSet, VisitViewSet
 
 router = DefaultRouter()
+# Flows first: URL patterns are tried in order, and the bulk endpoint data users call thousands
+# of times in a row should not be matched after some forty others.
+router.register("trade/flows", TradeFlowViewSet, basename="trade-flows")
 router.register("countries", CountryViewSet, basename="countries")
 router.register("people", PersonViewSet, basename="people")
 router.register("organisations", OrganisationViewSet, basename="organisations")
@@ -18,7 +21,6 @@ router.register("citations", CitationViewSet, basename="citations")
 router.register("visits", VisitViewSet, basename="visits")
 router.register("topics", NegotiationTopicViewSet, basename="topics")
 router.register("agreements", AgreementViewSet, basename="agreements")
-router.register("trade/flows", TradeFlowViewSet, basename="trade-flows")
 router.register("trade/claims", TradeClaimViewSet, basename="trade-claims")
 
 urlpatterns = [

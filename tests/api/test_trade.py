@@ -253,3 +253,18 @@ def test_every_flows_filter_has_its_sql():
     from trade.flow_sql import FILTERS
 
     assert set(TradeFlowFilter.base_filters) == FILTERS
+
+
+@pytest.mark.django_db
+def test_the_next_link_is_the_request_with_its_cursor_replaced(analyst_api):
+    from urllib.parse import parse_qs, urlsplit
+
+    from rest_framework.utils.urls import replace_query_param
+
+    flows("RUS", "TJK", 2021, 1, 1)
+    query = "flow=export&flow=import&dataset=comtrade&commodity=&page_size=1&junk=a+b%C3%A9&cursor="
+    response = analyst_api.get(f"{FLOWS}?{query}")
+    assert response.status_code == 200, response.content
+    link = response.json()["next"]
+    cursor = parse_qs(urlsplit(link).query)["cursor"][0]
+    assert link == replace_query_param(f"http://testserver{FLOWS}?{query}", "cursor", cursor)
