@@ -5,11 +5,13 @@ Full-page screenshots of the main pages are saved under var/screenshots/ (git-ig
 person to look at. Few tests, each doing much, to keep the suite fast.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from tests.factories import UserFactory
@@ -48,23 +50,36 @@ def demo_site(in_process_tasks, live_server):
     return live_server.url
 
 
-@pytest.fixture
-def browser(demo_site):
-    """Chromium for one test, started after its data is committed and stopped before the database is reset.
+@contextlib.contextmanager
+def playwright_session():
+    """sync_playwright(), with what Django needs around it.
 
     Playwright's sync API runs an event loop in this thread while it is open, and Django then
     treats the thread as async: the ORM calls the tests make meanwhile are plain synchronous
-    code (Playwright's advice for Django), and the database's own setup and teardown run
-    outside it, on the test's usual connection.
+    code (Playwright's advice for Django). Django also gives the thread other database
+    connections while the loop runs; they are closed before it stops, or one would outlive
+    the test database and hold up its removal at the end of the run (PostgreSQL waits 5 s).
     """
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
+            try:
+                yield playwright
+            finally:
+                connections.close_all()
     finally:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def browser(demo_site):
+    """Chromium for one test, started after its data is committed and stopped before the database
+    is reset: the database's own setup and teardown run outside Playwright's event loop, on the
+    test's usual connection."""
+    with playwright_session() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

@@ -4,14 +4,12 @@ With JavaScript on, htmx posts each form in place and swaps only the page's main
 the page's address stays the same (no full reload) and the new state shows at once.
 """
 
-import os
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from directory.models import Citation
 from tests.factories import UserFactory, VisitFactory
-from tests.pages.test_browser import CHROMIUM, CHROMIUM_ARGS, PASSWORD, in_process_tasks  # noqa: F401 (fixture)
+from tests.pages.test_browser import CHROMIUM, CHROMIUM_ARGS, PASSWORD, in_process_tasks, playwright_session  # noqa: F401 (fixture)
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -20,25 +18,21 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture
 def editor_page(in_process_tasks, live_server):  # noqa: F811
     UserFactory(username="maria", role="editor", password=PASSWORD)
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = browser.new_context(base_url=live_server.url)
-            page = context.new_page()
-            errors = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("console", lambda message: "Content Security Policy" in message.text and errors.append(message.text))
-            page.goto("/accounts/login/")
-            page.fill("#id_username", "maria")
-            page.fill("#id_password", PASSWORD)
-            page.click("main button[type=submit]")
-            page.wait_for_url(live_server.url + "/")
-            yield page
-            browser.close()
-            assert not errors, errors
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    with playwright_session() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=live_server.url)
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: "Content Security Policy" in message.text and errors.append(message.text))
+        page.goto("/accounts/login/")
+        page.fill("#id_username", "maria")
+        page.fill("#id_password", PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_url(live_server.url + "/")
+        yield page
+        browser.close()
+        assert not errors, errors
 
 
 def test_an_editor_changes_a_status_and_adds_a_source_in_place(editor_page):
@@ -72,22 +66,18 @@ def test_an_editor_changes_a_status_and_adds_a_source_in_place(editor_page):
 def test_the_forms_work_without_javascript_too(in_process_tasks, live_server):  # noqa: F811
     UserFactory(username="maria", role="editor", password=PASSWORD)
     visit = VisitFactory(status="announced")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_context(base_url=live_server.url, java_script_enabled=False).new_page()
-            page.goto("/accounts/login/")
-            page.fill("#id_username", "maria")
-            page.fill("#id_password", PASSWORD)
-            page.click("main button[type=submit]")
-            page.goto(f"/visits/{visit.pk}/")
-            page.click("summary:has-text('Change status')")
-            page.select_option("select[name=to_status]", "confirmed")
-            page.fill("input[name=on]", "2017-02-20")
-            page.click("button[name=submit-status]")
-            expect(page.locator(".messages")).to_contain_text("Status changed to confirmed.")
-            browser.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    with playwright_session() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(base_url=live_server.url, java_script_enabled=False).new_page()
+        page.goto("/accounts/login/")
+        page.fill("#id_username", "maria")
+        page.fill("#id_password", PASSWORD)
+        page.click("main button[type=submit]")
+        page.goto(f"/visits/{visit.pk}/")
+        page.click("summary:has-text('Change status')")
+        page.select_option("select[name=to_status]", "confirmed")
+        page.fill("input[name=on]", "2017-02-20")
+        page.click("button[name=submit-status]")
+        expect(page.locator(".messages")).to_contain_text("Status changed to confirmed.")
+        browser.close()
     assert Visit.objects.get(pk=visit.pk).status == "confirmed"
