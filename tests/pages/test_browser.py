@@ -100,9 +100,17 @@ def page(demo_site, browser):
     assert not errors, errors
 
 
-def screenshot(page, name):
+def screenshot(page, name) -> int:
+    """Save a full-page screenshot as var/screenshots/NAME.png; returns its size in bytes.
+
+    Written beside it, then renamed into place: both passes of `make test` run at once and
+    save the same names, so the file is never seen half-written."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    partial = SCREENSHOTS / f".{name}.{os.getpid()}.png"
+    page.screenshot(path=partial, full_page=True)
+    size = partial.stat().st_size
+    partial.replace(SCREENSHOTS / f"{name}.png")
+    return size
 
 
 def test_the_pair_page_draws_its_timeline_and_chart_and_filters_change_them(page):
@@ -198,5 +206,4 @@ def test_screenshots_of_the_main_pages(page):
         page.goto(url)
         for canvas in page.locator("canvas[data-trade-chart]").all():
             expect(canvas).to_have_attribute("data-ready", "true")
-        screenshot(page, name)
-        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+        assert screenshot(page, name) > 10_000
