@@ -1,5 +1,8 @@
+import sys
+
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 from tests.factories import UserFactory
 
@@ -11,6 +14,31 @@ def pytest_configure(config):
     # (the finders' thousands, in development) when it loads: half a second per test. Looking
     # files up when they are asked for, as WhiteNoise does under DEBUG, serves the same files.
     settings.WHITENOISE_AUTOREFRESH = True
+
+
+def shared_by_the_module(django_db_blocker, make):
+    """For a module-scoped fixture: runs make() once for the module's tests; undone after them.
+
+    Django's TestCase.setUpTestData, for pytest: what make() writes stays in a transaction held
+    open until the module's last test, then rolled back. Each test still runs in a savepoint of
+    its own (pytest-django's `db` nests in the open transaction), so what one test changes is
+    gone before the next. Only for modules whose every test uses the data, none of them
+    transactional (a flush or a live server would not see it). Use with `yield from`.
+    """
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        try:
+            make()
+        except BaseException:
+            module_transaction.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from chancery.demo import load_demo
+from tests.conftest import shared_by_the_module
 from trade.models import TradeFlow
 from visits.models import Visit
 
@@ -54,12 +55,37 @@ def analyst_client(client, analyst):
     return client
 
 
-@pytest.fixture
-def demo(db):
-    """The demo case with the pair's trade figures and its timelines built."""
+def make_demo():
     load_demo()
     add_pair_trade()
     build_timelines()
+
+
+def make_imported():
+    run_command("import_hsg_travels", HSG / "presidents.xml", HSG / "president-travels" / "obama-barack.xml")
+    run_command("import_hsg_visits", HSG / "visits" / "2010.xml")
+    run_command("import_trade", COMTRADE / "comtrade_total_exports_2021A.csv")
+    build_timelines()
+
+
+@pytest.fixture(scope="module")
+def shared_demo(django_db_setup, django_db_blocker):
+    """`demo` made once for a module's tests (see shared_by_the_module): for modules whose
+    every test reads the demo case; they say so with pytest.mark.usefixtures("shared_demo")."""
+    yield from shared_by_the_module(django_db_blocker, make_demo)
+
+
+@pytest.fixture(scope="module")
+def shared_imported(django_db_setup, django_db_blocker):
+    """`imported` made once for a module's tests, as shared_demo is."""
+    yield from shared_by_the_module(django_db_blocker, make_imported)
+
+
+@pytest.fixture
+def demo(request, db):
+    """The demo case with the pair's trade figures and its timelines built."""
+    if "shared_demo" not in request.fixturenames:
+        make_demo()
     return {
         "dushanbe": Visit.objects.get(external_id="putin-dushanbe-2017-02"),
         "groundwork": Visit.objects.get(external_id="shuvalov-dushanbe-2017-01-27"),
@@ -67,11 +93,8 @@ def demo(db):
 
 
 @pytest.fixture
-def imported(db):
+def imported(request, db):
     """Real records through the real importers: a decade of leaders' visits to the United States,
     a president's travels, and 2021 total exports from UN Comtrade."""
-    run_command("import_hsg_travels", HSG / "presidents.xml", HSG / "president-travels" / "obama-barack.xml")
-    run_command("import_hsg_visits", HSG / "visits" / "2010.xml")
-    run_command("import_trade", COMTRADE / "comtrade_total_exports_2021A.csv")
-    build_timelines()
-
+    if "shared_imported" not in request.fixturenames:
+        make_imported()

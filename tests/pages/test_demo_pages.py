@@ -8,7 +8,7 @@ from agreements.models import Agreement
 from directory.models import Person
 from visits.models import NegotiationTopic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]  # every test reads the demo case
 
 
 def page(client, url):

@@ -13,7 +13,7 @@ from tests.factories import VisitFactory, country
 from tests.pages.conftest import build_timelines
 from visits.models import NegotiationTopic, Visit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]  # every test reads the demo case
 
 
 def atom(client, url, **headers):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from directory.models import Person
 from visits.models import Visit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_imported")]  # every test reads the imported records
 
 
 def page(client, url):

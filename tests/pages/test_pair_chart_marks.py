@@ -10,7 +10,7 @@ from tests.pages.conftest import TRADE_YEARS
 from timelines import views
 from visits.models import Visit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]  # every test reads the demo case
 
 
 def chart_data(html: str) -> dict:
