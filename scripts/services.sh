@@ -4,6 +4,7 @@
 #
 # Expects: ROOT, VENV, PGPORT_TEST, REDIS_PORT_TEST, STARTUP_TIMEOUT, and say/die functions.
 # Sets: TMP_DIR, PG_BIN; leaves database "chancery" created; installs an EXIT trap.
+# Defines start_redis PORT, to start another Redis (stopped by the same trap).
 # --- system packages -------------------------------------------------------------------------
 find_pg_bin() {
     local initdb
@@ -47,7 +48,6 @@ PG_DIR="$TMP_DIR/pg"
 PG_DATA="$PG_DIR/data"
 PG_SOCK="$PG_DIR/sock"
 PG_STARTED=0
-REDIS_PID_FILE="$TMP_DIR/redis.pid"
 
 cleanup() {
     local rc=$?
@@ -58,9 +58,10 @@ cleanup() {
             && say "PostgreSQL stopped" \
             || say "warning: PostgreSQL did not stop cleanly (see $PG_DIR/postgresql.log)"
     fi
-    if [ -s "$REDIS_PID_FILE" ]; then
-        local pid
-        pid="$(cat "$REDIS_PID_FILE")"
+    local pid_file pid
+    for pid_file in "$TMP_DIR"/redis-*.pid; do
+        [ -s "$pid_file" ] || continue
+        pid="$(cat "$pid_file")"
         kill -TERM "$pid" 2>/dev/null
         for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         if kill -0 "$pid" 2>/dev/null; then
@@ -69,7 +70,7 @@ cleanup() {
         else
             say "Redis stopped"
         fi
-    fi
+    done
     rm -rf "$TMP_DIR"
     exit "$rc"
 }
@@ -82,7 +83,21 @@ port_in_use() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 port_in_use "$PGPORT_TEST" && die "port $PGPORT_TEST is already in use (a leftover test PostgreSQL?); stop it or set PGPORT_TEST"
-port_in_use "$REDIS_PORT_TEST" && die "port $REDIS_PORT_TEST is already in use (a leftover test Redis?); stop it or set REDIS_PORT_TEST"
+
+# Redis on PORT, its pid, log and (unsaved) data in TMP_DIR; returns once it answers.
+start_redis() {
+    local port="$1" deadline
+    port_in_use "$port" && die "port $port is already in use (a leftover test Redis?); stop it or choose another port"
+    say "starting Redis on 127.0.0.1:$port"
+    redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no \
+        --daemonize yes --pidfile "$TMP_DIR/redis-$port.pid" --logfile "$TMP_DIR/redis-$port.log" --dir "$TMP_DIR" \
+        || die "redis-server did not start"
+    deadline=$((SECONDS + STARTUP_TIMEOUT))
+    until [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" = "PONG" ]; do
+        [ "$SECONDS" -lt "$deadline" ] || { cat "$TMP_DIR/redis-$port.log" >&2 2>/dev/null; die "Redis did not answer on 127.0.0.1:$port within ${STARTUP_TIMEOUT}s"; }
+        sleep 0.2
+    done
+}
 
 say "starting PostgreSQL ($PG_BIN) on 127.0.0.1:$PGPORT_TEST in $PG_DIR"
 mkdir -p "$PG_DIR" "$PG_SOCK"
@@ -95,20 +110,11 @@ as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/postgresql.log" -w -t "$STARTUP
     -o "-c listen_addresses=127.0.0.1 -p $PGPORT_TEST -k $PG_SOCK -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     start >/dev/null || { cat "$PG_DIR/postgresql.log" >&2 2>/dev/null; die "PostgreSQL did not start"; }
 
-say "starting Redis on 127.0.0.1:$REDIS_PORT_TEST"
-redis-server --bind 127.0.0.1 --port "$REDIS_PORT_TEST" --save '' --appendonly no \
-    --daemonize yes --pidfile "$REDIS_PID_FILE" --logfile "$TMP_DIR/redis.log" --dir "$TMP_DIR" \
-    || die "redis-server did not start"
-
 deadline=$((SECONDS + STARTUP_TIMEOUT))
 until "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT_TEST" -U postgres; do
     [ "$SECONDS" -lt "$deadline" ] || { cat "$PG_DIR/postgresql.log" >&2 2>/dev/null; die "PostgreSQL did not answer on 127.0.0.1:$PGPORT_TEST within ${STARTUP_TIMEOUT}s"; }
     sleep 0.2
 done
-deadline=$((SECONDS + STARTUP_TIMEOUT))
-until [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT_TEST" ping 2>/dev/null)" = "PONG" ]; do
-    [ "$SECONDS" -lt "$deadline" ] || { cat "$TMP_DIR/redis.log" >&2 2>/dev/null; die "Redis did not answer on 127.0.0.1:$REDIS_PORT_TEST within ${STARTUP_TIMEOUT}s"; }
-    sleep 0.2
-done
+start_redis "$REDIS_PORT_TEST"
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT_TEST" -U postgres chancery
 say "PostgreSQL and Redis are up"
