@@ -45,8 +45,8 @@ from common import (
     reset_peak_rss, wait_for_port,
 )
 
-APP_PORT = env_int("BENCH_APP_PORT", 58080)
-BARE_PORT = env_int("BENCH_BARE_PORT", 58081)
+APP_PORT = env_int("BENCH_APP_PORT", 28080)
+BARE_PORT = env_int("BENCH_BARE_PORT", 28081)
 DURATION = env_float("BENCH_DURATION", 3.0 if QUICK else 8.0)
 WARMUP = env_float("BENCH_WARMUP", 1.0 if QUICK else 2.0)
 TOKEN = os.environ["BENCH_API_TOKEN"]
@@ -457,7 +457,7 @@ def csv_export(queries: dict, master_pid: int, log_dir: Path) -> Result:
 
 
 LAYERS_SECTION = "API: where a flows page's time goes"
-LAYERS_PORTS = (env_int("BENCH_LAYERS_PORT", 58082), env_int("BENCH_LAYERS_BARE_DJANGO_PORT", 58083))
+LAYERS_PORTS = (env_int("BENCH_LAYERS_PORT", 28082), env_int("BENCH_LAYERS_BARE_DJANGO_PORT", 28083))
 
 
 def layers(flows_path: str, log_dir: Path) -> None:

@@ -23,15 +23,15 @@
 #   LOAD_SCALE       bench/generate.py --scale (default 0.05)
 #   LOAD_RESULTS     the results file (default bench/RESULTS.md)
 #   LOAD_LOG_DIR     if set, the runs' CSV files and the server logs are copied there
-#   PGPORT_TEST, REDIS_PORT_TEST, LOAD_APP_PORT  loopback ports (default 55462, 56409, 58090)
+#   PGPORT_TEST, REDIS_PORT_TEST, LOAD_APP_PORT  loopback ports (default 25462, 26409, 28090)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 VENV="${VENV:-.venv}"
-PGPORT_TEST="${PGPORT_TEST:-55462}"
-REDIS_PORT_TEST="${REDIS_PORT_TEST:-56409}"
-LOAD_APP_PORT="${LOAD_APP_PORT:-58090}"
+PGPORT_TEST="${PGPORT_TEST:-25462}"
+REDIS_PORT_TEST="${REDIS_PORT_TEST:-26409}"
+LOAD_APP_PORT="${LOAD_APP_PORT:-28090}"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-30}"
 LOAD_DURATION="${LOAD_DURATION:-60}"
 LOAD_USERS="${LOAD_USERS:-50}"

@@ -29,14 +29,14 @@
 #   BENCH_TIMELINES_SCALE  `bench_timelines.py rebuild`'s --scale (default 0.25, or BENCH_SCALE with --quick)
 #   PGPORT_TEST, REDIS_PORT_TEST, BENCH_APP_PORT, BENCH_BARE_PORT, BENCH_LAYERS_PORT,
 #   BENCH_LAYERS_BARE_DJANGO_PORT
-#                    loopback ports (default 55442, 56389, 58080, 58081, 58082, 58083)
+#                    loopback ports (default 25442, 26389, 28080, 28081, 28082, 28083)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 VENV="${VENV:-.venv}"
-PGPORT_TEST="${PGPORT_TEST:-55442}"
-REDIS_PORT_TEST="${REDIS_PORT_TEST:-56389}"
+PGPORT_TEST="${PGPORT_TEST:-25442}"
+REDIS_PORT_TEST="${REDIS_PORT_TEST:-26389}"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-30}"
 
 say() { printf 'bench: %s\n' "$*"; }
@@ -57,8 +57,8 @@ fi
 # ~2,500 entries/s scale 1 alone would take over 20 minutes, so the full run uses 0.25.
 BENCH_TIMELINES_SCALE="${BENCH_TIMELINES_SCALE:-$([ "$MODE" = quick ] && echo "$BENCH_SCALE" || echo 0.25)}"
 export BENCH_REPEAT="${BENCH_REPEAT:-3}"
-export BENCH_APP_PORT="${BENCH_APP_PORT:-58080}" BENCH_BARE_PORT="${BENCH_BARE_PORT:-58081}"
-export BENCH_LAYERS_PORT="${BENCH_LAYERS_PORT:-58082}" BENCH_LAYERS_BARE_DJANGO_PORT="${BENCH_LAYERS_BARE_DJANGO_PORT:-58083}"
+export BENCH_APP_PORT="${BENCH_APP_PORT:-28080}" BENCH_BARE_PORT="${BENCH_BARE_PORT:-28081}"
+export BENCH_LAYERS_PORT="${BENCH_LAYERS_PORT:-28082}" BENCH_LAYERS_BARE_DJANGO_PORT="${BENCH_LAYERS_BARE_DJANGO_PORT:-28083}"
 BENCH_RESULTS="${BENCH_RESULTS:-$ROOT/bench/$([ "$MODE" = quick ] && echo RESULTS-quick.md || echo RESULTS.md)}"
 PYTHON="$ROOT/$VENV/bin/python"
 [ -x "$PYTHON" ] || die "$VENV/bin/python not found; run 'make venv' (make bench does it for you)"

@@ -15,8 +15,8 @@
 #
 # Environment:
 #   PYTEST_ARGS             extra pytest arguments, shell-quoted (make test PYTEST_ARGS='-k "a or b"')
-#   PGPORT_TEST             PostgreSQL port (default 55432)
-#   REDIS_PORT_TEST         Redis port of pass 1 (default 56379)
+#   PGPORT_TEST             PostgreSQL port (default 25432)
+#   REDIS_PORT_TEST         Redis port of pass 1 (default 26379)
 #   SQLITE_REDIS_PORT_TEST  Redis port of pass 2 (default: REDIS_PORT_TEST + 1)
 #   PARALLEL_PASSES         1: both passes at once, 0: one after the other (default: 1 with 2+ cores)
 #   Arguments given to this script are passed to pytest too.
@@ -25,8 +25,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 VENV="${VENV:-.venv}"
-PGPORT_TEST="${PGPORT_TEST:-55432}"
-REDIS_PORT_TEST="${REDIS_PORT_TEST:-56379}"
+PGPORT_TEST="${PGPORT_TEST:-25432}"
+REDIS_PORT_TEST="${REDIS_PORT_TEST:-26379}"
 SQLITE_REDIS_PORT_TEST="${SQLITE_REDIS_PORT_TEST:-$((REDIS_PORT_TEST + 1))}"
 PARALLEL_PASSES="${PARALLEL_PASSES:-$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)}"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-30}"
