@@ -8,7 +8,7 @@ send (see bench/bench_api.py, which checks before measuring that both give the s
 
 What it leaves out is what the app adds: token authentication, rate limiting, filter
 validation, content negotiation, middleware and serializers. One psycopg2 connection per
-worker process, kept open (the app keeps its connections for DATABASE_CONN_MAX_AGE), JSON by
+worker thread, kept open (the app keeps its connections for DATABASE_CONN_MAX_AGE), JSON by
 orjson. Serve it with the app's gunicorn settings:
 
     BARE_DATABASE_URL=postgres://... gunicorn --chdir bench bare_app:application --workers 2 --no-control-socket
@@ -16,6 +16,7 @@ orjson. Serve it with the app's gunicorn settings:
 
 import base64
 import os
+import threading
 from collections import defaultdict
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode
@@ -63,15 +64,17 @@ METRIC_LABELS = {
 }
 QUALIFIER_LABELS = {"exact": "Exactly", "about": "About", "more_than": "A little over", "less_than": "A little under"}
 
-_connection = None
+# One connection per thread, as Django keeps them: under the Makefile's gthread workers a
+# connection shared by a worker's threads would run their queries one at a time.
+_local = threading.local()
 
 
 def cursor():
-    global _connection
-    if _connection is None or _connection.closed:
-        _connection = psycopg2.connect(DATABASE_URL, options="-c timezone=UTC")
-        _connection.autocommit = True
-    return _connection.cursor()
+    connection = getattr(_local, "connection", None)
+    if connection is None or connection.closed:
+        connection = _local.connection = psycopg2.connect(DATABASE_URL, options="-c timezone=UTC")
+        connection.autocommit = True
+    return connection.cursor()
 
 
 def respond(start_response, status: str, body: bytes, content_type: str = "application/json"):
