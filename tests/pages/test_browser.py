@@ -82,19 +82,26 @@ def browser(demo_site):
         browser.close()
 
 
-@pytest.fixture
-def page(demo_site, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=demo_site)
+def signed_in_page(context, base_url: str, username: str):
+    """A page of `context` signed in as `username` (password PASSWORD), and the list its
+    script errors and CSP violations are gathered into: the caller asserts it is empty."""
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     # The Content-Security-Policy allows no inline script: a violation is a bug in a template.
     page.on("console", lambda message: "Content Security Policy" in message.text and errors.append(message.text))
     page.goto("/accounts/login/")
-    page.fill("#id_username", "reader")
+    page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url(demo_site + "/")
+    page.wait_for_url(base_url + "/")
+    return page, errors
+
+
+@pytest.fixture
+def page(demo_site, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=demo_site)
+    page, errors = signed_in_page(context, demo_site, "reader")
     yield page
     context.close()
     assert not errors, errors

@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 
 from directory.models import Citation
 from tests.factories import UserFactory, VisitFactory
-from tests.pages.test_browser import CHROMIUM, CHROMIUM_ARGS, PASSWORD, in_process_tasks, playwright_session  # noqa: F401 (fixture)
+from tests.pages.test_browser import (  # noqa: F401 (in_process_tasks: a fixture)
+    CHROMIUM, CHROMIUM_ARGS, PASSWORD, in_process_tasks, playwright_session, signed_in_page,
+)
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -21,15 +23,7 @@ def editor_page(in_process_tasks, live_server):  # noqa: F811
     with playwright_session() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(base_url=live_server.url)
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda message: "Content Security Policy" in message.text and errors.append(message.text))
-        page.goto("/accounts/login/")
-        page.fill("#id_username", "maria")
-        page.fill("#id_password", PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_url(live_server.url + "/")
+        page, errors = signed_in_page(context, live_server.url, "maria")
         yield page
         browser.close()
         assert not errors, errors
