@@ -89,23 +89,27 @@ def app_environment(secret_key: str) -> dict[str, str]:
 def start_servers(log_dir: Path, *, secret_key: str | None = None, bare: bool = True) -> dict[str, subprocess.Popen]:
     """The app (and, with `bare`, the bare app) under gunicorn, once they answer."""
     app_env = dict(os.environ, **app_environment(secret_key or secrets.token_urlsafe(50)))
-    bare_env = dict(os.environ, BARE_DATABASE_URL=DATABASE_URL)
-    servers = {
-        "app": subprocess.Popen(
-            gunicorn_command("chancery.wsgi", APP_PORT), cwd=ROOT, env=app_env,
-            stdout=open(log_dir / "gunicorn-app.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True,
-        ),
-    }
+    specs = {"app": (APP_PORT, gunicorn_command("chancery.wsgi", APP_PORT), app_env)}
     if bare:
-        servers["bare"] = subprocess.Popen(
-            gunicorn_command("bare_app:application", BARE_PORT, "--chdir", str(ROOT / "bench")), cwd=ROOT, env=bare_env,
-            stdout=open(log_dir / "gunicorn-bare.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True,
+        bare_command = gunicorn_command("bare_app:application", BARE_PORT, "--chdir", str(ROOT / "bench"))
+        specs["bare"] = (BARE_PORT, bare_command, dict(os.environ, BARE_DATABASE_URL=DATABASE_URL))
+    return launch(specs, log_dir)
+
+
+def launch(specs: dict[str, tuple[int, list[str], dict]], log_dir: Path) -> dict[str, subprocess.Popen]:
+    """{name: (port, command, environment)} started, each logging to gunicorn-NAME.log, once
+    every one answers on its port; their pids noted for bench/run.sh."""
+    servers = {
+        name: subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=open(log_dir / f"gunicorn-{name}.log", "ab"), stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
+        for name, (port, command, env) in specs.items()
+    }
     note_pids(log_dir, servers.values())
-    ports = {"app": APP_PORT, "bare": BARE_PORT}
-    for name in servers:
+    for name, (port, _, _) in specs.items():
         try:
-            wait_for_port(ports[name], 60)
+            wait_for_port(port, 60)
         except RuntimeError:
             stop_servers(servers, log_dir)
             raise SystemExit(f"bench_api: the {name} server did not start; see {log_dir}/gunicorn-{name}.log")
@@ -469,16 +473,11 @@ def layers(flows_path: str, log_dir: Path) -> None:
         os.environ, **app_environment(secrets.token_urlsafe(50)), DJANGO_SETTINGS_MODULE="layers_settings",
         PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "bench"), str(ROOT / "bench" / "layers")]),
     )
-    servers = {}
-    for name, port, middleware in (("layers", LAYERS_PORTS[0], "app"), ("layers-bare-django", LAYERS_PORTS[1], "none")):
-        servers[name] = subprocess.Popen(
-            gunicorn_command("chancery.wsgi", port), cwd=ROOT, env=dict(environment, LAYERS_MIDDLEWARE=middleware),
-            stdout=open(log_dir / f"gunicorn-{name}.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    note_pids(log_dir, servers.values())
+    servers = launch({
+        name: (port, gunicorn_command("chancery.wsgi", port), dict(environment, LAYERS_MIDDLEWARE=middleware))
+        for name, port, middleware in (("layers", LAYERS_PORTS[0], "app"), ("layers-bare-django", LAYERS_PORTS[1], "none"))
+    }, log_dir)
     try:
-        for port in LAYERS_PORTS:
-            wait_for_port(port, 60)
         steps = [
             ("Django view, no middleware", LAYERS_PORTS[1], f"/layers/django/?{query}"),
             ("+ the app's middleware", LAYERS_PORTS[0], f"/layers/django/?{query}"),

@@ -74,11 +74,11 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
         if getattr(request, "_csp_nonce", None) is not None or any(getattr(response, part, None) is not None for part in self._PARTS):
             return super().process_response(request, response)
         cls = type(self)
-        if cls._plain is None or any(header in response for header in self._HEADERS) or self._excepted(request, response):
+        special = any(header in response for header in self._HEADERS) or self._excepted(request, response)
+        if cls._plain is None or special:
             # The first plain response, or one django-csp treats specially: django-csp decides.
-            had = {header: header in response for header in self._HEADERS}
             response = super().process_response(request, response)
-            if not any(had.values()) and not self._excepted(request, response):
+            if not special:
                 cls._plain = {header: response.get(header) for header in self._HEADERS}
             return response
         for header, value in cls._plain.items():

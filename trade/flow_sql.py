@@ -41,16 +41,16 @@ def flow_conditions(filters: dict) -> tuple[list[str], list]:
 
     A filter given no value is skipped, as django-filter skips it (EMPTY_VALUES).
     """
-    unknown = {name for name, v in filters.items() if v not in EMPTY_VALUES} - FILTERS
-    if unknown:
+    given = {name: v for name, v in filters.items() if v not in EMPTY_VALUES}
+    if unknown := given.keys() - FILTERS:
         raise ValueError(f"flow_conditions has no SQL for the filters {sorted(unknown)}")
+    value = given.get
     where, params = [], []
 
     def add(sql: str, *values: tuple[str, object]) -> None:
         where.append(sql)
         params.extend(prepared(name, value) for name, value in values)
 
-    value = {name: v for name, v in filters.items() if v not in EMPTY_VALUES}.get
     reporter, partner = column("reporter_id"), column("partner_id")
     for name, field in (("reporter", "reporter_id"), ("partner", "partner_id")):
         if value(name):

@@ -40,7 +40,7 @@ def test_plain_responses_get_django_csps_header_built_once(monkeypatch):
 
 @pytest.mark.parametrize("prepare", [
     lambda request, response: setattr(response, "_csp_update", {"img-src": ["https://tiles.example.org"]}),
-    lambda request, response: setattr(response, "_csp_replace", {"script-src": ["'self'", "https://cdn.example.org"]}),
+    lambda request, response: setattr(response, "_csp_replace", {"script-src": ["'self'", "https://scripts.example.org"]}),
     lambda request, response: str(request.csp_nonce),
     lambda request, response: setattr(response, "_csp_exempt", True),
     lambda request, response: response.__setitem__(HEADER, "default-src 'none'"),
