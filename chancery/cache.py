@@ -1,13 +1,33 @@
-"""The Redis cache, with a client kept per connection pool and a one-round-trip counter.
+"""The Redis cache, with a client kept per connection pool and a one-command counter.
 
 Django's RedisCache builds a new redis-py client object for every operation; building one
 costs more than the round trip itself (redis-py fills a table of response callbacks each
 time), and the API does a cache operation or two on every request. The client is thread
 safe and only wraps the pool, so one per pool is kept.
+
+The counter every API request bumps (chancery.api.throttling), with the token entry read
+beside it (chancery.api.auth), is one Lua script: one command to pack and one reply to parse,
+where a pipeline of GET, INCR and EXPIRE cost redis-py twice the work (bench/RESULTS.md).
+Redis runs a script atomically; redis-py sends it by its digest and loads it again when the
+server has forgotten it (a restart).
 """
+
+import pickle
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+
+# KEYS[1]: the counter; KEYS[2], if given: a key to read in the same command.
+# ARGV[1]: the counter's lifetime, set when the counter has none (EXPIRE ... NX).
+# The reply: {count, value or false}.
+HIT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
+if KEYS[2] then
+    return {count, redis.call('GET', KEYS[2])}
+end
+return {count}
+"""
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -27,26 +47,33 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self._scripts = {}
 
     def hit(self, key, timeout: int) -> int:
         """Add one to the counter `key`, which expires `timeout` seconds after its first hit;
-        return the new count. One round trip (INCR and EXPIRE NX pipelined)."""
-        return self._pipeline(None, key, timeout)[1]
+        return the new count. One command."""
+        return self._hit(key, None, timeout)[0]
 
     def get_and_hit(self, key, counter_key, timeout: int):
-        """get(key) and hit(counter_key, timeout) in one round trip: (value or None, count)."""
-        return self._pipeline(key, counter_key, timeout)
+        """get(key) and hit(counter_key, timeout) in one command: (value or None, count)."""
+        count, value = self._hit(counter_key, key, timeout)
+        return value, count
 
-    def _pipeline(self, key, counter_key, timeout: int):
-        counter_key = self.make_and_validate_key(counter_key)
-        pipeline = self._cache.get_client(counter_key, write=True).pipeline(transaction=False)
+    def _hit(self, counter_key, key, timeout: int) -> tuple[int, object]:
+        keys = [self.make_and_validate_key(counter_key)]
         if key is not None:
-            pipeline.get(self.make_and_validate_key(key))
-        pipeline.incr(counter_key)
-        pipeline.expire(counter_key, timeout, nx=True)
-        *raw, count, _ = pipeline.execute()
-        value = raw[0] if raw else None
-        return (None if value is None else self._cache._serializer.loads(value)), count
+            keys.append(self.make_and_validate_key(key))
+        client = self._cache.get_client(keys[0], write=True)
+        script = self._scripts.get(id(client))
+        if script is None:
+            script = self._scripts[id(client)] = client.register_script(HIT_SCRIPT)
+        count, *found = script(keys=keys, args=[int(timeout)])
+        value = found[0] if found else None
+        if value is None:  # Lua's false: no such key
+            return count, None
+        # Django stores an int as its digits and anything else pickled (a protocol 2+ pickle
+        # starts with 0x80); its own loads() tries int() first and pays for an exception.
+        return count, pickle.loads(value) if value[:1] == b"\x80" else self._cache._serializer.loads(value)
 
 
 def hit(cache, key, timeout: int) -> int:
