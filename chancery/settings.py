@@ -77,7 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's, making the message storage only for requests that use it.
+    "chancery.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the request's user on every audit-history row.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -281,6 +282,8 @@ REST_FRAMEWORK = {
     ],
     # orjson, refusing bodies over DATA_UPLOAD_MAX_MEMORY_SIZE as Django does for forms.
     "DEFAULT_PARSER_CLASSES": ["chancery.api.parsers.BoundedJSONParser"],
+    # DRF's negotiation, remembered per Accept header instead of parsed on every request.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "chancery.api.negotiation.CachedContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": [
         "chancery.api.filters.SafeFilterBackend",
         "rest_framework.filters.SearchFilter",
