@@ -152,3 +152,18 @@ def test_a_session_counts_against_its_user(analyst, monkeypatch):
     browser = APIClient()
     browser.force_login(analyst)
     assert [browser.get(COUNTRIES).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_the_user_and_token_built_from_a_cached_entry_are_those_in_the_database(analyst):
+    from chancery.api.auth import USER_FIELDS, TokenAuthentication
+
+    client, stored, token = client_with_token(analyst)
+    assert client.get(COUNTRIES).status_code == 200  # now cached
+    user, auth_token = TokenAuthentication().authenticate_credentials(token.encode())
+    assert {name: getattr(user, name) for name in USER_FIELDS} == {name: getattr(analyst, name) for name in USER_FIELDS}
+    assert (auth_token.digest, auth_token.token_key, auth_token.expiry, auth_token.user_id) == (
+        stored.digest, stored.token_key, stored.expiry, analyst.pk,
+    )
+    assert auth_token.user is user and not user._state.adding and user._state.db == "default"
+    # What the entry leaves out is read when asked for, as for a row loaded with only().
+    assert user.email == analyst.email
