@@ -1,14 +1,19 @@
-"""Chancery's middleware: a 503 (not a 500) when the database cannot be reached, and the CSP header built once."""
+"""Chancery's middleware: a 503 (not a 500) when the database cannot be reached, the CSP
+header built once, and message storage made only when a message is read or written."""
 
+import functools
 import logging
 
 import csp.constants
 import csp.middleware
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
+from django.utils.functional import SimpleLazyObject, empty
 
 logger = logging.getLogger(__name__)
 
@@ -106,3 +111,23 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
 def _forget_the_plain_policy(setting, **kwargs):
     if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "DEBUG":
         CSPMiddleware._plain = None
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's MessageMiddleware, with the storage made on first use.
+
+    Django makes the message storage for every request: a cookie signer and the session's
+    storage behind it, about a twentieth of an API request's work (bench/RESULTS.md), though
+    only pages that say "saved" or show what was said read or write messages, and API requests
+    never do. Here the storage is made when a view or template first touches it; a response to
+    a request that never did has nothing to store.
+    """
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(functools.partial(default_storage, request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response
+        return super().process_response(request, response)
