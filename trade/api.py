@@ -100,7 +100,8 @@ class TradeFlowViewSet(viewsets.ReadOnlyModelViewSet):
         # (trade/flow_sql.py), rows become JSON without model instances or a serializer per
         # row. test_trade checks both against the FilterSet and TradeFlowSerializer.
         filters = SafeFilterBackend().valid_filters(request, self)
-        ordering = OrderingFilter().get_ordering(request, self.get_queryset(), self)
+        # The class's queryset, unevaluated, as get_ordering reads only its model.
+        ordering = OrderingFilter().get_ordering(request, self.queryset, self)
         descending = ordering[0].startswith("-")
         paginator = self.paginator
         after, size = paginator.start_keyset(request, TradeFlow, ["-id" if descending else "id"], FLOW_VALUES)

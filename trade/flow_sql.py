@@ -13,6 +13,8 @@ view use it): tests/api/test_trade.py runs every filter, alone and combined, bot
 requires the same rows in the same order.
 """
 
+import functools
+
 from django.db import connection
 from django_filters.constants import EMPTY_VALUES
 
@@ -26,8 +28,14 @@ FILTERS = frozenset({
 })
 
 
+@functools.cache
 def column(name: str) -> str:
     return f'{TABLE}."{TradeFlow._meta.get_field(name).column}"'
+
+
+@functools.cache
+def _select(fields: tuple[str, ...]) -> str:
+    return "SELECT " + ", ".join(f'{column(name)} AS "{name}"' for name in fields) + f" FROM {TABLE}"
 
 
 def prepared(name: str, value):
@@ -90,15 +98,16 @@ def flow_page(fields: list[str], filters: dict, *, descending: bool, after_id, l
         where.append(f"{column('id')} {'<' if descending else '>'} %s")
         params.append(prepared("id", after_id))
     condition = " AND ".join(where)
+    fields = tuple(fields)
     sql = (
-        "SELECT " + ", ".join(f'{column(name)} AS "{name}"' for name in fields) + f" FROM {TABLE}"
+        _select(fields)
         + (f" WHERE ({condition})" if len(where) > 1 else f" WHERE {condition}" if where else "")
         + f" ORDER BY 1 {'DESC' if descending else 'ASC'} LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit])
         rows = cursor.fetchall()
-    converters = _converters(tuple(fields))
+    converters = _converters(fields)
     if converters:
         rows = [_convert(row, converters) for row in rows]
     return rows

@@ -29,7 +29,9 @@ class SafeFilterBackend(DjangoFilterBackend):
         """The filters' cleaned values (a 400 for any bad one), for a view that writes its own
         SQL from them instead of filtering a queryset."""
         self.refuse_hostile_values(request)
-        form = view.filterset_class.form_class(request.query_params.keys())(request.query_params)
+        # label_suffix given: a form asks the translation catalogue for ":" otherwise, and an
+        # API form has no labels to show.
+        form = view.filterset_class.form_class(request.query_params.keys())(request.query_params, label_suffix="")
         if not form.is_valid():
             raise utils.translate_validation(form.errors)
         return form.cleaned_data
