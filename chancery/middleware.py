@@ -116,9 +116,9 @@ def _forget_the_plain_policy(setting, **kwargs):
 class LazyMessageMiddleware(MessageMiddleware):
     """Django's MessageMiddleware, with the storage made on first use.
 
-    Django makes the message storage for every request: a cookie signer and the session's
-    storage behind it, about a twentieth of an API request's work (bench/RESULTS.md), though
-    only pages that say "saved" or show what was said read or write messages, and API requests
+    Django makes the message storage for every request (a cookie signer and the session's
+    storage behind it: about 1 % of an API request's instructions, measured under valgrind),
+    though only pages that say "saved" or show what was said read or write messages, and API requests
     never do. Here the storage is made when a view or template first touches it; a response to
     a request that never did has nothing to store.
     """
