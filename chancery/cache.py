@@ -48,7 +48,7 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
-        self._scripts = {}
+        self._hit_script = None  # a script is its text and digest: one serves every server
 
     def hit(self, key, timeout: int) -> int:
         """Add one to the counter `key`, which expires `timeout` seconds after its first hit;
@@ -65,10 +65,9 @@ class RedisCache(DjangoRedisCache):
         if key is not None:
             keys.append(self.make_and_validate_key(key))
         client = self._cache.get_client(keys[0], write=True)
-        script = self._scripts.get(id(client))
-        if script is None:
-            script = self._scripts[id(client)] = client.register_script(HIT_SCRIPT)
-        count, *found = script(keys=keys, args=[int(timeout)])
+        if self._hit_script is None:
+            self._hit_script = client.register_script(HIT_SCRIPT)
+        count, *found = self._hit_script(keys=keys, args=[int(timeout)], client=client)
         value = found[0] if found else None
         if value is None:  # Lua's false: no such key
             return count, None
