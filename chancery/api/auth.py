@@ -20,7 +20,6 @@ If the cache cannot be reached, the database answers alone.
 
 import binascii
 import datetime
-import functools
 import logging
 from hmac import compare_digest
 
@@ -131,26 +130,22 @@ def _entry(auth_token) -> dict:
 
 
 def _from_entry(entry: dict):
-    # from_db, as a queryset builds rows: positional and without the related-object setter,
-    # half the cost of keyword construction; the fields not kept are left deferred.
-    user_fields, token_fields = _field_orders()
-    user = get_user_model().from_db("default", user_fields, [entry["user"][name] for name in user_fields])
+    user = _from_values(get_user_model(), entry["user"])
     # chancery.roles.cached_permissions reads this before asking the cache again.
     user._role_permissions = frozenset(entry["permissions"])
-    token_values = {"digest": entry["digest"], "token_key": entry["token_key"], "expiry": entry["expiry"], "user_id": user.pk}
-    auth_token = get_token_model().from_db("default", token_fields, [token_values[name] for name in token_fields])
+    auth_token = _from_values(
+        get_token_model(), {"digest": entry["digest"], "token_key": entry["token_key"], "expiry": entry["expiry"], "user_id": user.pk},
+    )
     auth_token._state.fields_cache["user"] = user
     return user, auth_token
 
 
-@functools.cache
-def _field_orders() -> tuple[list[str], list[str]]:
-    """The fields _from_entry sets, in each model's column order (from_db's order)."""
-    kept = ({*USER_FIELDS}, {"digest", "token_key", "expiry", "user_id"})
-    return tuple(
-        [field.attname for field in model._meta.concrete_fields if field.attname in names]
-        for model, names in zip((get_user_model(), get_token_model()), kept)
-    )
+def _from_values(model, values: dict):
+    """A saved `model` row from {field attname: value}, built as a queryset builds rows
+    (from_db: positional, without the related-object setter, half the cost of keyword
+    construction); the fields not given are left deferred."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db("default", names, [values[name] for name in names])
 
 
 class TokenScheme(KnoxTokenScheme):
