@@ -23,13 +23,14 @@ from visits.services import change_visit_status
 pytestmark = pytest.mark.celery_worker
 
 
-def wait_until(condition, *, timeout: float, what: str, interval: float = 0.05):
+def wait_until(condition, *, timeout: float, what, interval: float = 0.05):
+    """Poll until condition() is true; `what` may be a callable, so a log is read when it fails."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if value := condition():
             return value
         time.sleep(interval)
-    pytest.fail(f"{what}: not within {timeout:.0f}s")
+    pytest.fail(f"{what() if callable(what) else what}: not within {timeout:.0f}s")
 
 
 def test_an_edit_appears_in_the_timeline_within_seconds_through_the_real_worker(purged_queue, celery_worker):
@@ -96,6 +97,15 @@ class WorkerProcess:
         return self.log_path.read_text(errors="replace")[-4000:]
 
 
+def broker_state(celery_app, run) -> str:
+    """What a stuck run's failure message needs: its pending batches and where their messages are."""
+    pending = list(run.batches.filter(done_at__isnull=True).values_list("number", flat=True))
+    with celery_app.connection_for_write() as connection:
+        client = connection.default_channel.client
+        queued, unacked = client.llen("celery"), client.hlen("unacked")
+    return f"pending batches {pending}; {queued} message(s) queued, {unacked} delivered and unacknowledged"
+
+
 @pytest.fixture
 def worker_process(tmp_path):
     if not settings.REDIS_URL:
@@ -103,7 +113,7 @@ def worker_process(tmp_path):
     workers = []
 
     def start():
-        worker = WorkerProcess(tmp_path / "worker.log")
+        worker = WorkerProcess(tmp_path / f"worker-{len(workers) + 1}.log")
         worker.start()
         workers.append(worker)
         return worker
@@ -131,7 +141,7 @@ def test_a_worker_killed_in_the_middle_of_a_full_rebuild_then_restarted_ends_wit
 
     first = worker_process()
     done = lambda: RefreshBatch.objects.filter(run=run, done_at__isnull=False).count()  # noqa: E731
-    wait_until(lambda: done() >= 10, timeout=60, what=f"the first worker's first batches\n{first.log()}", interval=0.01)
+    wait_until(lambda: done() >= 10, timeout=60, what=lambda: f"the first worker's first batches\n{first.log()}", interval=0.01)
     first.kill(signal.SIGKILL)
     done_when_killed = done()
     assert done_when_killed < run.batches_total, "the rebuild finished before the worker could be killed"
@@ -141,7 +151,8 @@ def test_a_worker_killed_in_the_middle_of_a_full_rebuild_then_restarted_ends_wit
     second = worker_process()
     wait_until(
         lambda: RefreshRun.objects.get(pk=run.pk).status == RefreshRun.Status.SUCCEEDED,
-        timeout=240, what=f"the run to finish after the restart\n{second.log()}", interval=0.1,
+        timeout=240, interval=0.1,
+        what=lambda: f"the run to finish after the restart ({broker_state(celery_app, run)})\n{second.log()}",
     )
     second.kill(signal.SIGTERM)
 
