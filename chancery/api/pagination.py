@@ -3,9 +3,9 @@
 import base64
 import binascii
 import json
-from collections import OrderedDict
 from urllib.parse import urlencode
 
+import orjson
 from django.conf import settings
 from django.db.models import Q
 from django.db.models.query import ValuesListIterable
@@ -121,8 +121,7 @@ class CursorPagination(pagination.BasePagination):
             else:
                 value = getattr(row, "pk" if name == "pk" else name)
             values.append(value.isoformat() if hasattr(value, "isoformat") else value)
-        payload = json.dumps({"o": self.ordering, "v": values}, separators=(",", ":"), default=str)
-        return base64.urlsafe_b64encode(payload.encode()).decode()
+        return base64.urlsafe_b64encode(orjson.dumps({"o": self.ordering, "v": values}, default=str)).decode()
 
     def get_next_link(self):
         if not self.has_next or not self.page:
@@ -132,8 +131,11 @@ class CursorPagination(pagination.BasePagination):
         query[self.cursor_query_param] = [self._cursor_for(self.page[-1])]
         return self.request.build_absolute_uri(self.request.path) + "?" + urlencode(sorted(query.items()), doseq=True)
 
+    def paginated(self, data) -> dict:
+        return {"next": self.get_next_link(), "results": data}
+
     def get_paginated_response(self, data):
-        return Response(OrderedDict([("next", self.get_next_link()), ("results", data)]))
+        return Response(self.paginated(data))
 
     def get_paginated_response_schema(self, schema):
         return {
