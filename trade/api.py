@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from chancery.api.conditional import ConditionalMixin
 from chancery.api.csv import CSVRenderer, stream_queryset_csv, stream_rows_csv, wants_csv
+from chancery.api.fastpath import token_json_pages
 from chancery.api.filters import CountryCodeFilter, EitherSideFilter, PairFilter, SafeFilterBackend, TrackedFilterSet, country_code
 from chancery.api.pagination import CursorPagination
 from chancery.api.serializers import CitationSerializer, CountryField, LabelledChoicesMixin
@@ -93,9 +94,19 @@ class TradeFlowViewSet(viewsets.ReadOnlyModelViewSet):
     renderer_classes = RENDERERS
     search_fields = []
 
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        view = super().as_view(actions, **initkwargs)
+        return token_json_pages(view) if actions and actions.get("get") == "list" else view
+
     def list(self, request, *args, **kwargs):
         if wants_csv(request):
             return stream_queryset_csv(self.filter_queryset(self.get_queryset()).order_by("id"), FLOW_CSV_COLUMNS, "trade-flows.csv")
+        return Response(self.page(request))
+
+    def page(self, request) -> dict:
+        """A page of the list as JSON data: what `list` answers, and what a token's plain JSON
+        GET is answered with without the rest of DRF (chancery.api.fastpath)."""
         # The bulk read data users hammer: the filter form validates, hand-written SQL reads
         # (trade/flow_sql.py), rows become JSON without model instances or a serializer per
         # row. test_trade checks both against the FilterSet and TradeFlowSerializer.
@@ -107,7 +118,7 @@ class TradeFlowViewSet(viewsets.ReadOnlyModelViewSet):
         after, size = paginator.start_keyset(request, TradeFlow, ["-id" if descending else "id"], FLOW_VALUES)
         after_id = after[0] if after else None
         rows = flow_page(FLOW_VALUES, filters, descending=descending, after_id=after_id, limit=size + 1)
-        return paginator.get_paginated_response(flows_as_json(paginator.finish_keyset(rows, size)))
+        return paginator.paginated(flows_as_json(paginator.finish_keyset(rows, size)))
 
 
 class TradeClaimSerializer(LabelledChoicesMixin, serializers.ModelSerializer):

@@ -69,7 +69,27 @@ def _delete(keys) -> None:
         logger.error("could not clear %d cached API token(s); they lapse within %ss", len(keys), TOKEN_CACHE_SECONDS, exc_info=True)
 
 
+# Where chancery.api.fastpath leaves a request's checked token (or its refusal) for DRF.
+_OUTCOME = "_chancery_token_outcome"
+
+
+def remember_outcome(request, outcome) -> None:
+    """Keep this request's token check, (user, token) or the refusal, for TokenAuthentication."""
+    setattr(request, _OUTCOME, outcome)
+
+
 class TokenAuthentication(KnoxTokenAuthentication):
+    def authenticate(self, request):
+        # Checked already on the way in (chancery.api.fastpath): checking again would count
+        # the request twice against the token's rate limit. DRF's request hands attribute
+        # reads on to Django's, where the outcome was left.
+        outcome = getattr(request, _OUTCOME, None)
+        if outcome is None:
+            return super().authenticate(request)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
     def authenticate_credentials(self, token: bytes):
         try:
             digest = hash_token(token.decode("utf-8"))
