@@ -341,6 +341,11 @@ INSTALLED_APPS.insert(INSTALLED_APPS.index("chancery"), "django_celery_beat")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Units per reconciliation batch: one transaction and one task each.
 TIMELINE_REFRESH_BATCH_SIZE = env_int("TIMELINE_REFRESH_BATCH_SIZE", 500, minimum=1)
+# A reconciliation run with no batch finished and nothing sent for this long (seconds) has
+# lost a batch's message; its unfinished batches are sent again (timelines.reconcile.stalled_runs).
+# Longer than the visibility timeout, after which a dead worker's held message comes back
+# by itself, plus the transport's restore cadence.
+TIMELINE_RUN_STALLED_AFTER = env_int("TIMELINE_RUN_STALLED_AFTER", CELERY_TASK_TIME_LIMIT * 2 + 300, minimum=1)
 # A worker that loses the broker stops its running tasks rather than finishing them
 # unacknowledged; with late acknowledgement they are delivered again (they are idempotent).
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True

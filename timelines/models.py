@@ -122,6 +122,7 @@ class RefreshRun(models.Model):
     trigger = models.CharField(max_length=20, help_text="What started it: 'schedule', 'command'.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="When its unfinished batches were last sent to the workers.")
     finished_at = models.DateTimeField(null=True, blank=True)
     units_total = models.PositiveIntegerField(default=0)
     batches_total = models.PositiveIntegerField(default=0)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from agreements.models import Agreement
@@ -165,6 +165,25 @@ def abandon_stale_runs(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     return RefreshRun.objects.filter(status=RefreshRun.Status.RUNNING, started_at__lt=now - STALE_AFTER).update(
         status=RefreshRun.Status.ABANDONED, finished_at=now
+    )
+
+
+def stalled_runs(now: datetime.datetime | None = None) -> list[RefreshRun]:
+    """Runs still going that have neither finished a batch nor had their batches sent for
+    settings.TIMELINE_RUN_STALLED_AFTER: a batch's message was lost, and the run would wait for
+    it until abandoned.
+
+    Celery's Redis transport loses a message when the worker that popped it dies before
+    recording it as unacknowledged (celery/celery#7950): it is then neither in the queue nor
+    among the messages given back after the visibility timeout. Sending a run's unfinished
+    batches again is safe, as a batch done is skipped (process_batch).
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.TIMELINE_RUN_STALLED_AFTER)
+    return list(
+        unfinished_runs()
+        .filter(Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, started_at__lt=cutoff))
+        .annotate(last_done=Max("batches__done_at"))
+        .filter(Q(last_done__isnull=True) | Q(last_done__lt=cutoff))
     )
 
 

@@ -11,8 +11,10 @@ import logging
 
 from celery import shared_task
 from django.db import IntegrityError, InterfaceError, OperationalError
+from django.utils import timezone
 
 from timelines import reconcile
+from timelines.models import RefreshRun
 from timelines.outbox import drain_outbox
 from timelines.refresh import refresh_units
 
@@ -58,12 +60,25 @@ def reconcile_timelines(pair: str = "") -> int | None:
         logger.info("timeline reconciliation %s: a run is still going; not starting another", scope_pair or "(full)")
         return None
     run = reconcile.plan_run(trigger="schedule", pair=parsed)
+    queue_run(run)
+    return run.pk
+
+
+def queue_run(run: RefreshRun) -> int:
+    """Send the run's unfinished batches to the workers; returns how many were sent."""
+    RefreshRun.objects.filter(pk=run.pk).update(queued_at=timezone.now())
+    sent = 0
     for batch_id in reconcile.pending_batches(run):
         refresh_timeline_batch.delay(batch_id)
-    return run.pk
+        sent += 1
+    return sent
 
 
 @shared_task(**RETRIED)
 def drain_timeline_outbox() -> int:
-    """Refresh what could not be queued while the broker was down (scheduled by beat)."""
+    """Refresh what could not be queued while the broker was down, and send again the batches
+    of runs that stalled (scheduled by beat every minute)."""
+    for run in reconcile.stalled_runs():
+        sent = queue_run(run)
+        logger.warning("%s stalled (a batch's message was lost): sent its %d unfinished batch(es) again", run, sent)
     return drain_outbox()

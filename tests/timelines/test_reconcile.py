@@ -7,14 +7,15 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.utils import timezone
 
 from tests.factories import PersonFactory, VisitFactory, country
 from tests.timelines.test_worker import wait_until
 from tests.timelines.factories import ParticipantFactory
-from timelines.models import RefreshRun, TimelineEntry, TimelineOutbox, TimelineRepair
-from timelines.reconcile import plan_run, process_batch
-from timelines.tasks import reconcile_timelines
+from timelines.models import RefreshBatch, RefreshRun, TimelineEntry, TimelineOutbox, TimelineRepair
+from timelines.reconcile import plan_run, process_batch, stalled_runs
+from timelines.tasks import drain_timeline_outbox, reconcile_timelines
 from timelines.units import visit_unit
 from visits.models import Visit
 from visits.services import record_initial_visit_status
@@ -128,3 +129,53 @@ def test_the_scheduled_task_plans_a_run_whose_batches_the_worker_carries_out(tra
 
     assert (run.trigger, run.entries_created) == ("schedule", 2)
     assert TimelineEntry.objects.filter(unit=visit_unit(visit.pk)).count() == 2
+
+
+def test_a_run_with_no_progress_and_nothing_sent_for_a_while_counts_as_stalled(corrupted, settings):
+    settings.TIMELINE_RUN_STALLED_AFTER = 600
+    run = plan_run(trigger="schedule", batch_size=1)
+    start = run.started_at
+
+    def stalled(seconds_after_start: int) -> bool:
+        return stalled_runs(start + datetime.timedelta(seconds=seconds_after_start)) == [run]
+
+    assert not stalled(0), "just planned"
+    assert stalled(601), "nothing done and nothing sent for longer than the setting"
+
+    process_batch(run.batches.order_by("number").first().pk)
+    RefreshBatch.objects.filter(run=run, done_at__isnull=False).update(done_at=start + datetime.timedelta(seconds=400))
+    assert not stalled(601), "a batch finished since"
+    assert stalled(1001)
+
+    RefreshRun.objects.filter(pk=run.pk).update(queued_at=start + datetime.timedelta(seconds=900))
+    assert not stalled(1001), "its batches were sent again since"
+    assert stalled(1501)
+
+    RefreshRun.objects.filter(pk=run.pk).update(status=RefreshRun.Status.ABANDONED)
+    assert not stalled(99999), "only runs still going"
+
+
+@pytest.mark.celery_worker
+def test_beats_minutely_task_sends_a_stalled_runs_lost_batches_again_and_the_run_ends_right(
+    transactional_db, django_db_serialized_rollback, celery_app, settings
+):
+    settings.TIMELINE_RUN_STALLED_AFTER = 1
+    visits = [VisitFactory(visitor=PersonFactory()) for _ in range(3)]
+    for visit in visits:
+        record_initial_visit_status(visit=visit, on=datetime.date(2017, 2, 1))
+    celery_app.control.purge()
+    TimelineEntry.objects.all().delete()
+    run = plan_run(trigger="test", batch_size=1)
+    process_batch(run.batches.order_by("number").first().pk)
+    RefreshRun.objects.filter(pk=run.pk).update(queued_at=timezone.now() - datetime.timedelta(seconds=5))
+    RefreshBatch.objects.filter(run=run).update(done_at=F("done_at") - datetime.timedelta(seconds=5))
+    # The other batches' messages were lost: nothing is queued for them.
+
+    with start_worker(celery_app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=10):
+        drain_timeline_outbox.delay()  # what beat sends every minute
+        wait_until(lambda: RefreshRun.objects.get(pk=run.pk).status == "succeeded", timeout=20, what="the resumed run")
+
+    run.refresh_from_db()
+    assert run.queued_at is not None
+    assert (run.entries_created, run.entries_updated, run.entries_deleted) == (6, 0, 0)
+    assert TimelineEntry.objects.count() == 6
