@@ -29,4 +29,4 @@ RUN CHANCERY_ENV=development python manage.py collectstatic --noinput \
 USER chancery
 
 EXPOSE 8000
-CMD ["gunicorn", "chancery.wsgi", "--workers", "2", "-b", "0.0.0.0:8000"]
+CMD ["gunicorn", "chancery.wsgi", "--workers", "2", "--worker-class", "gthread", "--threads", "4", "--reuse-port", "-b", "0.0.0.0:8000"]

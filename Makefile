@@ -15,9 +15,12 @@ VENV        := .venv
 STAMP       := $(VENV)/.requirements.stamp
 PYTEST_ARGS ?=
 
-GUNICORN      := gunicorn chancery.wsgi --workers 2 --worker-class gthread --threads 4
+GUNICORN      := gunicorn chancery.wsgi --workers 2 --worker-class gthread --threads 4 --reuse-port
 # gthread: a long streamed download (a large CSV export) keeps its worker alive; a sync
 # worker would be killed at the 30 s timeout mid-download.
+# --reuse-port: each worker listens on a socket of its own and the kernel spreads new
+# connections across them. On one shared socket a worker that woke first could take every
+# keep-alive connection of a burst and leave the other idle (bench/RESULTS.md).
 CELERY_WORKER := celery -A chancery worker -l info
 CELERY_BEAT   := celery -A chancery beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler
 

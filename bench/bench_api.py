@@ -1,7 +1,7 @@
 """API benchmarks: the app under gunicorn against a bare WSGI app and psql, side by side.
 
 Started by bench/run.sh with the bench database filled by bench/generate.py. Starts, at the
-same time and with the same gunicorn settings (the Makefile's GUNICORN: 2 sync workers),
+same time and with the same gunicorn settings (the Makefile's GUNICORN: 2 gthread workers of 4 threads, each on its own SO_REUSEPORT socket),
 
 - the app (chancery.wsgi) with production settings (DEBUG off, Redis cache for the rate
   limiter, persistent database connections), and
