@@ -41,7 +41,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from common import (
-    QUICK, REPEAT, ROOT, VENV_PYTHON, Result, Target, children, env_float, env_int, median, proc_status_kb, record,
+    QUICK, REPEAT, ROOT, VENV_PYTHON, Result, Target, answers, children, env_float, env_int, median, proc_status_kb, record,
     reset_peak_rss, wait_for_port,
 )
 
@@ -98,7 +98,13 @@ def start_servers(log_dir: Path, *, secret_key: str | None = None, bare: bool = 
 
 def launch(specs: dict[str, tuple[int, list[str], dict]], log_dir: Path) -> dict[str, subprocess.Popen]:
     """{name: (port, command, environment)} started, each logging to gunicorn-NAME.log, once
-    every one answers on its port; their pids noted for bench/run.sh."""
+    every one answers on its port; their pids noted for bench/run.sh.
+
+    A port something already answers on is refused: with --reuse-port (the Makefile's
+    GUNICORN) a second gunicorn would share it with the first rather than fail to bind, and
+    the measurements would mix the two."""
+    if busy := [f"{name} (127.0.0.1:{port})" for name, (port, _, _) in specs.items() if answers(port)]:
+        raise SystemExit(f"bench_api: something already answers on the port of {', '.join(busy)}; stop it first")
     servers = {
         name: subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=open(log_dir / f"gunicorn-{name}.log", "ab"), stderr=subprocess.STDOUT,

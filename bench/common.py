@@ -153,15 +153,19 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
+def answers(port: int) -> bool:
     import socket
 
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            sock.settimeout(0.5)
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
+        if answers(port):
+            return
         time.sleep(0.2)
     raise RuntimeError(f"nothing answered on 127.0.0.1:{port} within {timeout:.0f}s")
 

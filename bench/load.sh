@@ -39,7 +39,7 @@ LOAD_EDITORS="${LOAD_EDITORS:-10}"
 LOAD_REPEAT="${LOAD_REPEAT:-3}"
 LOAD_SCALE="${LOAD_SCALE:-0.05}"
 LOAD_RESULTS="${LOAD_RESULTS:-$ROOT/bench/RESULTS.md}"
-GUNICORN="${GUNICORN:-gunicorn chancery.wsgi --workers 2 --worker-class gthread --threads 4}"
+GUNICORN="${GUNICORN:-gunicorn chancery.wsgi --workers 2 --worker-class gthread --threads 4 --reuse-port}"
 CELERY_WORKER="${CELERY_WORKER:-celery -A chancery worker -l info}"
 export LOAD_USERS LOAD_EDITORS LOAD_DURATION
 
