@@ -17,16 +17,9 @@ from chancery.models import ApiToken
 from tests.factories import UserFactory
 from trade.models import TradeFlow
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 FLOWS = reverse("trade-flows-list")
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

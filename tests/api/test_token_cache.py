@@ -18,17 +18,10 @@ from chancery.api.auth import _cache_key
 from chancery.models import ApiToken
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 COUNTRIES = reverse("countries-list")
 TOPICS = reverse("topics-list")
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def client_with_token(user, **fields):
