@@ -8,6 +8,7 @@ users included. Defined here once; `sync_role_groups` runs after every migrate.
 import logging
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -69,23 +70,44 @@ def _permissions_key(user_id, joined) -> str:
 
 
 def cached_permissions(user) -> frozenset[str]:
-    """The user's permissions, from the shared cache: the API checks them on every request,
-    and reading them from the database costs two queries each time. Changes to a user's
+    """The user's permissions, from the shared cache: every API request and every page checks
+    them, and reading them from the database costs two queries each time. Changes to a user's
     groups or to a group's permissions clear the entry (forget_permissions)."""
     permissions = getattr(user, "_role_permissions", None)  # set by the API's token check
     if permissions is not None:
         return permissions
+    if not user.is_active:
+        return frozenset()  # Django gives an inactive user none; nothing to keep
     key = _permissions_key(user.pk, user.date_joined)
     try:
         permissions = cache.get(key)
     except (RedisConnectionError, RedisTimeoutError) as exc:
         # Redis down must not take the API down: read them from the database meanwhile.
         logger.warning("permissions read from the database: the cache cannot be reached (%s)", exc)
-        return frozenset(user.get_all_permissions())
+        return _from_database(user)
     if permissions is None:
-        permissions = frozenset(user.get_all_permissions())
+        permissions = _from_database(user)
         cache.set(key, permissions, PERMISSIONS_CACHE_SECONDS)
     return permissions
+
+
+def _from_database(user) -> frozenset[str]:
+    # Django's own backend, called directly: through user.get_all_permissions() it would come
+    # back here by way of CachedPermissionsBackend.
+    return frozenset(ModelBackend().get_all_permissions(user))
+
+
+class CachedPermissionsBackend(ModelBackend):
+    """Django's ModelBackend (sign-in, per-user and group permissions), with a user's permissions
+    read through cached_permissions: pages check them for their menus, buttons and views on
+    every request, two queries each time without it."""
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = cached_permissions(user_obj)
+        return user_obj._perm_cache
 
 
 def forget_permissions(sender, instance, action="", pk_set=None, model=None, **kwargs):

@@ -2,6 +2,7 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
 from tests.factories import UserFactory
@@ -39,6 +40,15 @@ def shared_by_the_module(django_db_blocker, make):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             module_transaction.__exit__(None, None, None)
+
+
+@pytest.fixture
+def empty_cache():
+    """The shared cache (Redis under `make test`) emptied before and after: cached tokens,
+    role permissions and rate counters of other tests out of the way."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ import os
 import sys
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from chancery.models import ApiToken
@@ -15,15 +14,6 @@ def token_client(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
-
-
-@pytest.fixture
-def empty_cache():
-    """The shared cache (Redis under `make test`) emptied before and after: cached tokens and
-    rate counters of other tests out of the way."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
