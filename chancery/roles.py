@@ -103,11 +103,12 @@ class CachedPermissionsBackend(ModelBackend):
     every request, two queries each time without it."""
 
     def get_all_permissions(self, user_obj, obj=None):
-        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
-            return set()
-        if not hasattr(user_obj, "_perm_cache"):
+        # ModelBackend keeps the permissions on the user as _perm_cache and reads the database
+        # when it is missing: filled here from the shared cache first, its own checks (inactive,
+        # anonymous, object permissions) then apply as they are.
+        if obj is None and not user_obj.is_anonymous and not hasattr(user_obj, "_perm_cache"):
             user_obj._perm_cache = cached_permissions(user_obj)
-        return user_obj._perm_cache
+        return super().get_all_permissions(user_obj, obj)
 
 
 def forget_permissions(sender, instance, action="", pk_set=None, model=None, **kwargs):

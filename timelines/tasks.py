@@ -67,11 +67,10 @@ def reconcile_timelines(pair: str = "") -> int | None:
 def queue_run(run: RefreshRun) -> int:
     """Send the run's unfinished batches to the workers; returns how many were sent."""
     RefreshRun.objects.filter(pk=run.pk).update(queued_at=timezone.now())
-    sent = 0
-    for batch_id in reconcile.pending_batches(run):
+    batch_ids = list(reconcile.pending_batches(run))
+    for batch_id in batch_ids:
         refresh_timeline_batch.delay(batch_id)
-        sent += 1
-    return sent
+    return len(batch_ids)
 
 
 @shared_task(**RETRIED)

@@ -123,7 +123,7 @@ def test_a_session_or_another_method_is_drfs(flows, analyst, client):
     "query, status",
     [
         ("?year=abc", 400),
-        ("?reporter=XXX", 400),
+        ("?reporter=QQQ", 400),  # no such country
         ("?page_size=0", 400),
         ("?cursor=not-a-cursor", 400),
         ("?ordering=-id&cursor=eyJvIjpbImlkIl0sInYiOlsxXX0=", 400),  # a cursor from the other ordering
