@@ -62,7 +62,9 @@ class AgreementAdmin(StatusMachineAdmin):
         formset.changed_objects, formset.deleted_objects = [], []
         formset.new_objects = [
             add_draft_version(
-                agreement=form.instance, text=draft_form.cleaned_data["text"], author=request.user,
+                agreement=form.instance,
+                text=draft_form.cleaned_data["text"],
+                author=request.user,
                 note=draft_form.cleaned_data.get("note", ""),
             )
             for draft_form in formset.extra_forms
@@ -70,4 +72,6 @@ class AgreementAdmin(StatusMachineAdmin):
         ]
 
     def record_initial_status(self, obj, *, user):
-        record_initial_agreement_status(agreement=obj, on=timezone.localdate(), user=user, note="Recorded in the admin.")
+        record_initial_agreement_status(
+            agreement=obj, on=timezone.localdate(), user=user, note="Recorded in the admin."
+        )

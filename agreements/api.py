@@ -8,7 +8,13 @@ from rest_framework import serializers, viewsets
 from agreements.models import Agreement, AgreementParty, DraftVersion
 from agreements.services import AGREEMENT_STATUS_MACHINE, change_agreement_status, record_initial_agreement_status
 from chancery.api.conditional import ConditionalMixin
-from chancery.api.filters import CountryCodeFilter, ImpreciseDateFromFilter, ImpreciseDateToFilter, PairFilter, TrackedFilterSet
+from chancery.api.filters import (
+    CountryCodeFilter,
+    ImpreciseDateFromFilter,
+    ImpreciseDateToFilter,
+    PairFilter,
+    TrackedFilterSet,
+)
 from chancery.api.pagination import CursorPagination
 from chancery.api.serializers import CitationSerializer, CountryField, LabelledChoicesMixin, StatusChangeSerializer
 from chancery.api.transitions import TransitionsMixin
@@ -25,7 +31,9 @@ class DraftVersionSerializer(serializers.ModelSerializer):
 
 class AgreementSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
     parties = CountryField(many=True)
-    topics = serializers.SlugRelatedField(many=True, slug_field="slug", queryset=NegotiationTopic.objects.all(), required=False)
+    topics = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=NegotiationTopic.objects.all(), required=False
+    )
     status_changes = StatusChangeSerializer(many=True, read_only=True)
     drafts = DraftVersionSerializer(many=True, read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
@@ -33,9 +41,26 @@ class AgreementSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
     class Meta:
         model = Agreement
         fields = [
-            "id", "title", "kind", "status", "summary", "parties", "topics", "signed_at_visit", "proposed_on",
-            "proposed_precision", "signed_on", "signed_precision", "in_force_on", "in_force_precision",
-            "status_changes", "drafts", "citations", "version", "created_at", "updated_at",
+            "id",
+            "title",
+            "kind",
+            "status",
+            "summary",
+            "parties",
+            "topics",
+            "signed_at_visit",
+            "proposed_on",
+            "proposed_precision",
+            "signed_on",
+            "signed_precision",
+            "in_force_on",
+            "in_force_precision",
+            "status_changes",
+            "drafts",
+            "citations",
+            "version",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["version", "created_at", "updated_at"]
 
@@ -51,9 +76,11 @@ class AgreementSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
         return value
 
     def validate(self, attrs):
-        current = {} if self.instance is None else {
-            f.name: getattr(self.instance, f.name) for f in Agreement._meta.concrete_fields if not f.primary_key
-        }
+        current = (
+            {}
+            if self.instance is None
+            else {f.name: getattr(self.instance, f.name) for f in Agreement._meta.concrete_fields if not f.primary_key}
+        )
         plain = {k: v for k, v in attrs.items() if k not in ("parties", "topics")}
         Agreement(**{**current, **plain}).clean()
         return attrs
@@ -65,7 +92,12 @@ class AgreementSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
         agreement = Agreement.objects.create(**validated_data)
         AgreementParty.objects.bulk_create(AgreementParty(agreement=agreement, country=c) for c in parties)
         agreement.topics.set(topics)
-        record_initial_agreement_status(agreement=agreement, on=timezone.localdate(), user=self.context["request"].user, note="Recorded through the API.")
+        record_initial_agreement_status(
+            agreement=agreement,
+            on=timezone.localdate(),
+            user=self.context["request"].user,
+            note="Recorded through the API.",
+        )
         return agreement
 
     @transaction.atomic
@@ -76,7 +108,9 @@ class AgreementSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
         if parties is not None:
             instance.party_links.exclude(country__in=parties).delete()
             existing = set(instance.party_links.values_list("country_id", flat=True))
-            AgreementParty.objects.bulk_create(AgreementParty(agreement=instance, country=c) for c in parties if c.pk not in existing)
+            AgreementParty.objects.bulk_create(
+                AgreementParty(agreement=instance, country=c) for c in parties if c.pk not in existing
+            )
         if topics is not None:
             instance.topics.set(topics)
         return instance

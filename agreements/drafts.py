@@ -22,7 +22,9 @@ def text_from_upload(upload) -> str:
     if suffix not in TEXT_SUFFIXES | {DOCX_SUFFIX}:
         raise ValidationError("Upload a .txt, .md or .docx file.")
     if upload.size > MAX_DRAFT_BYTES:
-        raise ValidationError(f"The file is {upload.size // 1024} KB; drafts are limited to {MAX_DRAFT_BYTES // (1024 * 1024)} MB.")
+        raise ValidationError(
+            f"The file is {upload.size // 1024} KB; drafts are limited to {MAX_DRAFT_BYTES // (1024 * 1024)} MB."
+        )
     content = upload.read()
     if suffix == DOCX_SUFFIX:
         return _docx_text(content)
@@ -72,7 +74,9 @@ def side_by_side_diff(old_text: str, new_text: str, *, old_label: str, new_label
 def diff_summary(old_text: str, new_text: str) -> dict[str, int]:
     """Lines added, removed and changed, for lists of versions."""
     added = removed = 0
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_text.splitlines(), new_text.splitlines()).get_opcodes():
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+        None, old_text.splitlines(), new_text.splitlines()
+    ).get_opcodes():
         if tag in ("replace", "delete"):
             removed += i2 - i1
         if tag in ("replace", "insert"):

@@ -50,7 +50,11 @@ class Agreement(TrackedModel):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
     summary = models.TextField(blank=True)
     signed_at_visit = models.ForeignKey(
-        Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="agreements_signed",
+        Visit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreements_signed",
         help_text="The visit during which it was signed.",
     )
     proposed_on = models.DateField(null=True, blank=True)
@@ -74,7 +78,9 @@ class Agreement(TrackedModel):
                 name="agreement_in_force_not_before_signed",
             ),
             models.UniqueConstraint(
-                fields=["external_source", "external_id"], condition=~Q(external_id=""), name="agreement_external_id_unique"
+                fields=["external_source", "external_id"],
+                condition=~Q(external_id=""),
+                name="agreement_external_id_unique",
             ),
         ]
         indexes = [
@@ -110,16 +116,24 @@ class AgreementStatusChange(models.Model):
     """Append-only history of an agreement's status: one row per change, never edited."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=12, choices=Agreement.Status.choices, blank=True, help_text="Empty for the first status recorded.")
+    from_status = models.CharField(
+        max_length=12, choices=Agreement.Status.choices, blank=True, help_text="Empty for the first status recorded."
+    )
     to_status = models.CharField(max_length=12, choices=Agreement.Status.choices)
     changed_on = models.DateField(help_text="When it happened in the world.")
     changed_precision = precision_field()
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="agreement_status_changes"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreement_status_changes",
     )
     recorded_at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
-    citation = models.ForeignKey(Citation, null=True, blank=True, on_delete=models.SET_NULL, related_name="agreement_status_changes")
+    citation = models.ForeignKey(
+        Citation, null=True, blank=True, on_delete=models.SET_NULL, related_name="agreement_status_changes"
+    )
 
     class Meta:
         ordering = ["agreement", "changed_on", "recorded_at", "id"]
@@ -135,7 +149,9 @@ class DraftVersion(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="drafts")
     number = models.PositiveIntegerField()
     text = models.TextField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="draft_versions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="draft_versions"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
 

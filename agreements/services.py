@@ -65,7 +65,13 @@ def change_agreement_status(
 
 @transaction.atomic
 def record_initial_agreement_status(
-    *, agreement: Agreement, on: datetime.date, precision: str = DatePrecision.DAY, user=None, note: str = "", citation=None
+    *,
+    agreement: Agreement,
+    on: datetime.date,
+    precision: str = DatePrecision.DAY,
+    user=None,
+    note: str = "",
+    citation=None,
 ) -> AgreementStatusChange:
     """The first row of a new agreement's history: the status it was first recorded in."""
     return record_first_status(agreement, on=on, precision=precision, user=user, note=note, citation=citation)

@@ -45,7 +45,10 @@ def agreement_list(request):
         agreements = form.filter(agreements)
     page = paginate(request, agreements)
     return render_page(
-        request, "agreements/agreement_list.html", {"form": form, "page": page}, fragments={"agreement-results": "agreements/_agreement_results.html"}
+        request,
+        "agreements/agreement_list.html",
+        {"form": form, "page": page},
+        fragments={"agreement-results": "agreements/_agreement_results.html"},
     )
 
 
@@ -71,7 +74,9 @@ def status_steps(agreement: Agreement, changes: list[AgreementStatusChange]) -> 
         steps.append({"status": status, "label": Agreement.Status(status).label, "change": change, "state": state})
     for change in changes:
         if change.to_status not in MAIN_LINE:
-            steps.append({"status": change.to_status, "label": change.get_to_status_display(), "change": change, "state": "off"})
+            steps.append(
+                {"status": change.to_status, "label": change.get_to_status_display(), "change": change, "state": "off"}
+            )
     return steps
 
 
@@ -79,7 +84,9 @@ def status_steps(agreement: Agreement, changes: list[AgreementStatusChange]) -> 
 def agreement_detail(request, pk: int):
     """Parties, where the agreement stands, its history, drafts, topics and sources."""
     agreement = get_object_or_404(
-        Agreement.objects.select_related("signed_at_visit__visitor", "signed_at_visit__visitor_country", "signed_at_visit__host_country"),
+        Agreement.objects.select_related(
+            "signed_at_visit__visitor", "signed_at_visit__visitor_country", "signed_at_visit__host_country"
+        ),
         pk=pk,
     )
     parties = list(agreement.parties.order_by("name"))
@@ -100,14 +107,21 @@ def agreement_detail(request, pk: int):
         "topics": agreement.topics.order_by("title"),
         "citations": citations_of(agreement),
     }
-    return render_page(request, "agreements/agreement_detail.html", context, fragments={"drafts": "agreements/_drafts.html"})
+    return render_page(
+        request, "agreements/agreement_detail.html", context, fragments={"drafts": "agreements/_drafts.html"}
+    )
 
 
 @page_view("agreements.view_draftversion")
 def draft_detail(request, pk: int, number: int):
     """One draft's text and what changed from the draft before it (two queries)."""
     agreement = get_object_or_404(Agreement.objects.only("id", "title"), pk=pk)
-    drafts = {d.number: d for d in DraftVersion.objects.filter(agreement=agreement, number__in=[number - 1, number]).select_related("author")}
+    drafts = {
+        d.number: d
+        for d in DraftVersion.objects.filter(agreement=agreement, number__in=[number - 1, number]).select_related(
+            "author"
+        )
+    }
     if number not in drafts:
         raise Http404("No such draft.")
     draft, previous = drafts[number], drafts.get(number - 1)
@@ -116,10 +130,20 @@ def draft_detail(request, pk: int, number: int):
         for line in difflib.unified_diff(previous.text.splitlines(), draft.text.splitlines(), lineterm="", n=2):
             if line.startswith(("---", "+++")):
                 continue
-            kind = "hunk" if line.startswith("@@") else "added" if line.startswith("+") else "removed" if line.startswith("-") else "same"
+            kind = (
+                "hunk"
+                if line.startswith("@@")
+                else "added"
+                if line.startswith("+")
+                else "removed"
+                if line.startswith("-")
+                else "same"
+            )
             diff.append({"kind": kind, "text": line})
     return render_page(
-        request, "agreements/draft_detail.html", {"agreement": agreement, "draft": draft, "previous": previous, "diff": diff}
+        request,
+        "agreements/draft_detail.html",
+        {"agreement": agreement, "draft": draft, "previous": previous, "diff": diff},
     )
 
 
@@ -138,6 +162,14 @@ def draft_compare(request, pk: int):
     drafts = {d.number: d for d in DraftVersion.objects.filter(agreement=agreement, number__in=[a, b])}
     table = side_by_side_diff(drafts[a].text, drafts[b].text, old_label=f"Draft {a}", new_label=f"Draft {b}")
     return render_page(
-        request, "agreements/draft_compare.html",
-        {"agreement": agreement, "numbers": numbers, "a": a, "b": b, "table": table, "summary": diff_summary(drafts[a].text, drafts[b].text)},
+        request,
+        "agreements/draft_compare.html",
+        {
+            "agreement": agreement,
+            "numbers": numbers,
+            "a": a,
+            "b": b,
+            "table": table,
+            "summary": diff_summary(drafts[a].text, drafts[b].text),
+        },
     )

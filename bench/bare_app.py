@@ -30,10 +30,22 @@ FLOW_LABELS = {"export": "Export", "import": "Import", "re_export": "Re-export",
 
 # The Django views' SQL, word for word (bench_api.py compares them before measuring).
 FLOW_COLUMNS = (
-    "id", "reporter_id", "partner_id", "year", "month", "flow", "commodity_code", "value_usd", "dataset", "release",
-    "source_id", "updated_at",
+    "id",
+    "reporter_id",
+    "partner_id",
+    "year",
+    "month",
+    "flow",
+    "commodity_code",
+    "value_usd",
+    "dataset",
+    "release",
+    "source_id",
+    "updated_at",
 )
-FLOW_SELECT = "SELECT " + ", ".join(f'"trade_tradeflow"."{c}" AS "{c}"' for c in FLOW_COLUMNS) + ' FROM "trade_tradeflow"'
+FLOW_SELECT = (
+    "SELECT " + ", ".join(f'"trade_tradeflow"."{c}" AS "{c}"' for c in FLOW_COLUMNS) + ' FROM "trade_tradeflow"'
+)
 
 SERIES_FLOWS_SQL = (
     'SELECT "trade_tradeflow"."year" AS "year", "trade_tradeflow"."month" AS "month", "trade_tradeflow"."reporter_id" AS "reporter", '
@@ -44,12 +56,37 @@ SERIES_FLOWS_SQL = (
     'AND "trade_tradeflow"."partner_id" IN (%s, %s, \'W00\') AND "trade_tradeflow"."reporter_id" IN (%s, %s)) GROUP BY 1, 2, 3, 4, 5, 6'
 )
 CLAIM_COLUMNS = (
-    "id", "created_at", "updated_at", "version", "reporter_id", "partner_id", "year", "month", "metric", "value", "unit",
-    "qualifier", "stated_by_id", "note",
+    "id",
+    "created_at",
+    "updated_at",
+    "version",
+    "reporter_id",
+    "partner_id",
+    "year",
+    "month",
+    "metric",
+    "value",
+    "unit",
+    "qualifier",
+    "stated_by_id",
+    "note",
 )
-PERSON_COLUMNS = ("id", "created_at", "updated_at", "version", "name", "sort_name", "country_id", "birth_date", "summary", "external_id")
+PERSON_COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "version",
+    "name",
+    "sort_name",
+    "country_id",
+    "birth_date",
+    "summary",
+    "external_id",
+)
 SERIES_CLAIMS_SQL = (
-    "SELECT " + ", ".join(f'"trade_tradeclaim"."{c}"' for c in CLAIM_COLUMNS) + ", "
+    "SELECT "
+    + ", ".join(f'"trade_tradeclaim"."{c}"' for c in CLAIM_COLUMNS)
+    + ", "
     + ", ".join(f'"directory_person"."{c}"' for c in PERSON_COLUMNS)
     + ' FROM "trade_tradeclaim" INNER JOIN "directory_country" ON ("trade_tradeclaim"."partner_id" = "directory_country"."alpha3") '
     'INNER JOIN "directory_country" T3 ON ("trade_tradeclaim"."reporter_id" = T3."alpha3") '
@@ -59,8 +96,11 @@ SERIES_CLAIMS_SQL = (
     'ORDER BY T3."name" ASC, "directory_country"."name" ASC, "trade_tradeclaim"."year" ASC, "trade_tradeclaim"."metric" ASC'
 )
 METRIC_LABELS = {
-    "turnover": "Turnover (exports + imports)", "exports": "Exports", "imports": "Imports",
-    "yoy_change": "Year-on-year change", "partner_share": "Partner's share of total turnover",
+    "turnover": "Turnover (exports + imports)",
+    "exports": "Exports",
+    "imports": "Imports",
+    "yoy_change": "Year-on-year change",
+    "partner_share": "Partner's share of total turnover",
 }
 QUALIFIER_LABELS = {"exact": "Exactly", "about": "About", "more_than": "A little over", "less_than": "A little under"}
 
@@ -120,9 +160,19 @@ def flows_query(params: dict) -> tuple[str, list, int]:
 
 def flow_json(r: tuple) -> dict:
     return {
-        "id": r[0], "reporter": r[1], "partner": r[2], "year": r[3], "month": r[4], "flow": r[5],
-        "commodity_code": r[6], "value_usd": str(r[7]), "dataset": r[8], "release": r[9], "source": r[10],
-        "updated_at": r[11], "flow_label": FLOW_LABELS[r[5]],
+        "id": r[0],
+        "reporter": r[1],
+        "partner": r[2],
+        "year": r[3],
+        "month": r[4],
+        "flow": r[5],
+        "commodity_code": r[6],
+        "value_usd": str(r[7]),
+        "dataset": r[8],
+        "release": r[9],
+        "source": r[10],
+        "updated_at": r[11],
+        "flow_label": FLOW_LABELS[r[5]],
     }
 
 
@@ -192,7 +242,9 @@ def series(a: str, b: str, dataset: str = "comtrade", commodity: str = "TOTAL") 
                 "exports_to_partner": exports,
                 "imports_from_partner": imports,
                 "turnover": _sum(exports, imports),
-                "turnover_with_world": _sum(values.get((reporter, "W00", "export")), values.get((reporter, "W00", "import"))),
+                "turnover_with_world": _sum(
+                    values.get((reporter, "W00", "export")), values.get((reporter, "W00", "import"))
+                ),
                 "sources": sorted(sources.get((period, reporter), ())),
             }
         yoy = {}
@@ -203,17 +255,19 @@ def series(a: str, b: str, dataset: str = "comtrade", commodity: str = "TOTAL") 
             yoy[reporter] = _pct(turnover - prior, prior) if consecutive and turnover is not None and prior else None
             previous[reporter] = (period, turnover)
         share = {r: _pct(sides[r]["turnover"], sides[r]["turnover_with_world"]) for r in (a, b)}
-        periods.append({
-            "year": period[0],
-            "month": period[1],
-            "a_reports": {k: _text(v) if isinstance(v, Decimal) or v is None else v for k, v in sides[a].items()},
-            "b_reports": {k: _text(v) if isinstance(v, Decimal) or v is None else v for k, v in sides[b].items()},
-            "a_turnover_yoy_percent": _text(yoy[a]),
-            "b_turnover_yoy_percent": _text(yoy[b]),
-            "b_share_of_a_turnover_percent": _text(share[a]),
-            "a_share_of_b_turnover_percent": _text(share[b]),
-            "claims": [_claim(c, sides, yoy, share) for c in claims.get(period, [])],
-        })
+        periods.append(
+            {
+                "year": period[0],
+                "month": period[1],
+                "a_reports": {k: _text(v) if isinstance(v, Decimal) or v is None else v for k, v in sides[a].items()},
+                "b_reports": {k: _text(v) if isinstance(v, Decimal) or v is None else v for k, v in sides[b].items()},
+                "a_turnover_yoy_percent": _text(yoy[a]),
+                "b_turnover_yoy_percent": _text(yoy[b]),
+                "b_share_of_a_turnover_percent": _text(share[a]),
+                "a_share_of_b_turnover_percent": _text(share[b]),
+                "claims": [_claim(c, sides, yoy, share) for c in claims.get(period, [])],
+            }
+        )
     return orjson.dumps({"a": a, "b": b, "dataset": dataset, "commodity": commodity, "periods": periods})
 
 
@@ -221,13 +275,24 @@ def _claim(claim: dict, sides, yoy, share) -> dict:
     reporter, metric, value, unit = claim["reporter_id"], claim["metric"], claim["value"], claim["unit"]
     side = sides[reporter]
     statistic = {
-        "turnover": side["turnover"], "exports": side["exports_to_partner"], "imports": side["imports_from_partner"],
-        "yoy_change": yoy[reporter], "partner_share": share[reporter],
+        "turnover": side["turnover"],
+        "exports": side["exports_to_partner"],
+        "imports": side["imports_from_partner"],
+        "yoy_change": yoy[reporter],
+        "partner_share": share[reporter],
     }[metric]
     gap = None if statistic is None else value - statistic
     return {
-        "id": claim["id"], "metric": metric, "metric_label": METRIC_LABELS[metric], "value": _text(value), "unit": unit,
-        "qualifier": claim["qualifier"], "qualifier_label": QUALIFIER_LABELS[claim["qualifier"]], "stated_by": claim["stated_by"],
-        "reported_by": reporter, "statistic": _text(statistic), "gap": _text(gap),
+        "id": claim["id"],
+        "metric": metric,
+        "metric_label": METRIC_LABELS[metric],
+        "value": _text(value),
+        "unit": unit,
+        "qualifier": claim["qualifier"],
+        "qualifier_label": QUALIFIER_LABELS[claim["qualifier"]],
+        "stated_by": claim["stated_by"],
+        "reported_by": reporter,
+        "statistic": _text(statistic),
+        "gap": _text(gap),
         "gap_percent": _text(_pct(gap, statistic)) if unit == "usd" else None,
     }

@@ -41,8 +41,21 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from common import (
-    QUICK, REPEAT, ROOT, VENV_PYTHON, Result, Target, answers, children, env_float, env_int, median, proc_status_kb, record,
-    reset_peak_rss, wait_for_port,
+    QUICK,
+    REPEAT,
+    ROOT,
+    VENV_PYTHON,
+    Result,
+    Target,
+    answers,
+    children,
+    env_float,
+    env_int,
+    median,
+    proc_status_kb,
+    record,
+    reset_peak_rss,
+    wait_for_port,
 )
 
 APP_PORT = env_int("BENCH_APP_PORT", 28080)
@@ -107,7 +120,11 @@ def launch(specs: dict[str, tuple[int, list[str], dict]], log_dir: Path) -> dict
         raise SystemExit(f"bench_api: something already answers on the port of {', '.join(busy)}; stop it first")
     servers = {
         name: subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=open(log_dir / f"gunicorn-{name}.log", "ab"), stderr=subprocess.STDOUT,
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=open(log_dir / f"gunicorn-{name}.log", "ab"),
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         for name, (port, command, env) in specs.items()
@@ -172,17 +189,27 @@ def check_same_answers(paths: list[str]) -> None:
             for answer in (app, bare):
                 answer["next"] = answer["next"] and answer["next"].split("?", 1)[1]
         if app != bare:
-            raise SystemExit(f"bench_api: the app and the bare app answer {path} differently; fix bench/bare_app.py first")
+            raise SystemExit(
+                f"bench_api: the app and the bare app answer {path} differently; fix bench/bare_app.py first"
+            )
         print(f"bench_api: app and bare app give the same answer for {path}", flush=True)
 
 
 # --- load generation ----------------------------------------------------------------------------
-def wrk(port: int, path: str, connections: int, duration: float, headers: dict | None = None, *, warm_up: bool = False) -> dict:
+def wrk(
+    port: int, path: str, connections: int, duration: float, headers: dict | None = None, *, warm_up: bool = False
+) -> dict:
     """One wrk run; any error or non-2xx answer stops the benchmark, and so does a run that got
     no answer at all, unless it only warms the server up. `headers`: HEADERS by default."""
     command = [
-        "wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "30s",
-        "-s", str(ROOT / "bench" / "wrk_report.lua"),
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{max(1, round(duration))}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(ROOT / "bench" / "wrk_report.lua"),
         *[arg for name, value in (headers or HEADERS).items() for arg in ("-H", f"{name}: {value}")],
         f"http://127.0.0.1:{port}{path}",
     ]
@@ -192,7 +219,9 @@ def wrk(port: int, path: str, connections: int, duration: float, headers: dict |
         raise SystemExit(f"bench_api: wrk printed no result:\n{output}")
     stats = json.loads(line.split(" ", 1)[1])
     if not stats["requests"] and not warm_up:
-        raise SystemExit(f"bench_api: no answer from {path} on port {port} within a {duration:g}s run; raise BENCH_DURATION")
+        raise SystemExit(
+            f"bench_api: no answer from {path} on port {port} within a {duration:g}s run; raise BENCH_DURATION"
+        )
     errors = sum(stats[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts"))
     if errors:
         raise SystemExit(f"bench_api: {errors} errors or non-2xx answers from {path} on port {port}: {stats}")
@@ -205,8 +234,15 @@ QUERY_COUNTS: dict[str, tuple[int, int]] = {}  # path: (the app's queries, those
 
 
 def compare(
-    name: str, app_path: str, bare_path: str, connections: int, *, target_ratio: float | None = None,
-    app_port: int = APP_PORT, section: str = SECTION, repeat: int = REPEAT,
+    name: str,
+    app_path: str,
+    bare_path: str,
+    connections: int,
+    *,
+    target_ratio: float | None = None,
+    app_port: int = APP_PORT,
+    section: str = SECTION,
+    repeat: int = REPEAT,
 ) -> Result:
     """Throughput and latency of the app (or what listens on `app_port`) vs the bare app,
     interleaved repetition by repetition."""
@@ -232,10 +268,14 @@ def compare(
         total, data = QUERY_COUNTS[app_path]
         result.note += f"; the app sends {total} queries per request, the bare app {data}"
     if app_path in SQL_DIFFERENCES:
-        result.note += "; WARNING: the bare app's SQL differs from the app's (see the bench log): update bench/bare_app.py"
+        result.note += (
+            "; WARNING: the bare app's SQL differs from the app's (see the bench log): update bench/bare_app.py"
+        )
     if target_ratio is not None:
         ratio = median(result.ratios)
-        result.targets.append(Target(f">= {target_ratio:.0%} of the bare app's requests/s", ratio >= target_ratio, f"{ratio:.0%}"))
+        result.targets.append(
+            Target(f">= {target_ratio:.0%} of the bare app's requests/s", ratio >= target_ratio, f"{ratio:.0%}")
+        )
     return record(result)
 
 
@@ -244,12 +284,16 @@ def warm_workers(port: int, paths: list[str], headers: dict | None = None, round
     worker's first request (imports, templates) can take seconds on a busy machine, longer
     than a short load-generator run."""
     with ThreadPoolExecutor(4) as pool:
-        for path, (status, body) in zip(paths * rounds, pool.map(lambda path: get(port, path, headers), paths * rounds)):
+        for path, (status, body) in zip(
+            paths * rounds, pool.map(lambda path: get(port, path, headers), paths * rounds)
+        ):
             if status != 200:
                 raise SystemExit(f"bench_api: GET {path} on port {port} answered {status}: {body[:300]!r}")
 
 
-def first_vs_deep(section: str, name: str, first_path: str, deep_path: str, deep_label: str, headers: dict | None = None) -> Result:
+def first_vs_deep(
+    section: str, name: str, first_path: str, deep_path: str, deep_label: str, headers: dict | None = None
+) -> Result:
     """The first page vs a deep page of one list, app only, 1 connection, interleaved repetition
     by repetition; p50 latency (lower is better), with p95 and requests/s beside it. Not recorded:
     the caller adds its targets."""
@@ -270,7 +314,10 @@ def first_vs_deep(section: str, name: str, first_path: str, deep_path: str, deep
         baseline_name="page 1",
         baseline_samples=[r["p50_us"] / 1000 for r in first_runs],
         extra={"requests/s": [r["rps"] for r in deep_runs], "p95 ms": [r["p95_us"] / 1000 for r in deep_runs]},
-        baseline_extra={"requests/s": [r["rps"] for r in first_runs], "p95 ms": [r["p95_us"] / 1000 for r in first_runs]},
+        baseline_extra={
+            "requests/s": [r["rps"] for r in first_runs],
+            "p95 ms": [r["p95_us"] / 1000 for r in first_runs],
+        },
         note=f"GET {deep_path} vs {first_path}; wrk -t1 -c1, {DURATION:g}s per run",
     )
 
@@ -318,12 +365,22 @@ def django_queries() -> dict:
         # Page 5,000 of all flows at scale 1 (2,000,000 rows); on smaller data, 90 % of the way in.
         page = min(5000, max(2, int(pages * 0.9))) if label == "all" else max(2, int(pages * 0.9))
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM trade_tradeflow {where} ORDER BY id OFFSET %s LIMIT 1", [(page - 1) * 100 - 1])
+            cursor.execute(
+                f"SELECT id FROM trade_tradeflow {where} ORDER BY id OFFSET %s LIMIT 1", [(page - 1) * 100 - 1]
+            )
             last_id = cursor.fetchone()[0]
-        cursor_value = base64.urlsafe_b64encode(json.dumps({"o": ["id"], "v": [last_id]}, separators=(",", ":")).encode()).decode()
+        cursor_value = base64.urlsafe_b64encode(
+            json.dumps({"o": ["id"], "v": [last_id]}, separators=(",", ":")).encode()
+        ).decode()
         deep[label] = (page, cursor_value)
     connection.close()
-    return {"csv_sql": csv_sql, "export_rows": export_rows, "total": total, "deep": deep, "header": list(FLOW_CSV_COLUMNS)}
+    return {
+        "csv_sql": csv_sql,
+        "export_rows": export_rows,
+        "total": total,
+        "deep": deep,
+        "header": list(FLOW_CSV_COLUMNS),
+    }
 
 
 def _normal(sql: str) -> str:
@@ -351,7 +408,9 @@ def sql_differences(paths: list[str]) -> dict[str, str]:
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(path)
             if response.status_code != 200:
-                raise SystemExit(f"bench_api: {path} answered {response.status_code} in process: {response.content[:300]!r}")
+                raise SystemExit(
+                    f"bench_api: {path} answered {response.status_code} in process: {response.content[:300]!r}"
+                )
             app = [q["sql"] for q in captured.captured_queries if '"trade_trade' in q["sql"]]
             QUERY_COUNTS[path] = (len(captured.captured_queries), len(app))
             query = dict(parse_qsl(urlsplit(path).query))
@@ -396,7 +455,9 @@ def app_csv(path: str, master_pid: int) -> dict:
     workers = children(master_pid)  # again each time: a worker killed meanwhile has been replaced
     for pid in workers:
         if not reset_peak_rss(pid):
-            raise SystemExit("bench_api: cannot reset the workers' peak RSS (/proc/PID/clear_refs); run as root or as the workers' owner")
+            raise SystemExit(
+                "bench_api: cannot reset the workers' peak RSS (/proc/PID/clear_refs); run as root or as the workers' owner"
+            )
     connection = http.client.HTTPConnection("127.0.0.1", APP_PORT, timeout=600)
     started = time.perf_counter()
     connection.request("GET", path, headers={"Authorization": f"Token {TOKEN}"})
@@ -407,7 +468,12 @@ def app_csv(path: str, master_pid: int) -> dict:
     seconds = time.perf_counter() - started
     connection.close()
     peaks = [kb for kb in map(peak_rss_kb, workers) if kb is not None]
-    return {"seconds": seconds, "bytes": size, "peak": max(peaks) * 1024 if peaks and not error else None, "error": error}
+    return {
+        "seconds": seconds,
+        "bytes": size,
+        "peak": max(peaks) * 1024 if peaks and not error else None,
+        "error": error,
+    }
 
 
 def psql_csv(sql: str) -> dict:
@@ -435,7 +501,9 @@ def csv_export(queries: dict, master_pid: int, log_dir: Path) -> Result:
     expected = psql_runs[0]["bytes"] + header_bytes
     for run in app_runs:
         if not run["error"] and run["bytes"] != expected:
-            raise SystemExit(f"bench_api: the app's CSV has {run['bytes']} bytes, psql's {expected - header_bytes} (+ a {header_bytes}-byte header expected)")
+            raise SystemExit(
+                f"bench_api: the app's CSV has {run['bytes']} bytes, psql's {expected - header_bytes} (+ a {header_bytes}-byte header expected)"
+            )
     cut_off = [run for run in app_runs if run["error"]]
     peaks = [run["peak"] / MB for run in app_runs if run["peak"] is not None]
     result = Result(
@@ -452,17 +520,28 @@ def csv_export(queries: dict, master_pid: int, log_dir: Path) -> Result:
     ratio = median(result.ratios)
     # The rate and memory targets are for a million rows; fewer (bench-quick) are shown, not judged.
     at_scale = rows >= 1_000_000
-    result.targets.append(Target(">= 50 % of psql's rows/s (1,000,000 rows)", ratio >= 0.5 if at_scale else None, f"{ratio:.0%}"))
-    result.targets.append(Target(
-        "worker peak RSS < 150 MB (1,000,000 rows)", (bool(peaks) and max(peaks) < 150) if at_scale else None,
-        f"max {max(peaks):.0f} MB" if peaks else "no complete download",
-    ))
+    result.targets.append(
+        Target(">= 50 % of psql's rows/s (1,000,000 rows)", ratio >= 0.5 if at_scale else None, f"{ratio:.0%}")
+    )
+    result.targets.append(
+        Target(
+            "worker peak RSS < 150 MB (1,000,000 rows)",
+            (bool(peaks) and max(peaks) < 150) if at_scale else None,
+            f"max {max(peaks):.0f} MB" if peaks else "no complete download",
+        )
+    )
     if cut_off:
         timeouts = (log_dir / "gunicorn-app.log").read_text(errors="replace").count("WORKER TIMEOUT")
         cause = f"; the app's log shows {timeouts} WORKER TIMEOUT" if timeouts else ""
         detail = f"{len(cut_off)} of {len(app_runs)} downloads cut off after {max(r['seconds'] for r in cut_off):.0f} s ({cut_off[0]['error']}{cause})"
         result.note += f"; {detail}"
-    result.targets.append(Target("every download complete", not cut_off, f"{len(cut_off)} of {len(app_runs)} cut off" if cut_off else "all complete"))
+    result.targets.append(
+        Target(
+            "every download complete",
+            not cut_off,
+            f"{len(cut_off)} of {len(app_runs)} cut off" if cut_off else "all complete",
+        )
+    )
     return record(result)
 
 
@@ -476,13 +555,21 @@ def layers(flows_path: str, log_dir: Path) -> None:
     the two workers: which part of the gap to the bare app each layer makes."""
     query = flows_path.split("?", 1)[1]
     environment = dict(
-        os.environ, **app_environment(secrets.token_urlsafe(50)), DJANGO_SETTINGS_MODULE="layers_settings",
+        os.environ,
+        **app_environment(secrets.token_urlsafe(50)),
+        DJANGO_SETTINGS_MODULE="layers_settings",
         PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "bench"), str(ROOT / "bench" / "layers")]),
     )
-    servers = launch({
-        name: (port, gunicorn_command("chancery.wsgi", port), dict(environment, LAYERS_MIDDLEWARE=middleware))
-        for name, port, middleware in (("layers", LAYERS_PORTS[0], "app"), ("layers-bare-django", LAYERS_PORTS[1], "none"))
-    }, log_dir)
+    servers = launch(
+        {
+            name: (port, gunicorn_command("chancery.wsgi", port), dict(environment, LAYERS_MIDDLEWARE=middleware))
+            for name, port, middleware in (
+                ("layers", LAYERS_PORTS[0], "app"),
+                ("layers-bare-django", LAYERS_PORTS[1], "none"),
+            )
+        },
+        log_dir,
+    )
     try:
         steps = [
             ("Django view, no middleware", LAYERS_PORTS[1], f"/layers/django/?{query}"),
@@ -508,7 +595,10 @@ def main() -> None:
         deep_all_page, deep_all_cursor = queries["deep"]["all"]
         deep_rus_page, deep_rus_cursor = queries["deep"]["RUS"]
         deep_paths = {
-            "all": ("/api/v1/trade/flows/?page_size=100", f"/api/v1/trade/flows/?page_size=100&cursor={deep_all_cursor}"),
+            "all": (
+                "/api/v1/trade/flows/?page_size=100",
+                f"/api/v1/trade/flows/?page_size=100&cursor={deep_all_cursor}",
+            ),
             "RUS": (flows_path, f"{flows_path}&cursor={deep_rus_cursor}"),
         }
         check_same_answers([flows_path, series_path, deep_paths["all"][1], deep_paths["RUS"][1]])
@@ -520,7 +610,14 @@ def main() -> None:
         for connections in (1, 16):
             # Two more repetitions than elsewhere: the issue's headline target, near its line on
             # a shared machine, where a median of five outvotes a run the machine disturbed.
-            compare("flows page (100 rows, reporter=RUS)", flows_path, flows_path, connections, target_ratio=0.5, repeat=REPEAT + 2)
+            compare(
+                "flows page (100 rows, reporter=RUS)",
+                flows_path,
+                flows_path,
+                connections,
+                target_ratio=0.5,
+                repeat=REPEAT + 2,
+            )
         for connections in (1, 16):
             compare("pair series TJK-RUS", series_path, series_path, connections)
         layers(flows_path, log_dir)

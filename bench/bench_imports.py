@@ -47,7 +47,9 @@ def parse_xml(paths: list[str]) -> int:
 
     records = 0
     for path in paths:
-        for _event, element in etree.iterparse(path, events=("end",), resolve_entities=False, load_dtd=False, no_network=True):
+        for _event, element in etree.iterparse(
+            path, events=("end",), resolve_entities=False, load_dtd=False, no_network=True
+        ):
             if element.tag in ("trip", "visit", "president"):
                 fields = {child.tag: " ".join((child.text or "").split()) for child in element}
                 fields.update(element.attrib)
@@ -109,7 +111,16 @@ def psql_copy(database_url: str, csv_path: Path) -> float:
     psql = str(Path(os.environ.get("PG_BIN", "/usr/bin")) / "psql")
     subprocess.run([psql, database_url, "-X", "-q", "-c", f"CREATE TABLE bench_staging ({columns})"], check=True)
     seconds, _, _ = run_and_measure(
-        [psql, database_url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", f"\\copy bench_staging FROM '{csv_path}' WITH (FORMAT csv, HEADER true)"]
+        [
+            psql,
+            database_url,
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-c",
+            f"\\copy bench_staging FROM '{csv_path}' WITH (FORMAT csv, HEADER true)",
+        ]
     )
     return seconds
 
@@ -128,7 +139,10 @@ def hsg() -> None:
 
     def run_imports():
         database = fresh_database()
-        for key, command, paths in (("travels", "import_hsg_travels", travels), ("visits", "import_hsg_visits", visits)):
+        for key, command, paths in (
+            ("travels", "import_hsg_travels", travels),
+            ("visits", "import_hsg_visits", visits),
+        ):
             seconds, peak, output = manage(database, command, *paths)
             runs[key].append((seconds, peak, rows_read(output)))
 
@@ -140,29 +154,46 @@ def hsg() -> None:
     for rep in range(REPEAT):
         interleaved([run_imports, run_parses], rep)
 
-    for key, label in (("travels", "import_hsg_travels: presidents.xml + president-travels/*.xml"), ("visits", "import_hsg_visits: visits/*.xml")):
+    for key, label in (
+        ("travels", "import_hsg_travels: presidents.xml + president-travels/*.xml"),
+        ("visits", "import_hsg_visits: visits/*.xml"),
+    ):
         rows = runs[key][0][2]
-        record(Result(
-            section=SECTION, name=f"{label} ({rows:,} records)", metric="rows/s",
-            samples=[r / s for s, _, r in runs[key]],
-            baseline_name="lxml iterparse of the same files, no database",
-            baseline_samples=[rows / s for s in parses[key]],
-            extra={"seconds": [s for s, _, _ in runs[key]], "peak RSS MB": [p / MB for _, p, _ in runs[key]]},
-            note="whole command (Django start-up included) into an empty database",
-        ))
+        record(
+            Result(
+                section=SECTION,
+                name=f"{label} ({rows:,} records)",
+                metric="rows/s",
+                samples=[r / s for s, _, r in runs[key]],
+                baseline_name="lxml iterparse of the same files, no database",
+                baseline_samples=[rows / s for s in parses[key]],
+                extra={"seconds": [s for s, _, _ in runs[key]], "peak RSS MB": [p / MB for _, p, _ in runs[key]]},
+                note="whole command (Django start-up included) into an empty database",
+            )
+        )
     together = [t[0] + v[0] for t, v in zip(runs["travels"], runs["visits"])]
-    record(Result(
-        section=SECTION, name="president trips + foreign leaders' visits together", metric="seconds",
-        higher_is_better=False, samples=together,
-        baseline_name="lxml iterparse of the same files",
-        baseline_samples=[t + v for t, v in zip(parses["travels"], parses["visits"])],
-        targets=[Target("< 20 s", median(together) < 20, f"{median(together):.1f} s")],
-    ))
+    record(
+        Result(
+            section=SECTION,
+            name="president trips + foreign leaders' visits together",
+            metric="seconds",
+            higher_is_better=False,
+            samples=together,
+            baseline_name="lxml iterparse of the same files",
+            baseline_samples=[t + v for t, v in zip(parses["travels"], parses["visits"])],
+            targets=[Target("< 20 s", median(together) < 20, f"{median(together):.1f} s")],
+        )
+    )
 
 
 def comtrade(
-    path: Path, label: str, *, seconds_target: float | None = None, peak_target_mb: float | None = None,
-    target_for: str = "", judged: bool = True,
+    path: Path,
+    label: str,
+    *,
+    seconds_target: float | None = None,
+    peak_target_mb: float | None = None,
+    target_for: str = "",
+    judged: bool = True,
 ) -> None:
     """Import `path` into an empty database, against psql's \\copy of it into a staging table.
 
@@ -184,7 +215,9 @@ def comtrade(
     seconds = [s for s, _, _ in runs]
     peaks = [p / MB for _, p, _ in runs]
     result = Result(
-        section=SECTION, name=f"import_trade: {label} ({rows:,} rows)", metric="rows/s",
+        section=SECTION,
+        name=f"import_trade: {label} ({rows:,} rows)",
+        metric="rows/s",
         samples=[r / s for s, _, r in runs],
         baseline_name="psql \\copy of the file into a staging table",
         baseline_samples=[rows / s for s in copies],
@@ -205,7 +238,10 @@ def comtrade(
 def generated_comtrade(factor: int) -> Path:
     """A Comtrade API CSV `factor` times the real one (bench/generate.py), in the work directory."""
     path = Path(os.environ.get("BENCH_WORK_DIR", "/tmp")) / f"comtrade_api_{factor}x.csv"
-    subprocess.run([VENV_PYTHON, str(ROOT / "bench" / "generate.py"), "comtrade-csv", "--factor", str(factor), str(path)], check=True)
+    subprocess.run(
+        [VENV_PYTHON, str(ROOT / "bench" / "generate.py"), "comtrade-csv", "--factor", str(factor), str(path)],
+        check=True,
+    )
     return path
 
 
@@ -217,14 +253,21 @@ def main() -> None:
     comtrade(COMTRADE, COMTRADE.name, seconds_target=10)
     if FACTOR:
         comtrade(
-            generated_comtrade(FACTOR), f"generated Comtrade API CSV, {FACTOR}x the real one",
-            peak_target_mb=200, target_for="10x the real file", judged=FACTOR >= 10,
+            generated_comtrade(FACTOR),
+            f"generated Comtrade API CSV, {FACTOR}x the real one",
+            peak_target_mb=200,
+            target_for="10x the real file",
+            judged=FACTOR >= 10,
         )
     if MILLION_ROWS:
         factor = -(-MILLION_ROWS // REAL_ROWS)  # whole years of the real file, at least MILLION_ROWS rows
         comtrade(
-            generated_comtrade(factor), f"generated Comtrade API CSV, {factor}x the real one",
-            seconds_target=60, peak_target_mb=200, target_for="a 1M-row import", judged=MILLION_ROWS >= 1_000_000,
+            generated_comtrade(factor),
+            f"generated Comtrade API CSV, {factor}x the real one",
+            seconds_target=60,
+            peak_target_mb=200,
+            target_for="a 1M-row import",
+            judged=MILLION_ROWS >= 1_000_000,
         )
     try:
         admin_sql('DROP DATABASE IF EXISTS "bench_import" WITH (FORCE)')

@@ -60,7 +60,11 @@ def ensure_database(fresh: bool) -> None:
     if "postgresql" not in config["ENGINE"]:
         sys.exit("bench_timelines.py needs PostgreSQL: set DATABASE_URL=postgres://...")
     admin = psycopg2.connect(
-        dbname="postgres", user=config["USER"], password=config["PASSWORD"] or None, host=config["HOST"], port=config["PORT"] or None
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"] or None,
+        host=config["HOST"],
+        port=config["PORT"] or None,
     )
     admin.autocommit = True
     with admin.cursor() as cursor:
@@ -102,15 +106,34 @@ def generate_visits(scale: float, seed: int = 20170228) -> tuple[int, int]:
         )
         for before, after, offset in STATUS_PATH:
             change_id += 1
-            changes.append(f"{change_id}\t{visit_id}\t{before}\t{after}\t{start + datetime.timedelta(days=offset)}\t2024-01-01T00:00:00+00:00\n")
+            changes.append(
+                f"{change_id}\t{visit_id}\t{before}\t{after}\t{start + datetime.timedelta(days=offset)}\t2024-01-01T00:00:00+00:00\n"
+            )
     with connection.cursor() as cursor:
         copy_rows(cursor, Person, ["id", "name", "country_id"], people)
         copy_rows(
-            cursor, Visit,
-            ["id", "visitor_id", "visitor_country_id", "host_country_id", "start_date", "end_date", "kind", "level", "status", "summary"],
+            cursor,
+            Visit,
+            [
+                "id",
+                "visitor_id",
+                "visitor_country_id",
+                "host_country_id",
+                "start_date",
+                "end_date",
+                "kind",
+                "level",
+                "status",
+                "summary",
+            ],
             visits,
         )
-        copy_rows(cursor, VisitStatusChange, ["id", "visit_id", "from_status", "to_status", "changed_on", "recorded_at"], changes)
+        copy_rows(
+            cursor,
+            VisitStatusChange,
+            ["id", "visit_id", "from_status", "to_status", "changed_on", "recorded_at"],
+            changes,
+        )
         for model in (Person, Visit, VisitStatusChange):
             move_sequence(cursor, model)
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
@@ -122,7 +145,14 @@ def empty_timeline() -> None:
 
     from timelines.models import RefreshBatch, RefreshRun, TimelineEntry, TimelineRepair
 
-    tables = [TimelineEntry.persons.through, TimelineEntry.topics.through, TimelineEntry, TimelineRepair, RefreshBatch, RefreshRun]
+    tables = [
+        TimelineEntry.persons.through,
+        TimelineEntry.topics.through,
+        TimelineEntry,
+        TimelineRepair,
+        RefreshBatch,
+        RefreshRun,
+    ]
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE " + ", ".join(model._meta.db_table for model in tables))
 
@@ -161,7 +191,10 @@ def bench_rebuild(args) -> None:
     if not Visit.objects.exists():
         started = time.perf_counter()
         visit_count, change_count = generate_visits(args.scale)
-        print(f"bench_timelines: generated {visit_count:,} visits, {change_count:,} status changes in {time.perf_counter() - started:.0f}s", flush=True)
+        print(
+            f"bench_timelines: generated {visit_count:,} visits, {change_count:,} status changes in {time.perf_counter() - started:.0f}s",
+            flush=True,
+        )
     visit_count = Visit.objects.count()
 
     rebuilds, entries = [], 0
@@ -171,7 +204,10 @@ def bench_rebuild(args) -> None:
         run = reconcile()
         rebuilds.append(time.perf_counter() - started)
         entries = TimelineEntry.objects.count()
-        print(f"bench_timelines: rebuild {n + 1}: {rebuilds[-1]:.1f}s, {run.entries_created:,} entries, {run.units_total:,} units", flush=True)
+        print(
+            f"bench_timelines: rebuild {n + 1}: {rebuilds[-1]:.1f}s, {run.entries_created:,} entries, {run.units_total:,} units",
+            flush=True,
+        )
     analyse_timeline()
     passes = []
     for n in range(args.rebuilds):
@@ -179,27 +215,33 @@ def bench_rebuild(args) -> None:
         run = reconcile()
         passes.append(time.perf_counter() - started)
         if run.repairs_total:
-            raise SystemExit(f"bench_timelines: the reconciliation after a rebuild repaired {run.repairs_total} entries; the rebuild is wrong")
+            raise SystemExit(
+                f"bench_timelines: the reconciliation after a rebuild repaired {run.repairs_total} entries; the rebuild is wrong"
+            )
 
     data = f"{visit_count:,} generated visits with 3 status changes each (`bench_timelines.py rebuild --scale {args.scale:g}`), in a database of their own"
-    record(Result(
-        section=SECTION,
-        name=f"full rebuild: empty timeline → {entries:,} entries",
-        metric="entries/s",
-        samples=[entries / seconds for seconds in rebuilds],
-        extra={"seconds": rebuilds},
-        note=f"{data}; `refresh_timelines --full`'s work in one process (planning and every batch)",
-    ))
-    record(Result(
-        section=SECTION,
-        name="reconciliation over the rebuilt timeline (nothing to repair)",
-        metric="seconds",
-        higher_is_better=False,
-        samples=passes,
-        baseline_name="full rebuild of the same timeline",
-        baseline_samples=rebuilds,
-        note=f"{data}; what the nightly reconciliation costs when the timeline is right",
-    ))
+    record(
+        Result(
+            section=SECTION,
+            name=f"full rebuild: empty timeline → {entries:,} entries",
+            metric="entries/s",
+            samples=[entries / seconds for seconds in rebuilds],
+            extra={"seconds": rebuilds},
+            note=f"{data}; `refresh_timelines --full`'s work in one process (planning and every batch)",
+        )
+    )
+    record(
+        Result(
+            section=SECTION,
+            name="reconciliation over the rebuilt timeline (nothing to repair)",
+            metric="seconds",
+            higher_is_better=False,
+            samples=passes,
+            baseline_name="full rebuild of the same timeline",
+            baseline_samples=rebuilds,
+            note=f"{data}; what the nightly reconciliation costs when the timeline is right",
+        )
+    )
 
 
 # --- pages: the generated data, gunicorn and the worker ----------------------------------------
@@ -228,7 +270,9 @@ def count_queries(client, path: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     if response.status_code != 200:
-        raise SystemExit(f"bench_timelines: {path} answered {response.status_code} in process: {response.content[:300]!r}")
+        raise SystemExit(
+            f"bench_timelines: {path} answered {response.status_code} in process: {response.content[:300]!r}"
+        )
     return len(captured.captured_queries)
 
 
@@ -257,9 +301,17 @@ def measure_pages(username: str, token: str, log_dir: Path, secret_key: str) -> 
     api_client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token}", HTTP_ACCEPT="application/json")
     lists = [
         ("pair page (HTML)", f"/pairs/{pair}/", f"/pairs/{pair}/?after={cursor}", client, html_headers),
-        ("timeline API", f"/api/v1/timeline/?pair={pair}", f"/api/v1/timeline/?pair={pair}&cursor={cursor}", api_client, api_headers),
+        (
+            "timeline API",
+            f"/api/v1/timeline/?pair={pair}",
+            f"/api/v1/timeline/?pair={pair}&cursor={cursor}",
+            api_client,
+            api_headers,
+        ),
     ]
-    queries = {path: count_queries(web_client, path) for _, first, deep, web_client, _ in lists for path in (first, deep)}
+    queries = {
+        path: count_queries(web_client, path) for _, first, deep, web_client, _ in lists for path in (first, deep)
+    }
     connection.close()  # not held open through the load runs
     servers = start_servers(log_dir, secret_key=secret_key, bare=False)
     try:
@@ -272,7 +324,9 @@ def measure_pages(username: str, token: str, log_dir: Path, secret_key: str) -> 
             # The targets are for the full data's busiest pair; smaller data (bench-quick) is shown, not judged.
             for label, runs in (("page 1", result.baseline_extra["p95 ms"]), ("deep page", result.extra["p95 ms"])):
                 p95 = median(runs)
-                result.targets.append(Target(f"{label} p95 < 100 ms", p95 < 100 if SCALE >= 1 else None, f"{p95:.1f} ms"))
+                result.targets.append(
+                    Target(f"{label} p95 < 100 ms", p95 < 100 if SCALE >= 1 else None, f"{p95:.1f} ms")
+                )
             deep_target = deep_page_target(result)
             if SCALE < 1:
                 deep_target.met = None
@@ -353,18 +407,20 @@ def measure_refresh(edits: int) -> None:
     )
     body_result.targets.append(Target("task time p95 < 200 ms", median(body_p95) < 200, f"{median(body_p95):.1f} ms"))
     record(body_result)
-    record(Result(
-        section=SECTION,
-        name="incremental refresh after one edit: through the queue and the worker",
-        metric="p95 ms",
-        higher_is_better=False,
-        samples=[percentile(times, 0.95) for times in queued_rounds],
-        baseline_name="task body (above)",
-        baseline_samples=body_p95,
-        extra={"p50 ms": [statistics.median(times) for times in queued_rounds]},
-        baseline_extra={"p50 ms": [statistics.median(times) for times in body_rounds]},
-        note=f"{edited}, interleaved with the above; from `visit.save()` (signal, enqueue on Redis) to the worker's new entry title being readable, polled every 2 ms",
-    ))
+    record(
+        Result(
+            section=SECTION,
+            name="incremental refresh after one edit: through the queue and the worker",
+            metric="p95 ms",
+            higher_is_better=False,
+            samples=[percentile(times, 0.95) for times in queued_rounds],
+            baseline_name="task body (above)",
+            baseline_samples=body_p95,
+            extra={"p50 ms": [statistics.median(times) for times in queued_rounds]},
+            baseline_extra={"p50 ms": [statistics.median(times) for times in body_rounds]},
+            note=f"{edited}, interleaved with the above; from `visit.save()` (signal, enqueue on Redis) to the worker's new entry title being readable, polled every 2 ms",
+        )
+    )
 
 
 def collect_static() -> None:
@@ -377,7 +433,10 @@ def collect_static() -> None:
     from django.core.management import call_command
     from django.test.utils import override_settings
 
-    hashed_only = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+    hashed_only = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
     started = time.perf_counter()
     with override_settings(STORAGES=hashed_only):
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -418,11 +477,19 @@ def main() -> None:
     modes = parser.add_subparsers(dest="mode", required=True)
     rebuild = modes.add_parser("rebuild", help="full rebuild on a database of its own (DATABASE_URL)")
     rebuild.add_argument("--scale", type=float, default=0.25, help="1.0 = 200,000 visits")
-    rebuild.add_argument("--rebuilds", type=int, default=REPEAT, help="full rebuilds, and reconciliations after them (at least 3)")
+    rebuild.add_argument(
+        "--rebuilds", type=int, default=REPEAT, help="full rebuilds, and reconciliations after them (at least 3)"
+    )
     rebuild.add_argument("--fresh", action="store_true", help="drop and recreate the database first")
-    pages = modes.add_parser("pages", help="pages, API and refreshes on bench/generate.py's data, with gunicorn and the worker")
-    pages.add_argument("--edits", type=int, default=env_int("BENCH_TIMELINE_EDITS", 10 if QUICK else 30), help="edits per repetition")
-    pages.add_argument("--user", default=os.environ.get("BENCH_USER", "bench-analyst"), help="the user the pages are read as")
+    pages = modes.add_parser(
+        "pages", help="pages, API and refreshes on bench/generate.py's data, with gunicorn and the worker"
+    )
+    pages.add_argument(
+        "--edits", type=int, default=env_int("BENCH_TIMELINE_EDITS", 10 if QUICK else 30), help="edits per repetition"
+    )
+    pages.add_argument(
+        "--user", default=os.environ.get("BENCH_USER", "bench-analyst"), help="the user the pages are read as"
+    )
     args = parser.parse_args()
     if args.mode == "rebuild":
         args.rebuilds = max(3, args.rebuilds)

@@ -105,7 +105,9 @@ def fmt_list(values: list[float]) -> str:
     return ", ".join(f"{v:.4g}" for v in values)
 
 
-def run_and_measure(args: list[str], *, env: dict | None = None, cwd: Path = ROOT, input_bytes: bytes | None = None) -> tuple[float, int, str]:
+def run_and_measure(
+    args: list[str], *, env: dict | None = None, cwd: Path = ROOT, input_bytes: bytes | None = None
+) -> tuple[float, int, str]:
     """Run a command to its end: (wall seconds, peak RSS of that process in bytes, its stdout).
 
     stdout and stderr go to temporary files (a full pipe would stall the child); the peak

@@ -24,14 +24,19 @@ def main() -> int:
     prefix = sys.argv[1]
     results = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "bench" / "RESULTS.md"
     start, end = markers("fuzz")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     lines = [
-        start, "## Fuzzing (`make fuzz`)", "",
+        start,
+        "## Fuzzing (`make fuzz`)",
+        "",
         f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on {cpu_model()}, {os.cpu_count()} cores, commit {commit or 'unknown'}.",
         "Schemathesis generates requests for every operation of the OpenAPI schema, anonymous, with an analyst's",
         "token and with an editor's (writes included, in the test database); each answer must not be a 5xx and must",
         "conform to the schema (status code, content type, body). `make test` runs the same tests with 8 examples per",
-        "operation for the editor and 2 for the others, without the coverage phase.", "",
+        "operation for the editor and 2 for the others, without the coverage phase.",
+        "",
         "| pass | method × path pairs sent | examples per operation and role | coverage phase | requests (anonymous / analyst / editor) | answers by status | 5xx | test failures |",
         "|---|---|---|---|---|---|---|---|",
     ]

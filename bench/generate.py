@@ -44,15 +44,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20170228  # the day of the visit in the demo case
-REAL_COMTRADE = Path(os.environ.get("BENCH_DATA_DIR", ROOT.parent / "shared" / "data")) / "comtrade" / "comtrade_all_exports_2021A.csv"
+REAL_COMTRADE = (
+    Path(os.environ.get("BENCH_DATA_DIR", ROOT.parent / "shared" / "data"))
+    / "comtrade"
+    / "comtrade_all_exports_2021A.csv"
+)
 
 YEARS = range(1999, 2024)
 # Always among the countries, whatever the scale: the demo pair and their neighbours.
 CORE_COUNTRIES = ["RUS", "TJK", "KGZ", "KAZ", "UZB", "CHN", "USA", "DEU", "TUR", "IRN", "IND", "GBR", "FRA"]
 # Pairs that get most of the visits (either direction), busiest first.
 BUSY_PAIRS = [
-    ("RUS", "TJK"), ("RUS", "KGZ"), ("RUS", "KAZ"), ("CHN", "RUS"), ("USA", "GBR"), ("DEU", "FRA"),
-    ("CHN", "KAZ"), ("TUR", "IRN"), ("USA", "DEU"), ("IND", "RUS"), ("UZB", "TJK"), ("KAZ", "KGZ"),
+    ("RUS", "TJK"),
+    ("RUS", "KGZ"),
+    ("RUS", "KAZ"),
+    ("CHN", "RUS"),
+    ("USA", "GBR"),
+    ("DEU", "FRA"),
+    ("CHN", "KAZ"),
+    ("TUR", "IRN"),
+    ("USA", "DEU"),
+    ("IND", "RUS"),
+    ("UZB", "TJK"),
+    ("KAZ", "KGZ"),
 ]
 STAMP = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)  # created/updated: fixed, so reruns match
 
@@ -118,7 +132,9 @@ def copy_rows(cursor, model, columns: list[str], lines, constants: dict | None =
     constants = constants or {}
     listed = set(columns) | set(constants)
     rest = [f for f in model._meta.concrete_fields if f.attname not in listed and not f.primary_key]
-    fixed = [(model._meta.get_field(name), value) for name, value in constants.items()] + [(f, fill_value(f)) for f in rest]
+    fixed = [(model._meta.get_field(name), value) for name, value in constants.items()] + [
+        (f, fill_value(f)) for f in rest
+    ]
     suffix = "".join("\t" + encode(value) for _, value in fixed)
     names = [model._meta.get_field(name).column for name in columns] + [f.column for f, _ in fixed]
     counted = 0
@@ -188,7 +204,11 @@ def trade_lines(rng: random.Random, countries: list[str], source_id: int):
                 if partner == reporter:
                     continue
                 for flow in ("X", "M"):
-                    value = base[reporter, partner, flow] * (1 + trend[reporter, partner, flow]) ** index * rng.uniform(0.85, 1.15)
+                    value = (
+                        base[reporter, partner, flow]
+                        * (1 + trend[reporter, partner, flow]) ** index
+                        * rng.uniform(0.85, 1.15)
+                    )
                     totals[flow] += value
                     row_id += 1
                     yield (
@@ -204,7 +224,26 @@ def trade_lines(rng: random.Random, countries: list[str], source_id: int):
                 )
 
 
-SYLLABLES = ["ka", "ri", "mo", "sa", "len", "dor", "va", "mir", "to", "na", "el", "bek", "shan", "ul", "ro", "zi", "an", "ov"]
+SYLLABLES = [
+    "ka",
+    "ri",
+    "mo",
+    "sa",
+    "len",
+    "dor",
+    "va",
+    "mir",
+    "to",
+    "na",
+    "el",
+    "bek",
+    "shan",
+    "ul",
+    "ro",
+    "zi",
+    "an",
+    "ov",
+]
 
 
 def person_name(rng: random.Random) -> str:
@@ -216,14 +255,39 @@ def person_name(rng: random.Random) -> str:
 STATUS_PATH = ["rumoured", "announced", "confirmed", "completed"]
 KINDS = ["state", "official", "working", "working", "working", "private", "summit", ""]
 LEVELS = ["head", "head", "minister", "minister", "minister", "deputy", "official"]
-TITLES = {"head": "President", "minister": "Minister of Foreign Affairs", "deputy": "Deputy Prime Minister", "official": "Ambassador"}
+TITLES = {
+    "head": "President",
+    "minister": "Minister of Foreign Affairs",
+    "deputy": "Deputy Prime Minister",
+    "official": "Ambassador",
+}
 
 
-AGREEMENT_KINDS = ["intergovernmental", "intergovernmental", "mou", "mou", "protocol", "treaty", "joint_statement", "contract"]
+AGREEMENT_KINDS = [
+    "intergovernmental",
+    "intergovernmental",
+    "mou",
+    "mou",
+    "protocol",
+    "treaty",
+    "joint_statement",
+    "contract",
+]
 AGREEMENT_SUBJECTS = [
-    "trade and economic cooperation", "civil aviation", "military-technical cooperation", "labour migration", "energy supply",
-    "avoidance of double taxation", "mutual protection of investments", "customs cooperation", "cultural exchange",
-    "readmission", "lease of an airfield", "water resources", "visa-free travel", "scientific cooperation",
+    "trade and economic cooperation",
+    "civil aviation",
+    "military-technical cooperation",
+    "labour migration",
+    "energy supply",
+    "avoidance of double taxation",
+    "mutual protection of investments",
+    "customs cooperation",
+    "cultural exchange",
+    "readmission",
+    "lease of an airfield",
+    "water resources",
+    "visa-free travel",
+    "scientific cooperation",
 ]
 # The agreement status machine's main line (agreements/services.py); an agreement walks a prefix of it.
 AGREEMENT_MAIN_LINE = ["proposed", "drafting", "negotiating", "initialled", "signed", "ratified", "in_force"]
@@ -270,13 +334,19 @@ def generate_agreements(rng: random.Random, scale: float, countries: list[str]) 
         for to_status in path:
             change_id += 1
             dates[to_status] = day
-            changes.append(f"{change_id}\t{agreement_id}\t{previous}\t{to_status}\t{day.isoformat()}\t{STAMP.isoformat()}\n")
+            changes.append(
+                f"{change_id}\t{agreement_id}\t{previous}\t{to_status}\t{day.isoformat()}\t{STAMP.isoformat()}\n"
+            )
             if to_status in ("drafting", "negotiating"):
                 for _ in range(rng.randint(1, 2)):
                     draft_id += 1
                     draft_number += 1
-                    text = "\n\n".join(DRAFT_PARAGRAPH.format(n=n, subject=subject) for n in range(1, rng.randint(3, 7)))
-                    drafts.append(f"{draft_id}\t{agreement_id}\t{draft_number}\t{encode(text)}\t{day.isoformat()}T12:00:00+00:00\n")
+                    text = "\n\n".join(
+                        DRAFT_PARAGRAPH.format(n=n, subject=subject) for n in range(1, rng.randint(3, 7))
+                    )
+                    drafts.append(
+                        f"{draft_id}\t{agreement_id}\t{draft_number}\t{encode(text)}\t{day.isoformat()}T12:00:00+00:00\n"
+                    )
             previous = to_status
             day += datetime.timedelta(days=rng.randint(20, 400))
         names = " and ".join(sorted(members))
@@ -288,15 +358,28 @@ def generate_agreements(rng: random.Random, scale: float, countries: list[str]) 
             party_id += 1
             parties.append(f"{party_id}\t{agreement_id}\t{country}\n")
     return {
-        Agreement: (["id", "title", "kind", "status", "summary", "proposed_on", "signed_on", "in_force_on"], agreements),
+        Agreement: (
+            ["id", "title", "kind", "status", "summary", "proposed_on", "signed_on", "in_force_on"],
+            agreements,
+        ),
         AgreementParty: (["id", "agreement_id", "country_id"], parties),
-        AgreementStatusChange: (["id", "agreement_id", "from_status", "to_status", "changed_on", "recorded_at"], changes),
+        AgreementStatusChange: (
+            ["id", "agreement_id", "from_status", "to_status", "changed_on", "recorded_at"],
+            changes,
+        ),
         DraftVersion: (["id", "agreement_id", "number", "text", "created_at"], drafts),
     }
 
 
 OUTLETS = ["Asia-Plus", "TASS", "Interfax", "RIA Novosti", "Reuters", "AKIpress", "Kabar", "Xinhua", "Anadolu", "Trend"]
-RELIABILITIES = ["official_statement", "named_official", "anonymous_source", "media_report", "media_report", "analyst_estimate"]
+RELIABILITIES = [
+    "official_statement",
+    "named_official",
+    "anonymous_source",
+    "media_report",
+    "media_report",
+    "analyst_estimate",
+]
 
 
 def source_rows(rng: random.Random, count: int, *, first_id: int) -> tuple[list[str], list[str]]:
@@ -304,7 +387,9 @@ def source_rows(rng: random.Random, count: int, *, first_id: int) -> tuple[list[
     lines = []
     for source_id in range(first_id, first_id + count):
         published = datetime.date(1990, 1, 1) + datetime.timedelta(days=rng.randrange(12775))
-        kind = rng.choice(["news_report", "news_report", "official_statement", "press_release", "interview", "analysis"])
+        kind = rng.choice(
+            ["news_report", "news_report", "official_statement", "press_release", "interview", "analysis"]
+        )
         outlet = rng.choice(OUTLETS)
         lines.append(
             f"{source_id}\t{outlet}: generated report {source_id}\t{kind}\thttps://example.org/{outlet.lower().replace(' ', '-')}/{source_id}\t"
@@ -313,7 +398,9 @@ def source_rows(rng: random.Random, count: int, *, first_id: int) -> tuple[list[
     return ["id", "title", "kind", "url", "published_on", "language"], lines
 
 
-def citation_rows(rng: random.Random, cited: dict[int, int], *, source_ids: range, people_count: int) -> tuple[list[str], list[str]]:
+def citation_rows(
+    rng: random.Random, cited: dict[int, int], *, source_ids: range, people_count: int
+) -> tuple[list[str], list[str]]:
     """Citations of records 1..n of each content type ({content type id: n}): (columns, lines).
 
     Each record gets none to a few sources; 3 % of citations of a record that already has
@@ -334,7 +421,17 @@ def citation_rows(rng: random.Random, cited: dict[int, int], *, source_ids: rang
                     f"{reported.isoformat()}\t{rng.choice(RELIABILITIES)}\t{stance}\t{encode(speaker)}\n"
                 )
                 reported += datetime.timedelta(days=rng.randint(1, 30))
-    return ["id", "source_id", "content_type_id", "object_id", "quote", "reported_on", "reliability", "stance", "speaker_id"], lines
+    return [
+        "id",
+        "source_id",
+        "content_type_id",
+        "object_id",
+        "quote",
+        "reported_on",
+        "reliability",
+        "stance",
+        "speaker_id",
+    ], lines
 
 
 def generate_database(scale: float, seed: int) -> None:
@@ -355,16 +452,23 @@ def generate_database(scale: float, seed: int) -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("generate.py database: DATABASE_URL must point at PostgreSQL (the data goes in through COPY)")
     if TradeFlow.objects.exists() or Visit.objects.exists() or Person.objects.exists():
-        raise SystemExit("generate.py database: the database already has flows, visits or people; generate into an empty one")
+        raise SystemExit(
+            "generate.py database: the database already has flows, visits or people; generate into an empty one"
+        )
 
     rng = random.Random(seed)
-    available = list(Country.objects.filter(kind=Country.Kind.STATE).order_by("alpha3").values_list("alpha3", flat=True))
+    available = list(
+        Country.objects.filter(kind=Country.Kind.STATE).order_by("alpha3").values_list("alpha3", flat=True)
+    )
     countries = choose_countries(rng, scale, available)
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         source = Source.objects.create(
-            title="UN Comtrade (generated for benchmarks)", kind=Source.Kind.DATASET, external_id="dataset:un-comtrade",
-            url="https://comtradeplus.un.org/", language="en",
+            title="UN Comtrade (generated for benchmarks)",
+            kind=Source.Kind.DATASET,
+            external_id="dataset:un-comtrade",
+            url="https://comtradeplus.un.org/",
+            language="en",
         )
         # Empty already; truncating it in this transaction lets COPY write frozen rows. No
         # CASCADE: if another table ever points at flows, this fails loudly instead.
@@ -374,7 +478,8 @@ def generate_database(scale: float, seed: int) -> None:
         # be built while their checks are pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         flows = copy_rows(
-            cursor, TradeFlow,
+            cursor,
+            TradeFlow,
             ["id", "reporter_id", "partner_id", "year", "flow", "value_usd", "source_id", "external_key"],
             trade_lines(rng, countries, source.pk),
             constants={"dataset": "comtrade", "commodity_code": "TOTAL"},
@@ -389,15 +494,30 @@ def generate_database(scale: float, seed: int) -> None:
                 [
                     (2016, "turnover", Decimal("1000000000"), "usd", "more_than", "a little over USD 1 billion"),
                     (2016, "yoy_change", Decimal("-6.3"), "percent", "exact", "6.3 % less than in 2015"),
-                    (2016, "partner_share", Decimal("26.4"), "percent", "exact", "Russia's share of external trade turnover"),
+                    (
+                        2016,
+                        "partner_share",
+                        Decimal("26.4"),
+                        "percent",
+                        "exact",
+                        "Russia's share of external trade turnover",
+                    ),
                     (2021, "turnover", Decimal("1500000000"), "usd", "about", "about USD 1.5 billion"),
                 ],
                 start=1,
             )
         ]
-        copy_rows(cursor, TradeClaim, ["id", "reporter_id", "partner_id", "year", "metric", "value", "unit", "qualifier", "note"], claim_lines)
+        copy_rows(
+            cursor,
+            TradeClaim,
+            ["id", "reporter_id", "partner_id", "year", "metric", "value", "unit", "qualifier", "note"],
+            claim_lines,
+        )
         move_sequence(cursor, TradeClaim)
-        print(f"generate.py: {flows} trade flows for {len(countries)} countries, {len(YEARS)} years ({time.perf_counter() - started:.1f}s)", flush=True)
+        print(
+            f"generate.py: {flows} trade flows for {len(countries)} countries, {len(YEARS)} years ({time.perf_counter() - started:.1f}s)",
+            flush=True,
+        )
 
         people_count = max(100, round(20000 * scale))
         people = []  # (id, country, level)
@@ -435,7 +555,7 @@ def generate_database(scale: float, seed: int) -> None:
             elif rng.random() < 0.03:
                 path = STATUS_PATH[: rng.randint(0, 3)] + ["cancelled"]
             else:
-                path = STATUS_PATH[-rng.randint(1, 4):]
+                path = STATUS_PATH[-rng.randint(1, 4) :]
             status = path[-1]
             visit_lines.append(
                 f"{visit_id}\t{encode(visitor)}\t{visitor_country}\t{host}\t{start.isoformat()}\t{precision}\t{encode(end)}\t{precision}\t"
@@ -446,17 +566,41 @@ def generate_database(scale: float, seed: int) -> None:
             for to_status in path:
                 change_id += 1
                 on = min(on + datetime.timedelta(days=7), end or start)
-                change_lines.append(f"{change_id}\t{visit_id}\t{previous}\t{to_status}\t{on.isoformat()}\t{STAMP.isoformat()}\n")
+                change_lines.append(
+                    f"{change_id}\t{visit_id}\t{previous}\t{to_status}\t{on.isoformat()}\t{STAMP.isoformat()}\n"
+                )
                 previous = to_status
         copy_rows(
-            cursor, Visit,
-            ["id", "visitor_id", "visitor_country_id", "host_country_id", "start_date", "start_precision", "end_date", "end_precision", "kind", "level", "status", "summary"],
+            cursor,
+            Visit,
+            [
+                "id",
+                "visitor_id",
+                "visitor_country_id",
+                "host_country_id",
+                "start_date",
+                "start_precision",
+                "end_date",
+                "end_precision",
+                "kind",
+                "level",
+                "status",
+                "summary",
+            ],
             visit_lines,
         )
-        copy_rows(cursor, VisitStatusChange, ["id", "visit_id", "from_status", "to_status", "changed_on", "recorded_at"], change_lines)
+        copy_rows(
+            cursor,
+            VisitStatusChange,
+            ["id", "visit_id", "from_status", "to_status", "changed_on", "recorded_at"],
+            change_lines,
+        )
         move_sequence(cursor, Visit)
         move_sequence(cursor, VisitStatusChange)
-        print(f"generate.py: {people_count} people, {visit_count} visits, {change_id} status changes ({time.perf_counter() - started:.1f}s)", flush=True)
+        print(
+            f"generate.py: {people_count} people, {visit_count} visits, {change_id} status changes ({time.perf_counter() - started:.1f}s)",
+            flush=True,
+        )
 
         agreements = generate_agreements(rng, scale, countries)
         counts = {model: copy_rows(cursor, model, columns, lines) for model, (columns, lines) in agreements.items()}
@@ -475,9 +619,18 @@ def generate_database(scale: float, seed: int) -> None:
             ContentType.objects.get_for_model(Visit).pk: visit_count,
             ContentType.objects.get_for_model(Agreement).pk: counts[Agreement],
         }
-        citations = copy_rows(cursor, Citation, *citation_rows(rng, cited, source_ids=range(source.pk + 1, source.pk + 1 + source_count), people_count=people_count))
+        citations = copy_rows(
+            cursor,
+            Citation,
+            *citation_rows(
+                rng, cited, source_ids=range(source.pk + 1, source.pk + 1 + source_count), people_count=people_count
+            ),
+        )
         move_sequence(cursor, Citation)
-        print(f"generate.py: {source_count} sources, {citations} citations ({time.perf_counter() - started:.1f}s)", flush=True)
+        print(
+            f"generate.py: {source_count} sources, {citations} citations ({time.perf_counter() - started:.1f}s)",
+            flush=True,
+        )
 
     # After the transaction: VACUUM cannot run inside one. It sets hint bits and the
     # visibility map, as on a settled database; the flows were written frozen and only need
@@ -485,8 +638,17 @@ def generate_database(scale: float, seed: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f'ANALYZE "{TradeFlow._meta.db_table}"')
         for model in (
-            TradeClaim, Person, Position, Visit, VisitStatusChange, Agreement, AgreementParty, AgreementStatusChange, DraftVersion,
-            Source, Citation,
+            TradeClaim,
+            Person,
+            Position,
+            Visit,
+            VisitStatusChange,
+            Agreement,
+            AgreementParty,
+            AgreementStatusChange,
+            DraftVersion,
+            Source,
+            Citation,
         ):
             cursor.execute(f'VACUUM ANALYZE "{model._meta.db_table}"')
     print(f"generate.py: done, vacuumed and analysed ({time.perf_counter() - started:.1f}s)", flush=True)

@@ -60,7 +60,9 @@ def prepare(out: Path) -> None:
     client_accounts = env_int("LOAD_CLIENT_ACCOUNTS", 3)
     fixture = {
         "analysts": [_account(f"load-analyst-{n:02}", "analyst") for n in range(1, analyst_accounts + 1)],
-        "api_clients": [_account(f"load-client-{n:02}", "analyst", token=True, login=False) for n in range(1, client_accounts + 1)],
+        "api_clients": [
+            _account(f"load-client-{n:02}", "analyst", token=True, login=False) for n in range(1, client_accounts + 1)
+        ],
         "editors": [_account(f"load-editor-{n:02}", "editor", token=True) for n in range(1, editors + 1)],
     }
 
@@ -75,18 +77,28 @@ def prepare(out: Path) -> None:
         visit_ids=sorted(rng.sample(visit_ids, min(len(visit_ids), 2000))),
         agreement_ids=list(Agreement.objects.order_by("id").values_list("id", flat=True)[:500]),
         topic_slugs=list(NegotiationTopic.objects.order_by("slug").values_list("slug", flat=True)[:500]),
-        person_ids=sorted(rng.sample(list(Person.objects.values_list("id", flat=True)), min(Person.objects.count(), 500))),
+        person_ids=sorted(
+            rng.sample(list(Person.objects.values_list("id", flat=True)), min(Person.objects.count(), 500))
+        ),
         pairs=[p for p in PAIRS if Country.objects.filter(pk__in=p.split("-")).count() == 2],
         countries=countries_with_visits,
         reporters=reporters,
         search_terms=SEARCH_TERMS,
     )
-    empty = [name for name in ("visit_ids", "topic_slugs", "pairs", "countries", "reporters", "agreement_ids") if not fixture[name]]
+    empty = [
+        name
+        for name in ("visit_ids", "topic_slugs", "pairs", "countries", "reporters", "agreement_ids")
+        if not fixture[name]
+    ]
     if empty:
-        raise SystemExit(f"load.py prepare: the database has no {', '.join(empty)}; load the demo and generated data first")
+        raise SystemExit(
+            f"load.py prepare: the database has no {', '.join(empty)}; load the demo and generated data first"
+        )
     out.write_text(json.dumps(fixture, indent=1))
-    print(f"load.py: {editors} editors, {analyst_accounts} analyst and {client_accounts} API client accounts; "
-          f"{len(fixture['visit_ids'])} visits, {len(fixture['agreement_ids'])} agreements, {len(fixture['topic_slugs'])} topics to visit")
+    print(
+        f"load.py: {editors} editors, {analyst_accounts} analyst and {client_accounts} API client accounts; "
+        f"{len(fixture['visit_ids'])} visits, {len(fixture['agreement_ids'])} agreements, {len(fixture['topic_slugs'])} topics to visit"
+    )
 
 
 def _account(username: str, role: str, *, token: bool = False, login: bool = True) -> dict:
@@ -117,7 +129,10 @@ def read_run(run_dir: Path) -> dict:
     if not stats_file.exists():
         return {"dir": run_dir, "rows": {}, "failures": [], "extra": {}, "complete": False}
     with stats_file.open(newline="") as handle:
-        rows = {f"{row['Type']} {row['Name']}".strip() if row["Name"] != "Aggregated" else "Aggregated": row for row in csv.DictReader(handle)}
+        rows = {
+            f"{row['Type']} {row['Name']}".strip() if row["Name"] != "Aggregated" else "Aggregated": row
+            for row in csv.DictReader(handle)
+        }
     failures = []
     failures_file = run_dir / "locust_failures.csv"
     if failures_file.exists():
@@ -173,10 +188,12 @@ def render(runs: list[dict], meta: list[tuple[str, str]]) -> tuple[str, bool]:
         ("Runs", f"{len(runs)} ({len(complete)} complete)"),
     ]
     lines = [START_MARKER, "## Load", ""]
-    lines.append("Written by `bench/load.sh` (`make load`); do not edit by hand. Analysts' page views, API clients' "
-                 "reads and editors' writes at once against gunicorn + PostgreSQL + Redis + a Celery worker "
-                 "(locust, headless). Figures are `median [min–max]` over the runs; per request type the "
-                 "counts are summed over the runs and the latencies are the median of the runs' percentiles.")
+    lines.append(
+        "Written by `bench/load.sh` (`make load`); do not edit by hand. Analysts' page views, API clients' "
+        "reads and editors' writes at once against gunicorn + PostgreSQL + Redis + a Celery worker "
+        "(locust, headless). Figures are `median [min–max]` over the runs; per request type the "
+        "counts are summed over the runs and the latencies are the median of the runs' percentiles."
+    )
     lines += ["", "| | |", "|---|---|", *[f"| {key} | {value} |" for key, value in facts], ""]
 
     if complete:
@@ -199,9 +216,14 @@ def render(runs: list[dict], meta: list[tuple[str, str]]) -> tuple[str, bool]:
             "|---|---|---|---|---|---|---|",
         ]
         # Rows with no request in the measured period (the login form's, after the reset) are left out.
-        names = list(dict.fromkeys(
-            name for run in complete for name, row in run["rows"].items() if name != "Aggregated" and _num(row, "Request Count") > 0
-        ))
+        names = list(
+            dict.fromkeys(
+                name
+                for run in complete
+                for name, row in run["rows"].items()
+                if name != "Aggregated" and _num(row, "Request Count") > 0
+            )
+        )
         for name in sorted(names, key=request_type_order):
             rows = [run["rows"][name] for run in complete if name in run["rows"]]
             lines.append(
@@ -218,11 +240,15 @@ def render(runs: list[dict], meta: list[tuple[str, str]]) -> tuple[str, bool]:
                 f"max {fmt(max(login['submit_max'] for login in logins))} | – |"
             )
         lines.append("")
-        lines.append("Per run: " + "; ".join(
-            f"run {i}: {int(_num(r, 'Request Count')):,} requests, p95 {fmt(_num(r, '95%'))} ms, {fmt(_num(r, 'Requests/s'))} req/s, "
-            f"{int(_num(r, 'Failure Count'))} errors"
-            for i, r in enumerate(aggregated, 1)
-        ) + ".")
+        lines.append(
+            "Per run: "
+            + "; ".join(
+                f"run {i}: {int(_num(r, 'Request Count')):,} requests, p95 {fmt(_num(r, '95%'))} ms, {fmt(_num(r, 'Requests/s'))} req/s, "
+                f"{int(_num(r, 'Failure Count'))} errors"
+                for i, r in enumerate(aggregated, 1)
+            )
+            + "."
+        )
         lines.append("")
     lines += [
         "Keep-alive: gunicorn's gthread worker closes a kept-alive connection 2 s after its last response "
@@ -234,8 +260,13 @@ def render(runs: list[dict], meta: list[tuple[str, str]]) -> tuple[str, bool]:
     ]
     failures = [
         f"{failure.get('Method', '')} {failure.get('Name', '')}: {failure.get('Error', '')} × {failure.get('Occurrences', '')} ({run['dir'].name})"
-        for run in runs for failure in run["failures"]
-    ] + [f"{error} ({run['dir'].name}, logging in)" for run in runs for error in run["extra"].get("login", {}).get("errors", [])]
+        for run in runs
+        for failure in run["failures"]
+    ] + [
+        f"{error} ({run['dir'].name}, logging in)"
+        for run in runs
+        for error in run["extra"].get("login", {}).get("errors", [])
+    ]
     if failures:
         lines += ["Errors:", "", *[f"- {failure}" for failure in failures], ""]
     for run in runs:

@@ -82,7 +82,9 @@ def _logged_in(environment) -> None:
         "submit_p95": submit.get_response_time_percentile(0.95),
         "submit_max": submit.max_response_time,
         "seconds": round(time.monotonic() - _started, 1),
-        "errors": [f"{error.method} {error.name}: {error.error} x {error.occurrences}" for error in stats.errors.values()],
+        "errors": [
+            f"{error.method} {error.name}: {error.error} x {error.occurrences}" for error in stats.errors.values()
+        ],
     }
     stats.reset_all()
     gevent.spawn_later(DURATION, environment.runner.quit)
@@ -153,15 +155,24 @@ class ChanceryUser(HttpUser):
 
     def _submit_login_form(self, account: dict) -> None:
         """Through the real form: GET it for the CSRF token, POST the credentials, expect the redirect home."""
-        with self.client.get("/accounts/login/", name="login: form", catch_response=True, allow_redirects=False) as response:
+        with self.client.get(
+            "/accounts/login/", name="login: form", catch_response=True, allow_redirects=False
+        ) as response:
             if not expect(response, 200):
                 raise StopUser()
             found = CSRF_INPUT.search(response.text)
         with self.client.post(
             "/accounts/login/",
-            data={"username": account["username"], "password": account["password"], "csrfmiddlewaretoken": found.group(1) if found else "", "next": ""},
+            data={
+                "username": account["username"],
+                "password": account["password"],
+                "csrfmiddlewaretoken": found.group(1) if found else "",
+                "next": "",
+            },
             headers={"Referer": f"{self.host}/accounts/login/"},
-            name="login: submit", catch_response=True, allow_redirects=False,
+            name="login: submit",
+            catch_response=True,
+            allow_redirects=False,
         ) as response:
             if response.status_code == 302 and "/accounts/login/" not in response.headers.get("Location", ""):
                 response.success()
@@ -212,7 +223,10 @@ class Analyst(ChanceryUser):
     @task(2)
     def trade_explorer(self):
         a, b = random.choice(FIXTURE["pairs"]).split("-")
-        self.page(f"/trade/?reporter={a}&partner={b}&flow={random.choice(['turnover', 'export', 'import'])}", "page: trade explorer")
+        self.page(
+            f"/trade/?reporter={a}&partner={b}&flow={random.choice(['turnover', 'export', 'import'])}",
+            "page: trade explorer",
+        )
 
     @task(2)
     def search(self):
@@ -267,7 +281,10 @@ class ApiClient(ChanceryUser):
 
     @task(3)
     def trade_flows(self):
-        self.read(f"/api/v1/trade/flows/?reporter={random.choice(FIXTURE['reporters'])}&page_size=100", "api: trade flows list")
+        self.read(
+            f"/api/v1/trade/flows/?reporter={random.choice(FIXTURE['reporters'])}&page_size=100",
+            "api: trade flows list",
+        )
 
     @task(2)
     def trade_series(self):
@@ -297,7 +314,12 @@ class Editor(ChanceryUser):
     def api(self, method: str, path: str, name: str, *, expected: tuple[int, ...], json_body=None, headers=None):
         """An API call with this editor's token; returns the response (or None on a failure)."""
         with self.client.request(
-            method, path, name=name, json=json_body, headers={**self.api_headers, **(headers or {})}, catch_response=True,
+            method,
+            path,
+            name=name,
+            json=json_body,
+            headers={**self.api_headers, **(headers or {})},
+            catch_response=True,
         ) as response:
             if response.status_code == 412 and 412 in expected:
                 EXTRA["conflicts_412"] += 1
@@ -315,13 +337,26 @@ class Editor(ChanceryUser):
     def create_visit(self):
         visitor, host = self._two_countries()
         start = datetime.date.today() + datetime.timedelta(days=random.randint(1, 365))
-        response = self.api("POST", "/api/v1/visits/", "write: create visit", expected=(201,), json_body={
-            "visitor_country": visitor, "host_country": host, "start_date": start.isoformat(), "start_precision": "day",
-            "kind": random.choice(["official", "working", "state"]), "level": random.choice(["head", "minister", "deputy"]),
-            "status": "rumoured", "summary": f"Load test: {self.name} expects a visit from {visitor} to {host}.",
-        })
+        response = self.api(
+            "POST",
+            "/api/v1/visits/",
+            "write: create visit",
+            expected=(201,),
+            json_body={
+                "visitor_country": visitor,
+                "host_country": host,
+                "start_date": start.isoformat(),
+                "start_precision": "day",
+                "kind": random.choice(["official", "working", "state"]),
+                "level": random.choice(["head", "minister", "deputy"]),
+                "status": "rumoured",
+                "summary": f"Load test: {self.name} expects a visit from {visitor} to {host}.",
+            },
+        )
         if response is not None:
-            self.visits.append({"id": response.json()["id"], "status": "rumoured", "etag": response.headers.get("ETag")})
+            self.visits.append(
+                {"id": response.json()["id"], "status": "rumoured", "etag": response.headers.get("ETag")}
+            )
 
     def _open_record(self, records: list[dict], line: list[str]):
         open_records = [r for r in records if r["status"] != line[-1]]
@@ -332,7 +367,13 @@ class Editor(ChanceryUser):
     def _refresh(self, kind: str, record: dict) -> bool:
         """Read the record as the client last saw it: 304 keeps our copy, 200 replaces it."""
         headers = {"If-None-Match": record["etag"]} if record["etag"] else {}
-        response = self.api("GET", f"/api/v1/{kind}/{record['id']}/", f"api: own {kind[:-1]} (conditional)", expected=(200, 304), headers=headers)
+        response = self.api(
+            "GET",
+            f"/api/v1/{kind}/{record['id']}/",
+            f"api: own {kind[:-1]} (conditional)",
+            expected=(200, 304),
+            headers=headers,
+        )
         if response is None:
             return False
         if response.status_code == 200:
@@ -346,9 +387,16 @@ class Editor(ChanceryUser):
             return
         to_status = line[line.index(record["status"]) + 1]
         response = self.api(
-            "POST", f"/api/v1/{kind}/{record['id']}/transitions/", f"write: {kind[:-1]} transition (If-Match)",
-            expected=(201, 412), headers={"If-Match": record["etag"]},
-            json_body={"to_status": to_status, "on": datetime.date.today().isoformat(), "note": f"Load test: {self.name}."},
+            "POST",
+            f"/api/v1/{kind}/{record['id']}/transitions/",
+            f"write: {kind[:-1]} transition (If-Match)",
+            expected=(201, 412),
+            headers={"If-Match": record["etag"]},
+            json_body={
+                "to_status": to_status,
+                "on": datetime.date.today().isoformat(),
+                "note": f"Load test: {self.name}.",
+            },
         )
         if response is None:
             return
@@ -375,12 +423,22 @@ class Editor(ChanceryUser):
         to_status = VISIT_LINE[VISIT_LINE.index(record["status"]) + 1]
         with self.client.post(
             f"/edit/visit/{record['id']}/status/",
-            data={"csrfmiddlewaretoken": csrf.group(1), "loaded_version": version.group(1), "to_status": to_status,
-                  "on": datetime.date.today().isoformat(), "precision": "day", "note": f"Load test: {self.name}, page form."},
+            data={
+                "csrfmiddlewaretoken": csrf.group(1),
+                "loaded_version": version.group(1),
+                "to_status": to_status,
+                "on": datetime.date.today().isoformat(),
+                "precision": "day",
+                "note": f"Load test: {self.name}, page form.",
+            },
             headers={"Referer": f"{self.host}/visits/{record['id']}/"},
-            name="write: visit status (page form)", catch_response=True, allow_redirects=False,
+            name="write: visit status (page form)",
+            catch_response=True,
+            allow_redirects=False,
         ) as response:
-            if response.status_code == 302 and response.headers.get("Location", "").endswith(f"/visits/{record['id']}/"):
+            if response.status_code == 302 and response.headers.get("Location", "").endswith(
+                f"/visits/{record['id']}/"
+            ):
                 response.success()
                 record["status"], record["etag"] = to_status, None
             elif response.status_code == 200 and "was changed by someone else" in response.text:
@@ -389,19 +447,33 @@ class Editor(ChanceryUser):
                 record["etag"] = None
             else:
                 errors = re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.text or "", re.S)
-                response.failure(f"HTTP {response.status_code}: {' '.join(errors)[:300] or (response.text or '')[:300]}")
+                response.failure(
+                    f"HTTP {response.status_code}: {' '.join(errors)[:300] or (response.text or '')[:300]}"
+                )
 
     # --- agreements ---------------------------------------------------------------------------
     @task(1)
     def create_agreement(self):
         parties = list(self._two_countries())
-        response = self.api("POST", "/api/v1/agreements/", "write: create agreement", expected=(201,), json_body={
-            "title": f"Load test agreement {uuid.uuid4().hex[:8]} ({self.name})", "kind": random.choice(["mou", "intergovernmental", "protocol"]),
-            "status": "proposed", "parties": parties, "summary": "Made by the load test.",
-            "proposed_on": datetime.date.today().isoformat(), "proposed_precision": "day",
-        })
+        response = self.api(
+            "POST",
+            "/api/v1/agreements/",
+            "write: create agreement",
+            expected=(201,),
+            json_body={
+                "title": f"Load test agreement {uuid.uuid4().hex[:8]} ({self.name})",
+                "kind": random.choice(["mou", "intergovernmental", "protocol"]),
+                "status": "proposed",
+                "parties": parties,
+                "summary": "Made by the load test.",
+                "proposed_on": datetime.date.today().isoformat(),
+                "proposed_precision": "day",
+            },
+        )
         if response is not None:
-            self.agreements.append({"id": response.json()["id"], "status": "proposed", "etag": response.headers.get("ETag")})
+            self.agreements.append(
+                {"id": response.json()["id"], "status": "proposed", "etag": response.headers.get("ETag")}
+            )
 
     @task(2)
     def agreement_transition_api(self):
@@ -411,20 +483,46 @@ class Editor(ChanceryUser):
     @task(1)
     def create_and_move_topic(self):
         slug = f"load-{self.name}-{uuid.uuid4().hex[:10]}"
-        response = self.api("POST", "/api/v1/topics/", "write: create topic", expected=(201,), json_body={
-            "slug": slug, "title": f"Load test topic {slug}", "description": "Made by the load test.",
-            "countries": list(self._two_countries()), "status": "open",
-        })
+        response = self.api(
+            "POST",
+            "/api/v1/topics/",
+            "write: create topic",
+            expected=(201,),
+            json_body={
+                "slug": slug,
+                "title": f"Load test topic {slug}",
+                "description": "Made by the load test.",
+                "countries": list(self._two_countries()),
+                "status": "open",
+            },
+        )
         if response is None:
             return
-        self.api("PATCH", f"/api/v1/topics/{slug}/", "write: update topic (If-Match)", expected=(200, 412),
-                 headers={"If-Match": response.headers.get("ETag", "")}, json_body={"status": "progressing"})
+        self.api(
+            "PATCH",
+            f"/api/v1/topics/{slug}/",
+            "write: update topic (If-Match)",
+            expected=(200, 412),
+            headers={"If-Match": response.headers.get("ETag", "")},
+            json_body={"status": "progressing"},
+        )
 
     @task(2)
     def create_trade_claim(self):
         reporter, partner = random.choice(FIXTURE["pairs"]).split("-")
-        self.api("POST", "/api/v1/trade/claims/", "write: create trade claim", expected=(201,), json_body={
-            "reporter": reporter, "partner": partner, "year": random.randint(2000, 2023), "metric": "turnover",
-            "value": f"{random.uniform(1e8, 5e9):.2f}", "unit": "usd", "qualifier": random.choice(["about", "more_than", "exact"]),
-            "note": f"Load test: {self.name}.",
-        })
+        self.api(
+            "POST",
+            "/api/v1/trade/claims/",
+            "write: create trade claim",
+            expected=(201,),
+            json_body={
+                "reporter": reporter,
+                "partner": partner,
+                "year": random.randint(2000, 2023),
+                "metric": "turnover",
+                "value": f"{random.uniform(1e8, 5e9):.2f}",
+                "unit": "usd",
+                "qualifier": random.choice(["about", "more_than", "exact"]),
+                "note": f"Load test: {self.name}.",
+            },
+        )

@@ -84,14 +84,18 @@ def marked_sections(path: Path) -> dict[str, str]:
 
 def render(results: list[dict], meta: list[tuple[str, str]], kept: str = "", commit_at_start: str = "") -> str:
     lines = ["# Benchmark results", ""]
-    lines.append("Written by `bench/run.sh` (`make bench` / `make bench-quick`); do not edit by hand. "
-                 "The machine is shared and noisy: read the **ratios**, each taken between a benchmark and its baseline "
-                 "measured back to back in the same repetition, rather than the absolute figures. "
-                 "Every figure is `median [min–max]` over the repetitions.")
+    lines.append(
+        "Written by `bench/run.sh` (`make bench` / `make bench-quick`); do not edit by hand. "
+        "The machine is shared and noisy: read the **ratios**, each taken between a benchmark and its baseline "
+        "measured back to back in the same repetition, rather than the absolute figures. "
+        "Every figure is `median [min–max]` over the repetitions."
+    )
     lines.append("")
     commit = git("rev-parse", "--short", "HEAD")
     dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
-    commit_text = f"{commit_at_start or commit}{' (with uncommitted changes)' if dirty else ''}" if commit else "unknown"
+    commit_text = (
+        f"{commit_at_start or commit}{' (with uncommitted changes)' if dirty else ''}" if commit else "unknown"
+    )
     if commit_at_start and commit != commit_at_start:
         commit_text += f"; **HEAD moved to {commit} during the run**, so some figures may be of either"
     facts = [
@@ -107,19 +111,25 @@ def render(results: list[dict], meta: list[tuple[str, str]], kept: str = "", com
     if judged:
         lines += ["## Targets", "", "| benchmark | target | measured | |", "|---|---|---|---|"]
         for result, target in judged:
-            lines.append(f"| {result['section']}: {result['name']} | {target['text']} | {target.get('measured', '')} | {verdict(target)} |")
+            lines.append(
+                f"| {result['section']}: {result['name']} | {target['text']} | {target.get('measured', '')} | {verdict(target)} |"
+            )
         lines.append("")
 
     for section in dict.fromkeys(r["section"] for r in results):
         lines += [f"## {section}", ""]
-        lines += ["| benchmark | metric | measured | baseline | baseline measured | ratio (per repetition) | more (median: benchmark / baseline) |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += [
+            "| benchmark | metric | measured | baseline | baseline measured | ratio (per repetition) | more (median: benchmark / baseline) |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for result in (r for r in results if r["section"] == section):
             better = "higher is better" if result["higher_is_better"] else "lower is better"
             more = []
             for key, values in result["extra"].items():
                 base = result["baseline_extra"].get(key)
-                more.append(f"{key} {num(statistics.median(values))}" + (f" / {num(statistics.median(base))}" if base else ""))
+                more.append(
+                    f"{key} {num(statistics.median(values))}" + (f" / {num(statistics.median(base))}" if base else "")
+                )
             lines.append(
                 f"| {result['name']} | {result['metric']} ({better}) | {spread(result['samples'])} | {result['baseline_name'] or '–'} | "
                 f"{spread(result['baseline_samples'])} | {ratio_text(ratios(result))} | {'; '.join(more)} |"
@@ -137,8 +147,13 @@ def render(results: list[dict], meta: list[tuple[str, str]], kept: str = "", com
         lines.append(f"{result['section']} / {result['name']}")
         lines.append(f"  {result['metric']}: {', '.join(num(v) for v in result['samples'])}")
         if result["baseline_samples"]:
-            lines.append(f"  baseline ({result['baseline_name']}): {', '.join(num(v) for v in result['baseline_samples'])}")
-        for key, values in {**result["extra"], **{f"baseline {k}": v for k, v in result["baseline_extra"].items()}}.items():
+            lines.append(
+                f"  baseline ({result['baseline_name']}): {', '.join(num(v) for v in result['baseline_samples'])}"
+            )
+        for key, values in {
+            **result["extra"],
+            **{f"baseline {k}": v for k, v in result["baseline_extra"].items()},
+        }.items():
             lines.append(f"  {key}: {', '.join(num(v) for v in values)}")
     lines += ["```", "", "</details>", ""]
     return "\n".join(lines)
@@ -151,11 +166,19 @@ def main() -> None:
     parser.add_argument("--meta", action="append", default=[], help="KEY=VALUE shown in the header table")
     parser.add_argument("--commit-at-start", default="", help="the commit the run started on")
     args = parser.parse_args()
-    results = [json.loads(line) for line in args.results.read_text().splitlines() if line.strip()] if args.results.exists() else []
+    results = (
+        [json.loads(line) for line in args.results.read_text().splitlines() if line.strip()]
+        if args.results.exists()
+        else []
+    )
     meta = [tuple(item.split("=", 1)) for item in args.meta]
     # A marked section named like one of this run's sections (an older "timelines") is replaced by it.
     ours = {result["section"].lower() for result in results}
-    kept = "\n\n".join(text for name, text in (marked_sections(args.out) if args.out.exists() else {}).items() if name.lower() not in ours)
+    kept = "\n\n".join(
+        text
+        for name, text in (marked_sections(args.out) if args.out.exists() else {}).items()
+        if name.lower() not in ours
+    )
     args.out.write_text(render(results, meta, kept, args.commit_at_start))
     print(f"report.py: {len(results)} results written to {args.out}")
 

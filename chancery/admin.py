@@ -17,11 +17,13 @@ UPLOAD_EXTENSIONS = {"hsg-travels": (".xml",), "hsg-visits": (".xml",), "trade":
 
 
 class ImportUploadForm(forms.ModelForm):
-    importer = forms.ChoiceField(choices=[
-        ("hsg-travels", "Office of the Historian: travels of the President / Secretary of State (XML)"),
-        ("hsg-visits", "Office of the Historian: visits by foreign leaders (XML)"),
-        ("trade", "Trade statistics: Comtrade API, Comtrade bulk or IMF (CSV)"),
-    ])
+    importer = forms.ChoiceField(
+        choices=[
+            ("hsg-travels", "Office of the Historian: travels of the President / Secretary of State (XML)"),
+            ("hsg-visits", "Office of the Historian: visits by foreign leaders (XML)"),
+            ("trade", "Trade statistics: Comtrade API, Comtrade bulk or IMF (CSV)"),
+        ]
+    )
 
     class Meta:
         model = ImportRun
@@ -34,10 +36,14 @@ class ImportUploadForm(forms.ModelForm):
             raise forms.ValidationError({"upload": "Choose a file to import."})
         if upload.size > settings.IMPORT_UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
-                {"upload": f"The file is {filesizeformat(upload.size)}; the limit is {filesizeformat(settings.IMPORT_UPLOAD_MAX_BYTES)}."}
+                {
+                    "upload": f"The file is {filesizeformat(upload.size)}; the limit is {filesizeformat(settings.IMPORT_UPLOAD_MAX_BYTES)}."
+                }
             )
         if importer and not upload.name.lower().endswith(UPLOAD_EXTENSIONS[importer]):
-            raise forms.ValidationError({"upload": f"This importer reads {' or '.join(UPLOAD_EXTENSIONS[importer])} files."})
+            raise forms.ValidationError(
+                {"upload": f"This importer reads {' or '.join(UPLOAD_EXTENSIONS[importer])} files."}
+            )
         return cleaned
 
 
@@ -45,15 +51,42 @@ class ImportUploadForm(forms.ModelForm):
 class ImportRunAdmin(admin.ModelAdmin):
     """Runs are a record: editors start one by uploading a file, then watch it; nobody edits one."""
 
-    list_display = ["__str__", "importer", "format", "user", "status", "rows_read", "created", "updated", "unchanged", "rejected", "created_at"]
+    list_display = [
+        "__str__",
+        "importer",
+        "format",
+        "user",
+        "status",
+        "rows_read",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "created_at",
+    ]
     list_filter = ["importer", "status", "dry_run"]
     search_fields = ["files", "message"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
     change_form_template = "admin/chancery/importrun/change_form.html"
     readonly_fields = [
-        "importer", "format", "files", "upload", "user", "dry_run", "status", "message", "started_at", "finished_at",
-        "rows_read", "created", "updated", "unchanged", "rejected", "extra_counts", "errors",
+        "importer",
+        "format",
+        "files",
+        "upload",
+        "user",
+        "dry_run",
+        "status",
+        "message",
+        "started_at",
+        "finished_at",
+        "rows_read",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "extra_counts",
+        "errors",
     ]
 
     def get_form(self, request, obj=None, **kwargs):
@@ -112,4 +145,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         instance, token = ApiToken.objects.create(user=form.cleaned_data["user"], name=form.cleaned_data["name"])
         obj.pk = instance.pk
-        messages.success(request, f"Token for {instance.user}: {token} — copy it now; it is stored hashed and not shown again.")
+        messages.success(
+            request, f"Token for {instance.user}: {token} — copy it now; it is stored hashed and not shown again."
+        )

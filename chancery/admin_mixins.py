@@ -60,10 +60,14 @@ class StatusChangeForm(forms.Form):
     """An editor's status change: only the targets the machine allows are offered."""
 
     to_status = forms.ChoiceField(label="New status")
-    on = forms.DateField(label="When it happened", help_text="YYYY-MM-DD; with month or year precision any day in it will do.")
+    on = forms.DateField(
+        label="When it happened", help_text="YYYY-MM-DD; with month or year precision any day in it will do."
+    )
     precision = forms.ChoiceField(choices=DatePrecision.choices, initial=DatePrecision.DAY)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    citation = forms.ModelChoiceField(queryset=Citation.objects.none(), required=False, help_text="The source that reports the change.")
+    citation = forms.ModelChoiceField(
+        queryset=Citation.objects.none(), required=False, help_text="The source that reports the change."
+    )
     loaded_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, machine, record, **kwargs):
@@ -131,18 +135,28 @@ class StatusMachineAdmin(TrackedAdmin):
             data = form.cleaned_data
             try:
                 self.change_status(
-                    **{self.record_argument: record}, to_status=data["to_status"], on=data["on"],
-                    precision=data["precision"], user=request.user, note=data["note"], citation=data["citation"],
+                    **{self.record_argument: record},
+                    to_status=data["to_status"],
+                    on=data["on"],
+                    precision=data["precision"],
+                    user=request.user,
+                    note=data["note"],
+                    citation=data["citation"],
                     expected_version=data["loaded_version"],
                 )
             except StaleEdit:
-                form.add_error(None, stale_edit_message(record, data["loaded_version"], type(record).objects.get(pk=record.pk).version))
+                form.add_error(
+                    None,
+                    stale_edit_message(record, data["loaded_version"], type(record).objects.get(pk=record.pk).version),
+                )
             except ValidationError as exc:
                 for field, field_messages in exc.message_dict.items():
                     form.add_error(None, f"{field}: {' '.join(field_messages)}")
             else:
                 messages.success(request, f"{record} is now {self.status_machine.labels[data['to_status']].lower()}.")
-                return redirect(reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk]))
+                return redirect(
+                    reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk])
+                )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -24,7 +24,9 @@ class ChanceryConfig(AppConfig):
 
         user_model = get_user_model()
         for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
-            m2m_changed.connect(forget_permissions, sender=through, dispatch_uid=f"chancery.forget_permissions.{through._meta.label}")
+            m2m_changed.connect(
+                forget_permissions, sender=through, dispatch_uid=f"chancery.forget_permissions.{through._meta.label}"
+            )
 
         # A token's user, rights and revocation reach the API's token cache at once.
         from django.db.models.signals import post_delete, post_save

@@ -14,7 +14,11 @@ def changes_since(instance, loaded_version: int) -> list[str]:
     history = getattr(instance, "history", None)
     if history is None:
         return []
-    records = list(history.filter(version__gte=loaded_version).order_by("history_date", "history_id").select_related("history_user"))
+    records = list(
+        history.filter(version__gte=loaded_version)
+        .order_by("history_date", "history_id")
+        .select_related("history_user")
+    )
     lines = []
     for previous, record in zip(records, records[1:]):
         delta = record.diff_against(previous)

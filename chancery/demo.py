@@ -158,22 +158,32 @@ def _organisations(load: DemoLoad, countries: dict[str, Country]) -> dict[str, O
         "eurasianet": dict(name="EurasiaNet", kind=Kind.NEWS_OUTLET, country=None, url="https://eurasianet.org"),
         "tajik-government": dict(name="Government of the Republic of Tajikistan", kind=Kind.GOVERNMENT, country=tjk),
         "kremlin": dict(
-            name="Presidential Executive Office", abbreviation="Kremlin", kind=Kind.HEAD_OF_STATE_OFFICE,
-            country=rus, url="http://kremlin.ru",
+            name="Presidential Executive Office",
+            abbreviation="Kremlin",
+            kind=Kind.HEAD_OF_STATE_OFFICE,
+            country=rus,
+            url="http://kremlin.ru",
         ),
         "russian-government": dict(
             name="Government of the Russian Federation", kind=Kind.GOVERNMENT, country=rus, url="http://government.ru"
         ),
         "tajik-medt": dict(
-            name="Ministry of Economic Development and Trade", kind=Kind.MINISTRY, country=tjk,
-            parent="tajik-government", url="https://medt.tj",
+            name="Ministry of Economic Development and Trade",
+            kind=Kind.MINISTRY,
+            country=tjk,
+            parent="tajik-government",
+            url="https://medt.tj",
         ),
         "tajik-russian-commission": dict(
             name="Tajik-Russian Intergovernmental Commission for Trade and Economic Cooperation",
-            kind=Kind.COMMISSION, country=None,
+            kind=Kind.COMMISSION,
+            country=None,
         ),
         "eaeu": dict(
-            name="Eurasian Economic Union", abbreviation="EAEU", kind=Kind.BLOC, country=None,
+            name="Eurasian Economic Union",
+            abbreviation="EAEU",
+            kind=Kind.BLOC,
+            country=None,
             url="http://www.eaeunion.org",
         ),
     }
@@ -190,33 +200,48 @@ def _people(load: DemoLoad, countries: dict[str, Country], orgs: dict[str, Organ
     rus, tjk = countries["RUS"], countries["TJK"]
     specs = {
         "putin": dict(
-            name="Vladimir Putin", sort_name="Putin, Vladimir", country=rus,
+            name="Vladimir Putin",
+            sort_name="Putin, Vladimir",
+            country=rus,
             post=dict(title="President", start_date=datetime.date(2012, 5, 7), start_precision=DAY),
         ),
         "rahmon": dict(
-            name="Emomali Rahmon", sort_name="Rahmon, Emomali", country=tjk,
+            name="Emomali Rahmon",
+            sort_name="Rahmon, Emomali",
+            country=tjk,
             post=dict(title="President", start_date=datetime.date(1994, 11, 1), start_precision=MONTH),
         ),
         "peskov": dict(
-            name="Dmitry Peskov", sort_name="Peskov, Dmitry", country=rus,
+            name="Dmitry Peskov",
+            sort_name="Peskov, Dmitry",
+            country=rus,
             post=dict(
-                title="Press Secretary of the President", organisation=orgs["kremlin"],
-                start_date=datetime.date(2012, 5, 1), start_precision=MONTH,
+                title="Press Secretary of the President",
+                organisation=orgs["kremlin"],
+                start_date=datetime.date(2012, 5, 1),
+                start_precision=MONTH,
             ),
         ),
         # The report calls him deputy prime minister; he was First Deputy Prime Minister
         # through both Putin's 2008 and Medvedev's 2012 governments.
         "shuvalov": dict(
-            name="Igor Shuvalov", sort_name="Shuvalov, Igor", country=rus,
+            name="Igor Shuvalov",
+            sort_name="Shuvalov, Igor",
+            country=rus,
             post=dict(
-                title="First Deputy Prime Minister", organisation=orgs["russian-government"],
-                start_date=datetime.date(2008, 5, 1), start_precision=MONTH,
-                end_date=datetime.date(2018, 5, 1), end_precision=MONTH,
+                title="First Deputy Prime Minister",
+                organisation=orgs["russian-government"],
+                start_date=datetime.date(2008, 5, 1),
+                start_precision=MONTH,
+                end_date=datetime.date(2018, 5, 1),
+                end_precision=MONTH,
             ),
         ),
         # In office when he spoke on 31 January 2017; when he took it up is not recorded here.
         "hikmatullozoda": dict(
-            name="Nematullo Hikmatullozoda", sort_name="Hikmatullozoda, Nematullo", country=tjk,
+            name="Nematullo Hikmatullozoda",
+            sort_name="Hikmatullozoda, Nematullo",
+            country=tjk,
             post=dict(title="Minister", organisation=orgs["tajik-medt"]),
         ),
     }
@@ -415,16 +440,23 @@ def _topics(
     )
 
     agenda(
-        visits["groundwork"], aviation, Expect.DISCUSSED,
-        "The main business of the commission's 14th session.", Grade.MEDIA_REPORT,
+        visits["groundwork"],
+        aviation,
+        Expect.DISCUSSED,
+        "The main business of the commission's 14th session.",
+        Grade.MEDIA_REPORT,
     )
     agenda(
-        visits["dushanbe"], eaeu, Expect.EXPECTED,
+        visits["dushanbe"],
+        eaeu,
+        Expect.EXPECTED,
         "Local experts expected membership to be one of the main subjects of the presidents' talks.",
         Grade.ANALYST_ESTIMATE,
     )
     agenda(
-        visits["dushanbe"], ayni, Expect.EXPECTED,
+        visits["dushanbe"],
+        ayni,
+        Expect.EXPECTED,
         "Expected to come up under regional security, probably raised by the Russian side.",
         Grade.ANALYST_ESTIMATE,
     )
@@ -483,12 +515,30 @@ def _trade_claims(
     minister = people["hikmatullozoda"]
     Metric, Unit, Qualifier = TradeClaim.Metric, TradeClaim.Unit, TradeClaim.Qualifier
     specs = [
-        (Metric.TURNOVER, Decimal("1000000000"), Unit.USD, Qualifier.MORE_THAN,
-         "Two-way trade with Russia in 2016.", "little more than one billion U.S. dollars"),
-        (Metric.YOY_CHANGE, Decimal("-6.3"), Unit.PERCENT, Qualifier.EXACT,
-         "Two-way trade with Russia in 2016 against 2015.", "6.3 percent less than in 2015"),
-        (Metric.PARTNER_SHARE, Decimal("26.4"), Unit.PERCENT, Qualifier.EXACT,
-         "Russia's share of Tajikistan's external trade turnover in 2016.", "26.4 percent"),
+        (
+            Metric.TURNOVER,
+            Decimal("1000000000"),
+            Unit.USD,
+            Qualifier.MORE_THAN,
+            "Two-way trade with Russia in 2016.",
+            "little more than one billion U.S. dollars",
+        ),
+        (
+            Metric.YOY_CHANGE,
+            Decimal("-6.3"),
+            Unit.PERCENT,
+            Qualifier.EXACT,
+            "Two-way trade with Russia in 2016 against 2015.",
+            "6.3 percent less than in 2015",
+        ),
+        (
+            Metric.PARTNER_SHARE,
+            Decimal("26.4"),
+            Unit.PERCENT,
+            Qualifier.EXACT,
+            "Russia's share of Tajikistan's external trade turnover in 2016.",
+            "26.4 percent",
+        ),
     ]
     for metric, value, unit, qualifier, note, quote in specs:
         claim, _ = load.ensure(

@@ -33,8 +33,12 @@ EDITABLE = {
     "agreement": (Agreement, "agreements", AGREEMENT_STATUS_MACHINE, change_agreement_status),
 }
 HISTORY_MODELS = {
-    "visit": Visit, "agreement": Agreement, "person": Person, "topic": NegotiationTopic,
-    "organisation": Organisation, "source": Source,
+    "visit": Visit,
+    "agreement": Agreement,
+    "person": Person,
+    "topic": NegotiationTopic,
+    "organisation": Organisation,
+    "source": Source,
 }
 
 
@@ -58,11 +62,19 @@ class StatusForm(VersionedForm):
 
 
 class CitationForm(VersionedForm):
-    source = forms.ModelChoiceField(queryset=Source.objects.order_by("-published_on", "title"), required=False, help_text="Or describe a new source below.")
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.order_by("-published_on", "title"),
+        required=False,
+        help_text="Or describe a new source below.",
+    )
     new_source_title = forms.CharField(required=False, max_length=300, label="New source: title")
-    new_source_kind = forms.ChoiceField(required=False, choices=[("", "—")] + list(Source.Kind.choices), label="New source: kind")
+    new_source_kind = forms.ChoiceField(
+        required=False, choices=[("", "—")] + list(Source.Kind.choices), label="New source: kind"
+    )
     new_source_url = forms.URLField(required=False, max_length=500, label="New source: link", assume_scheme="https")
-    new_source_published_on = forms.DateField(required=False, label="New source: published", widget=forms.DateInput(attrs={"type": "date"}))
+    new_source_published_on = forms.DateField(
+        required=False, label="New source: published", widget=forms.DateInput(attrs={"type": "date"})
+    )
     field_name = forms.ChoiceField(required=False, label="About the field")
     quote = forms.CharField(required=False, max_length=500, help_text="Only the words whose exact wording matters.")
     reliability = forms.ChoiceField(choices=Citation.Reliability.choices)
@@ -71,8 +83,14 @@ class CitationForm(VersionedForm):
 
     def __init__(self, *args, record, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = [f.name for f in type(record)._meta.concrete_fields if not f.primary_key and f.name not in ("version", "created_at", "updated_at")]
-        self.fields["field_name"].choices = [("", "the whole record")] + [(name, name.replace("_", " ")) for name in fields]
+        fields = [
+            f.name
+            for f in type(record)._meta.concrete_fields
+            if not f.primary_key and f.name not in ("version", "created_at", "updated_at")
+        ]
+        self.fields["field_name"].choices = [("", "the whole record")] + [
+            (name, name.replace("_", " ")) for name in fields
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -97,7 +115,9 @@ class AgendaForm(VersionedForm):
 
 
 class DraftForm(VersionedForm):
-    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text="Paste the text, or upload a file.")
+    text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text="Paste the text, or upload a file."
+    )
     upload = forms.FileField(required=False, help_text=".txt, .md or .docx, up to 5 MB")
     note = forms.CharField(required=False, max_length=2000)
 
@@ -124,7 +144,9 @@ def blank_forms(record, user) -> dict:
     if machine.allowed_targets(record.status):
         result["status"] = StatusForm(record=record, machine=machine, initial=initial)
     if kind == "visit":
-        result["dates"] = DatesForm(initial={**initial, **{f: getattr(record, f) for f in DatesForm.base_fields if f != "loaded_version"}})
+        result["dates"] = DatesForm(
+            initial={**initial, **{f: getattr(record, f) for f in DatesForm.base_fields if f != "loaded_version"}}
+        )
         result["agenda"] = AgendaForm(initial=initial)
     else:
         result["draft"] = DraftForm(initial=initial)
@@ -205,8 +227,14 @@ FORMS = {"status": StatusForm, "citation": CitationForm, "dates": DatesForm, "ag
 def edit_status(request, record, form, service):
     data = form.cleaned_data
     service(
-        **{record._meta.model_name: record}, to_status=data["to_status"], on=data["on"], precision=data["precision"],
-        user=request.user, note=data["note"], citation=data["citation"], expected_version=data["loaded_version"],
+        **{record._meta.model_name: record},
+        to_status=data["to_status"],
+        on=data["on"],
+        precision=data["precision"],
+        user=request.user,
+        note=data["note"],
+        citation=data["citation"],
+        expected_version=data["loaded_version"],
     )
     label = dict(type(record).Status.choices)[data["to_status"]]
     return f"Status changed to {label.lower()}."
@@ -218,14 +246,21 @@ def edit_citation(request, record, form, service):
     source = data["source"]
     if source is None:
         source = Source(
-            title=data["new_source_title"], kind=data["new_source_kind"], url=data["new_source_url"],
+            title=data["new_source_title"],
+            kind=data["new_source_kind"],
+            url=data["new_source_url"],
             published_on=data["new_source_published_on"],
         )
         source.full_clean()
         source.save()
     citation = Citation(
-        source=source, content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk),
-        field_name=data["field_name"], quote=data["quote"], reliability=data["reliability"], stance=data["stance"],
+        source=source,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=str(record.pk),
+        field_name=data["field_name"],
+        quote=data["quote"],
+        reliability=data["reliability"],
+        stance=data["stance"],
         reported_on=data["reported_on"],
     )
     citation.full_clean()
@@ -260,7 +295,9 @@ def edit_agenda(request, record, form, service):
 
 @_edit_view("draft")
 def edit_draft(request, record, form, service):
-    draft = add_draft_version(agreement=record, text=form.cleaned_data["text"], author=request.user, note=form.cleaned_data["note"])
+    draft = add_draft_version(
+        agreement=record, text=form.cleaned_data["text"], author=request.user, note=form.cleaned_data["note"]
+    )
     return f"Draft {draft.number} added."
 
 
@@ -273,7 +310,9 @@ def history(request, kind: str, pk: int):
         raise Http404
     if not request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
         raise PermissionDenied
-    records = list(model.history.filter(id=pk).select_related("history_user").order_by("-history_date", "-history_id")[:200])
+    records = list(
+        model.history.filter(id=pk).select_related("history_user").order_by("-history_date", "-history_id")[:200]
+    )
     if not records:
         raise Http404
     rows = []
@@ -283,4 +322,3 @@ def history(request, kind: str, pk: int):
             changes = [c for c in newer.diff_against(older).changes if c.field not in ("version", "updated_at")]
         rows.append({"record": newer, "changes": changes})
     return render(request, "editing/history.html", {"kind": kind, "current": records[0], "rows": rows, "pk": pk})
-

@@ -25,9 +25,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(
-        f"{name}={raw!r} is not a boolean; use one of {sorted(_TRUE | _FALSE)}"
-    )
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use one of {sorted(_TRUE | _FALSE)}")
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:

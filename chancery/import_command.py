@@ -13,20 +13,31 @@ class ImportCommand(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-        parser.add_argument("--dry-run", action="store_true", help="Read, check and count everything, then save nothing.")
-        parser.add_argument("--report", type=Path, help="Write every rejected row (file, line, reason) to this CSV file.")
         parser.add_argument(
-            "--batch-size", type=int, default=None,
+            "--dry-run", action="store_true", help="Read, check and count everything, then save nothing."
+        )
+        parser.add_argument(
+            "--report", type=Path, help="Write every rejected row (file, line, reason) to this CSV file."
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=None,
             help=f"Records written per batch (default {self.importer_class.batch_size:,}).",
         )
-        parser.add_argument("--no-progress", action="store_true", help="No progress bar (it is off anyway when not on a terminal).")
+        parser.add_argument(
+            "--no-progress", action="store_true", help="No progress bar (it is off anyway when not on a terminal)."
+        )
 
     def handle(self, *args, paths, dry_run, report, batch_size, no_progress, verbosity, **options):
         if batch_size is not None and batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
         importer = self.importer_class()
         bar = tqdm(
-            unit=" rows", desc=importer.name, disable=no_progress or verbosity == 0 or None, file=self.stderr._out,
+            unit=" rows",
+            desc=importer.name,
+            disable=no_progress or verbosity == 0 or None,
+            file=self.stderr._out,
         )
 
         def on_progress(tally):
@@ -34,7 +45,9 @@ class ImportCommand(BaseCommand):
             bar.set_postfix(created=tally.created, updated=tally.updated, rejected=tally.rejected, refresh=False)
 
         try:
-            run = run_import(importer, paths, dry_run=dry_run, batch_size=batch_size, report_path=report, on_progress=on_progress)
+            run = run_import(
+                importer, paths, dry_run=dry_run, batch_size=batch_size, report_path=report, on_progress=on_progress
+            )
         except FileRefused as exc:
             bar.close()
             raise CommandError(f"Refused, nothing imported: {exc}") from None

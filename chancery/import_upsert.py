@@ -49,7 +49,9 @@ class PostgresUpsert:
     empty string stays one except in a nullable text column, which Django avoids anyway.
     """
 
-    def __init__(self, model: type[models.Model], *, columns: list[str], key_fields: list[str], user_id: Any, change_reason: str):
+    def __init__(
+        self, model: type[models.Model], *, columns: list[str], key_fields: list[str], user_id: Any, change_reason: str
+    ):
         self.model = model
         self.columns = columns  # the attnames every batch carries
         self.key_fields = key_fields
@@ -60,7 +62,8 @@ class PostgresUpsert:
         not_null = [quote(name) for name in columns if name in fields and not fields[name].null]
         self._copy_sql = (
             f"COPY {STAGING} ({', '.join(map(quote, columns))}) FROM STDIN WITH (FORMAT csv"
-            + (f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else "") + ")"
+            + (f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else "")
+            + ")"
         )
         self._sql, self._params = self._upsert_sql()
 
@@ -171,4 +174,6 @@ class PostgresUpsert:
                 editor = connection.schema_editor()
                 condition = sql % tuple(editor.quote_value(param) for param in params)
                 return columns, "WHERE " + condition.replace("%", "%%")  # literal, not a placeholder
-        raise ImproperlyConfigured(f"{meta.label} has no unique constraint on {', '.join(self.key_fields)} to upsert on")
+        raise ImproperlyConfigured(
+            f"{meta.label} has no unique constraint on {', '.join(self.key_fields)} to upsert on"
+        )

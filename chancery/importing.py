@@ -160,7 +160,9 @@ class Importer:
         """Field values for one record (including key_field), and any context after_create needs."""
         raise NotImplementedError
 
-    def after_save(self, created: list[tuple[models.Model, Pending]], updated: list[tuple[models.Model, Pending]]) -> None:
+    def after_save(
+        self, created: list[tuple[models.Model, Pending]], updated: list[tuple[models.Model, Pending]]
+    ) -> None:
         """Write related records (history rows, citations) for a batch just saved."""
 
     def existing(self, keys: Iterable[str]) -> dict[str, models.Model]:
@@ -228,7 +230,9 @@ class SeenKeys:
 
 
 class ImportRunner:
-    def __init__(self, importer: Importer, *, batch_size: int | None = None, report_path: Path | None = None, on_progress=None):
+    def __init__(
+        self, importer: Importer, *, batch_size: int | None = None, report_path: Path | None = None, on_progress=None
+    ):
         self.importer = importer
         self.batch_size = batch_size or importer.batch_size
         self.tally = Tally()
@@ -311,8 +315,11 @@ class ImportRunner:
         rows = [{**scope, **pending.values} for pending in batch]
         if self._upsert is None:  # here, not in run(): an importer's scope may depend on the file being read
             self._upsert = PostgresUpsert(
-                self.importer.model, columns=list(rows[0]), key_fields=[*scope, self.importer.key_field],
-                user_id=self.importer.user.pk if self.importer.user else None, change_reason=self._change_reason(),
+                self.importer.model,
+                columns=list(rows[0]),
+                key_fields=[*scope, self.importer.key_field],
+                user_id=self.importer.user.pk if self.importer.user else None,
+                change_reason=self._change_reason(),
             )
             self._upsert.prepare()
         now = timezone.now()
@@ -388,15 +395,22 @@ class ImportRunner:
         reason = self._change_reason()
         if to_create:
             created = bulk_create_with_history(
-                [obj for obj, _ in to_create], model, batch_size=self.batch_size,
-                default_user=importer.user, default_change_reason=reason,
+                [obj for obj, _ in to_create],
+                model,
+                batch_size=self.batch_size,
+                default_user=importer.user,
+                default_change_reason=reason,
             )
             to_create = list(zip(created, (p for _, p in to_create)))
             self.tally.created += len(to_create)
         if to_update:
             bulk_update_with_history(
-                [obj for obj, _ in to_update], model, sorted(changed_fields), batch_size=self.batch_size,
-                default_user=importer.user, default_change_reason=reason,
+                [obj for obj, _ in to_update],
+                model,
+                sorted(changed_fields),
+                batch_size=self.batch_size,
+                default_user=importer.user,
+                default_change_reason=reason,
             )
             self.tally.updated += len(to_update)
         importer.after_save(to_create, to_update)
@@ -463,7 +477,9 @@ def run_import(
     return run
 
 
-def _finish(run: ImportRun, status: str, message: str, runner: ImportRunner, importer: Importer, tally: Tally | None = None) -> None:
+def _finish(
+    run: ImportRun, status: str, message: str, runner: ImportRunner, importer: Importer, tally: Tally | None = None
+) -> None:
     # A refused or failed run rolled back: it read rows but saved none of them.
     tally = tally or Tally(read=runner.tally.read, rejected=runner.tally.rejected)
     run.status = status

@@ -76,7 +76,9 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
     _plain: dict[str, str | None] | None = None
 
     def process_response(self, request, response):
-        if getattr(request, "_csp_nonce", None) is not None or any(getattr(response, part, None) is not None for part in self._PARTS):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, part, None) is not None for part in self._PARTS
+        ):
             return super().process_response(request, response)
         cls = type(self)
         special = any(header in response for header in self._HEADERS) or self._excepted(request, response)

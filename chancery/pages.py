@@ -36,7 +36,9 @@ def page_view(permission: str) -> Callable:
     """Sign-in (redirect to the login page), GET or HEAD (405 otherwise) and the view permission (403 without it)."""
 
     def decorate(view):
-        guarded = login_required(require_safe(permission_required(permission, raise_exception=True)(view)), login_url=LOGIN_URL)
+        guarded = login_required(
+            require_safe(permission_required(permission, raise_exception=True)(view)), login_url=LOGIN_URL
+        )
         return functools.wraps(view)(guarded)
 
     return decorate

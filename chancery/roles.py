@@ -37,7 +37,9 @@ def permissions_for_role(role: str) -> list[Permission]:
         return [p for p in perms if p.codename.startswith("view_")]
     if role == EDITOR:
         # Editors start imports and watch them; runs are never edited or deleted.
-        imports = Permission.objects.filter(content_type__app_label="chancery", codename__in=["add_importrun", "view_importrun"])
+        imports = Permission.objects.filter(
+            content_type__app_label="chancery", codename__in=["add_importrun", "view_importrun"]
+        )
         return list(imports) + [
             p
             for p in perms
@@ -50,7 +52,9 @@ def permissions_for_role(role: str) -> list[Permission]:
             )
         ]
     if role == ADMIN:
-        extra = Permission.objects.filter(content_type__app_label__in=["auth", "chancery", "django_celery_beat", "axes"])
+        extra = Permission.objects.filter(
+            content_type__app_label__in=["auth", "chancery", "django_celery_beat", "axes"]
+        )
         return perms + list(extra)
     raise ValueError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
 
@@ -120,10 +124,14 @@ def forget_permissions(sender, instance, action="", pk_set=None, model=None, **k
         user_ids = {instance.pk}
     elif isinstance(instance, Group):
         # For group.user_set changes pk_set holds the users (removed ones are no longer members).
-        user_ids = set(instance.user_set.values_list("pk", flat=True)) | (set(pk_set or ()) if model is user_model else set())
+        user_ids = set(instance.user_set.values_list("pk", flat=True)) | (
+            set(pk_set or ()) if model is user_model else set()
+        )
     elif isinstance(instance, Permission) and pk_set:
         # permission.group_set / permission.user_set changes: pk_set holds groups or users.
-        related = user_model.objects.filter(groups__in=pk_set) if model is Group else user_model.objects.filter(pk__in=pk_set)
+        related = (
+            user_model.objects.filter(groups__in=pk_set) if model is Group else user_model.objects.filter(pk__in=pk_set)
+        )
         user_ids = set(related.values_list("pk", flat=True))
     else:
         user_ids = set()

@@ -49,8 +49,16 @@ class PositionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Position
         fields = [
-            "id", "title", "organisation", "organisation_name", "country", "start_date", "start_precision",
-            "end_date", "end_precision", "period",
+            "id",
+            "title",
+            "organisation",
+            "organisation_name",
+            "country",
+            "start_date",
+            "start_precision",
+            "end_date",
+            "end_precision",
+            "period",
         ]
 
 
@@ -61,7 +69,19 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "name", "sort_name", "country", "birth_date", "summary", "aliases", "positions", "external_id", "version", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "sort_name",
+            "country",
+            "birth_date",
+            "summary",
+            "aliases",
+            "positions",
+            "external_id",
+            "version",
+            "updated_at",
+        ]
         read_only_fields = ["version", "updated_at"]
 
 
@@ -120,8 +140,18 @@ class SourceSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = [
-            "id", "title", "kind", "outlet", "outlet_name", "url", "published_on", "published_precision",
-            "retrieved_on", "language", "version", "updated_at",
+            "id",
+            "title",
+            "kind",
+            "outlet",
+            "outlet_name",
+            "url",
+            "published_on",
+            "published_precision",
+            "retrieved_on",
+            "language",
+            "version",
+            "updated_at",
         ]
         read_only_fields = ["version", "updated_at"]
 
@@ -147,7 +177,16 @@ class SourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
 
 class CitationWriteSerializer(CitationSerializer):
     record_type = serializers.ChoiceField(
-        choices=["visit", "agreement", "negotiationtopic", "agendaitem", "topicstance", "tradeclaim", "person", "organisation"],
+        choices=[
+            "visit",
+            "agreement",
+            "negotiationtopic",
+            "agendaitem",
+            "topicstance",
+            "tradeclaim",
+            "person",
+            "organisation",
+        ],
         help_text="The kind of record cited.",
     )
 
@@ -157,7 +196,9 @@ class CitationWriteSerializer(CitationSerializer):
     def validate(self, attrs):
         record_type = attrs.pop("record_type", None)
         if record_type is not None:
-            attrs["content_type"] = ContentType.objects.get(model=record_type, app_label__in=["visits", "agreements", "trade", "directory"])
+            attrs["content_type"] = ContentType.objects.get(
+                model=record_type, app_label__in=["visits", "agreements", "trade", "directory"]
+            )
         content_type = attrs.get("content_type") or getattr(self.instance, "content_type", None)
         object_id = attrs.get("object_id") or getattr(self.instance, "object_id", None)
         model = content_type.model_class()

@@ -34,8 +34,12 @@ COMMON_NAMES = {
 UNCODED = [
     {"alpha3": "XKX", "alpha2": "XK", "name": "Kosovo", "official_name": "Republic of Kosovo", "kind": "state"},
     {
-        "alpha3": "XHI", "alpha2": "", "name": "Hawaii", "official_name": "Kingdom, then Republic, of Hawaii",
-        "kind": "historical", "withdrawn_on": datetime.date(1898, 8, 12),  # annexed by the United States
+        "alpha3": "XHI",
+        "alpha2": "",
+        "name": "Hawaii",
+        "official_name": "Kingdom, then Republic, of Hawaii",
+        "kind": "historical",
+        "withdrawn_on": datetime.date(1898, 8, 12),  # annexed by the United States
     },
 ]
 

@@ -68,7 +68,12 @@ def _name_index(countries: dict[str, Country]) -> dict[str, str]:
     for entry in (*pycountry.countries, *pycountry.historic_countries):
         if entry.alpha_3 not in countries:
             continue
-        for name in (COMMON_NAMES.get(entry.alpha_3), getattr(entry, "common_name", None), entry.name, getattr(entry, "official_name", None)):
+        for name in (
+            COMMON_NAMES.get(entry.alpha_3),
+            getattr(entry, "common_name", None),
+            entry.name,
+            getattr(entry, "official_name", None),
+        ):
             if name:
                 index.setdefault(slugify(name), entry.alpha_3)
     return index

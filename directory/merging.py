@@ -38,7 +38,9 @@ def _move_many_to_many(relation, duplicate, survivor) -> int:
     source_field = relation.field.m2m_reverse_field_name()
     links = through._default_manager.filter(**{source_field: duplicate})
     owner_field = relation.field.m2m_field_name()
-    already = set(through._default_manager.filter(**{source_field: survivor}).values_list(f"{owner_field}_id", flat=True))
+    already = set(
+        through._default_manager.filter(**{source_field: survivor}).values_list(f"{owner_field}_id", flat=True)
+    )
     moved = 0
     for link in links:
         if getattr(link, f"{owner_field}_id") in already:
@@ -78,7 +80,9 @@ def merge_records(*, survivor: models.Model, duplicate: models.Model, user=None)
     moved: dict[str, int] = {}
     for relation in model._meta.related_objects:
         name = f"{relation.related_model._meta.label}.{relation.field.name}"
-        if relation.related_model._meta.label.startswith("simple_history") or relation.related_model.__name__.startswith("Historical"):
+        if relation.related_model._meta.label.startswith(
+            "simple_history"
+        ) or relation.related_model.__name__.startswith("Historical"):
             continue  # the audit history keeps naming the record it was about
         if relation.many_to_many:
             moved[name] = _move_many_to_many(relation, duplicate, survivor)
@@ -88,7 +92,9 @@ def merge_records(*, survivor: models.Model, duplicate: models.Model, user=None)
 
     note = f"Merged {duplicate} (#{duplicate.pk}) into this record."
     if isinstance(survivor, Person):
-        PersonAlias.objects.get_or_create(person=survivor, name=duplicate.name, defaults={"kind": PersonAlias.Kind.SPELLING})
+        PersonAlias.objects.get_or_create(
+            person=survivor, name=duplicate.name, defaults={"kind": PersonAlias.Kind.SPELLING}
+        )
     if getattr(duplicate, "external_id", "") and not getattr(survivor, "external_id", ""):
         survivor.external_id = duplicate.external_id
         duplicate.external_id = ""

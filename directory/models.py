@@ -45,8 +45,12 @@ class Country(models.Model):
 
     WORLD = "W00"  # Comtrade's code for the world as a trade partner
 
-    alpha3 = models.CharField(primary_key=True, max_length=3, help_text="ISO 3166-1 alpha-3 (or ISO 3166-3 for withdrawn states).")
-    alpha2 = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2; withdrawn states keep their old code.")
+    alpha3 = models.CharField(
+        primary_key=True, max_length=3, help_text="ISO 3166-1 alpha-3 (or ISO 3166-3 for withdrawn states)."
+    )
+    alpha2 = models.CharField(
+        max_length=2, blank=True, help_text="ISO 3166-1 alpha-2; withdrawn states keep their old code."
+    )
     numeric = models.CharField(max_length=3, blank=True, help_text="ISO 3166-1 numeric, the UN M49 code Comtrade uses.")
     name = models.CharField(max_length=100)
     official_name = models.CharField(max_length=200, blank=True)
@@ -61,7 +65,9 @@ class Country(models.Model):
         constraints = [
             # Current codes are unique; withdrawn ones may repeat a code ISO later reassigned.
             models.UniqueConstraint(fields=["alpha2"], condition=Q(kind="state"), name="country_alpha2_unique_current"),
-            models.UniqueConstraint(fields=["numeric"], condition=Q(kind="state"), name="country_numeric_unique_current"),
+            models.UniqueConstraint(
+                fields=["numeric"], condition=Q(kind="state"), name="country_numeric_unique_current"
+            ),
             models.CheckConstraint(condition=Q(alpha3__regex=r"^[A-Z][A-Z0-9]{2}$"), name="country_alpha3_format"),
         ]
         indexes = [
@@ -95,7 +101,11 @@ class Organisation(TrackedModel):
     kind = models.CharField(max_length=24, choices=Kind.choices)
     # A country's ministries go with it only by a deliberate act: PROTECT.
     country = models.ForeignKey(
-        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations",
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
         help_text="Empty for international bodies (a bloc, a bilateral commission, a wire service).",
     )
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
@@ -108,7 +118,9 @@ class Organisation(TrackedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["name", "country"], name="organisation_name_country_unique"),
-            models.UniqueConstraint(fields=["external_id"], condition=~Q(external_id=""), name="organisation_external_id_unique"),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="organisation_external_id_unique"
+            ),
         ]
         indexes = [models.Index(fields=["kind", "name"], name="organisation_kind_name_idx")]
 
@@ -127,12 +139,18 @@ class Person(TrackedModel):
     name = models.CharField(max_length=200, help_text="The name as Chancery shows it.")
     sort_name = models.CharField(max_length=200, blank=True, help_text="e.g. 'Rahmon, Emomali'.")
     country = models.ForeignKey(
-        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="people",
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
         help_text="The state the person serves or is a national of.",
     )
     birth_date = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True)
-    external_id = models.CharField(max_length=100, blank=True, help_text="Id in the dataset the person was imported from.")
+    external_id = models.CharField(
+        max_length=100, blank=True, help_text="Id in the dataset the person was imported from."
+    )
 
     objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
@@ -141,7 +159,9 @@ class Person(TrackedModel):
         ordering = ["sort_name", "name"]
         verbose_name_plural = "people"
         constraints = [
-            models.UniqueConstraint(fields=["external_id"], condition=~Q(external_id=""), name="person_external_id_unique"),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="person_external_id_unique"
+            ),
         ]
         indexes = [
             # PersonQuerySet.named(): case-insensitive lookup by name
@@ -199,7 +219,9 @@ class Position(TrackedModel):
         ordering = ["person", "-start_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="position_end_not_before_start",
             ),
         ]
@@ -239,7 +261,11 @@ class Source(TrackedModel):
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     outlet = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="sources",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources",
         help_text="The agency, ministry or office that published it.",
     )
     url = models.URLField(max_length=500, blank=True)
@@ -254,7 +280,9 @@ class Source(TrackedModel):
     class Meta:
         ordering = ["-published_on", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["external_id"], condition=~Q(external_id=""), name="source_external_id_unique"),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="source_external_id_unique"
+            ),
         ]
         indexes = [models.Index(fields=["published_on"], name="source_published_idx")]
 
@@ -286,14 +314,20 @@ class Citation(TrackedModel):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.CharField(max_length=64, help_text="Primary key of the cited record.")
     record = GenericForeignKey("content_type", "object_id")
-    field_name = models.CharField(max_length=64, blank=True, help_text="The one field the source speaks to; empty for the whole record.")
+    field_name = models.CharField(
+        max_length=64, blank=True, help_text="The one field the source speaks to; empty for the whole record."
+    )
     quote = models.CharField(max_length=500, blank=True, help_text="Only the few words whose exact wording matters.")
     reported_on = models.DateField(null=True, blank=True, help_text="When the source reported it.")
     reported_precision = precision_field()
     reliability = models.CharField(max_length=20, choices=Reliability.choices)
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.REPORTS)
     speaker = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements",
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statements",
         help_text="The person quoted, when named.",
     )
     note = models.TextField(blank=True)
@@ -303,7 +337,8 @@ class Citation(TrackedModel):
     )
     resolution_note = models.TextField(blank=True)
     prevails = models.BooleanField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="After a conflict is resolved: this claim stands (yes), gave way (no), or both were kept (empty).",
     )
 
@@ -313,7 +348,8 @@ class Citation(TrackedModel):
         ordering = ["reported_on", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "content_type", "object_id", "field_name"], name="citation_one_per_source_record_field"
+                fields=["source", "content_type", "object_id", "field_name"],
+                name="citation_one_per_source_record_field",
             ),
         ]
         indexes = [

@@ -30,7 +30,9 @@ def citations_of(*records: Model) -> QuerySet:
 def country_choices(*, world: bool = False, historical: bool = True) -> list[tuple[str, str]]:
     """(alpha-3, 'Name (ABC)') for a <select>, in one query; World first when asked for."""
     kinds = [Country.Kind.STATE] + ([Country.Kind.HISTORICAL] if historical else [])
-    rows = Country.objects.filter(kind__in=kinds + ([Country.Kind.AGGREGATE] if world else [])).values_list("alpha3", "name", "kind")
+    rows = Country.objects.filter(kind__in=kinds + ([Country.Kind.AGGREGATE] if world else [])).values_list(
+        "alpha3", "name", "kind"
+    )
     aggregates = [(code, name) for code, name, kind in rows if kind == Country.Kind.AGGREGATE and code == Country.WORLD]
     return aggregates + [
         (code, f"{name} ({code})" if kind == Country.Kind.STATE else f"{name} ({code}, former)")
@@ -72,5 +74,8 @@ def country_list(request):
         countries = countries.filter(name__icontains=query) | countries.filter(alpha3__iexact=query)
     page = paginate(request, countries.order_by("name"), per_page=60)
     return render_page(
-        request, "directory/country_list.html", {"page": page, "query": query}, fragments={"country-results": "directory/_country_results.html"}
+        request,
+        "directory/country_list.html",
+        {"page": page, "query": query},
+        fragments={"country-results": "directory/_country_results.html"},
     )

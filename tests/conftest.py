@@ -92,5 +92,7 @@ def celery_worker(celery_app, django_db_serialized_rollback, transactional_db):
         pytest.fail("REDIS_URL is not set: `make test` starts Redis and sets it; set it to run this test alone.")
     from celery.contrib.testing.worker import start_worker
 
-    with start_worker(celery_app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=10) as worker:
+    with start_worker(
+        celery_app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=10
+    ) as worker:
         yield worker

@@ -16,7 +16,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(TimelineEntry)
 class TimelineEntryAdmin(ReadOnlyAdmin):
     list_display = ["date", "kind", "title", "country_a", "country_b"]
-    list_filter = ["kind", ("country_a", admin.RelatedOnlyFieldListFilter), ("country_b", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "kind",
+        ("country_a", admin.RelatedOnlyFieldListFilter),
+        ("country_b", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["title", "summary", "key", "unit"]
     date_hierarchy = "date"
     list_select_related = ["country_a", "country_b"]
@@ -37,7 +41,16 @@ class TimelineRepairInline(admin.TabularInline):
 class RefreshRunAdmin(ReadOnlyAdmin):
     """Reconciliation runs and the drift each repaired; runs are started by beat or refresh_timelines."""
 
-    list_display = ["__str__", "trigger", "started_at", "finished_at", "units_total", "entries_created", "entries_updated", "entries_deleted"]
+    list_display = [
+        "__str__",
+        "trigger",
+        "started_at",
+        "finished_at",
+        "units_total",
+        "entries_created",
+        "entries_updated",
+        "entries_deleted",
+    ]
     list_filter = ["status", "scope", "trigger"]
     inlines = [TimelineRepairInline]
 

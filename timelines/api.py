@@ -23,7 +23,22 @@ from timelines import selectors
 from timelines.models import TimelineEntry
 from visits.models import NegotiationTopic
 
-CSV_HEADER = ["date", "precision", "end_date", "when", "kind", "title", "summary", "country_a", "country_b", "persons", "topics", "agreement", "record_type", "record_id"]
+CSV_HEADER = [
+    "date",
+    "precision",
+    "end_date",
+    "when",
+    "kind",
+    "title",
+    "summary",
+    "country_a",
+    "country_b",
+    "persons",
+    "topics",
+    "agreement",
+    "record_type",
+    "record_id",
+]
 
 
 class TimelineQuery(forms.Form):
@@ -81,7 +96,9 @@ def entry_json(entry: TimelineEntry) -> dict:
         "date": entry.date.isoformat(),
         "precision": entry.precision,
         "end_date": entry.end_date.isoformat() if entry.end_date else None,
-        "when": format_imprecise_range(entry.date, entry.precision, entry.end_date, entry.precision if entry.end_date else "day"),
+        "when": format_imprecise_range(
+            entry.date, entry.precision, entry.end_date, entry.precision if entry.end_date else "day"
+        ),
         "title": entry.title,
         "summary": entry.summary,
         "country_a": entry.country_a_id,
@@ -95,22 +112,41 @@ def entry_json(entry: TimelineEntry) -> dict:
 
 def _csv_row(item: dict) -> list:
     return [
-        item["date"], item["precision"], item["end_date"], item["when"], item["kind"], item["title"], item["summary"],
-        item["country_a"], item["country_b"], "; ".join(p["name"] for p in item["persons"]),
-        "; ".join(t["slug"] for t in item["topics"]), item["agreement"], item["record"]["type"], item["record"]["id"],
+        item["date"],
+        item["precision"],
+        item["end_date"],
+        item["when"],
+        item["kind"],
+        item["title"],
+        item["summary"],
+        item["country_a"],
+        item["country_b"],
+        "; ".join(p["name"] for p in item["persons"]),
+        "; ".join(t["slug"] for t in item["topics"]),
+        item["agreement"],
+        item["record"]["type"],
+        item["record"]["id"],
     ]
 
 
 _ENTRY = inline_serializer(
     "TimelineEntry",
     {
-        "id": serializers.IntegerField(), "kind": serializers.ChoiceField(choices=TimelineEntry.Kind.choices),
-        "kind_label": serializers.CharField(), "date": serializers.DateField(), "precision": serializers.CharField(),
-        "end_date": serializers.DateField(allow_null=True), "when": serializers.CharField(), "title": serializers.CharField(),
-        "summary": serializers.CharField(), "country_a": serializers.CharField(allow_null=True),
+        "id": serializers.IntegerField(),
+        "kind": serializers.ChoiceField(choices=TimelineEntry.Kind.choices),
+        "kind_label": serializers.CharField(),
+        "date": serializers.DateField(),
+        "precision": serializers.CharField(),
+        "end_date": serializers.DateField(allow_null=True),
+        "when": serializers.CharField(),
+        "title": serializers.CharField(),
+        "summary": serializers.CharField(),
+        "country_a": serializers.CharField(allow_null=True),
         "country_b": serializers.CharField(allow_null=True),
-        "persons": serializers.ListField(child=serializers.DictField()), "topics": serializers.ListField(child=serializers.DictField()),
-        "agreement": serializers.IntegerField(allow_null=True), "record": serializers.DictField(),
+        "persons": serializers.ListField(child=serializers.DictField()),
+        "topics": serializers.ListField(child=serializers.DictField()),
+        "agreement": serializers.IntegerField(allow_null=True),
+        "record": serializers.DictField(),
     },
     many=True,
 )
@@ -125,13 +161,16 @@ class TimelineView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("pair", str, description="Two alpha-3 codes, e.g. RUS-TJK (either order)."),
-            OpenApiParameter("country", str), OpenApiParameter("person", int), OpenApiParameter("topic", str, description="Topic slug."),
+            OpenApiParameter("country", str),
+            OpenApiParameter("person", int),
+            OpenApiParameter("topic", str, description="Topic slug."),
             OpenApiParameter("agreement", int),
             OpenApiParameter("kind", str, many=True, enum=[k for k, _ in TimelineEntry.Kind.choices]),
             OpenApiParameter("date_from", str, description="YYYY-MM-DD"),
             OpenApiParameter("date_to", str, description="YYYY-MM-DD"),
             OpenApiParameter("order", str, enum=["oldest", "newest"]),
-            OpenApiParameter("cursor", str), OpenApiParameter("page_size", int),
+            OpenApiParameter("cursor", str),
+            OpenApiParameter("page_size", int),
         ],
         responses=inline_serializer("TimelinePage", {"next": serializers.URLField(allow_null=True), "results": _ENTRY}),
     )
@@ -139,13 +178,18 @@ class TimelineView(APIView):
         form = TimelineQuery(request.query_params)
         if not form.is_valid():
             raise ValidationError(
-                {("non_field_errors" if name == "__all__" else name): list(errors) for name, errors in form.errors.items()}
+                {
+                    ("non_field_errors" if name == "__all__" else name): list(errors)
+                    for name, errors in form.errors.items()
+                }
             )
         query = form.cleaned_data
         if wants_csv(request):
             return stream_rows_csv(self._all_rows(query), CSV_HEADER, "timeline.csv")
         try:
-            page = read_page(query, after=query.get("cursor") or None, limit=query.get("page_size") or selectors.DEFAULT_PAGE_SIZE)
+            page = read_page(
+                query, after=query.get("cursor") or None, limit=query.get("page_size") or selectors.DEFAULT_PAGE_SIZE
+            )
         except selectors.InvalidCursor:
             raise ValidationError({"cursor": ["This cursor is not one this timeline gave out."]}) from None
         next_link = None
@@ -162,4 +206,3 @@ class TimelineView(APIView):
             if not page.next_cursor:
                 return
             after = page.next_cursor
-

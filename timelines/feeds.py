@@ -189,7 +189,9 @@ def visits_calendar(request, visits, name: str) -> HttpResponse:
         event.add("dtstamp", stamp)
         event.add("dtstart", first)
         event.add("dtend", after)
-        event.add("summary", str(visit) + ("" if visit.start_precision == "day" else " (date not yet known to the day)"))
+        event.add(
+            "summary", str(visit) + ("" if visit.start_precision == "day" else " (date not yet known to the day)")
+        )
         event.add("status", EVENT_STATUS.get(visit.status, "TENTATIVE"))
         event.add("sequence", visit.version)
         event.add("last-modified", visit.updated_at)

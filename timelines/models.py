@@ -64,7 +64,9 @@ class TimelineEntry(models.Model):
     object_id = models.CharField(max_length=64)
     record = GenericForeignKey("content_type", "object_id")
     source_updated_at = models.DateTimeField(help_text="The record's updated_at when the entry was computed.")
-    source_version = models.PositiveIntegerField(default=1, help_text="The record's version when the entry was computed.")
+    source_version = models.PositiveIntegerField(
+        default=1, help_text="The record's version when the entry was computed."
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     objects = TimelineEntryQuerySet.as_manager()
@@ -78,7 +80,8 @@ class TimelineEntry(models.Model):
                 name="timelineentry_pair_ordered",
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")), name="timelineentry_end_not_before_start"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
+                name="timelineentry_end_not_before_start",
             ),
         ]
         indexes = [
@@ -122,7 +125,9 @@ class RefreshRun(models.Model):
     trigger = models.CharField(max_length=20, help_text="What started it: 'schedule', 'command'.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(auto_now_add=True)
-    queued_at = models.DateTimeField(null=True, blank=True, help_text="When its unfinished batches were last sent to the workers.")
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its unfinished batches were last sent to the workers."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     units_total = models.PositiveIntegerField(default=0)
     batches_total = models.PositiveIntegerField(default=0)

@@ -91,5 +91,9 @@ def connect() -> None:
         post_save.connect(record_saved_or_deleted, sender=model, dispatch_uid=f"{uid}.saved")
         post_delete.connect(record_saved_or_deleted, sender=model, dispatch_uid=f"{uid}.deleted")
     records_imported.connect(records_imported_in_bulk, dispatch_uid="timelines.records_imported")
-    m2m_changed.connect(agreement_topics_changed, sender=Agreement.topics.through, dispatch_uid="timelines.agreement_topics")
-    m2m_changed.connect(topic_countries_changed, sender=NegotiationTopic.countries.through, dispatch_uid="timelines.topic_countries")
+    m2m_changed.connect(
+        agreement_topics_changed, sender=Agreement.topics.through, dispatch_uid="timelines.agreement_topics"
+    )
+    m2m_changed.connect(
+        topic_countries_changed, sender=NegotiationTopic.countries.through, dispatch_uid="timelines.topic_countries"
+    )

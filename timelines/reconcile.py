@@ -52,8 +52,11 @@ def all_units() -> set[str]:
     units |= _contradicted_records(Citation.objects.all())
     units |= {
         unit_names.trade_unit(reporter, partner)
-        for reporter, partner in TradeFlow.objects.annual().all_goods().exclude(partner=Country.WORLD)
-        .values_list("reporter_id", "partner_id").distinct()
+        for reporter, partner in TradeFlow.objects.annual()
+        .all_goods()
+        .exclude(partner=Country.WORLD)
+        .values_list("reporter_id", "partner_id")
+        .distinct()
     }
     units |= set(TimelineEntry.objects.values_list("unit", flat=True).distinct().iterator(chunk_size=10000))
     return units
@@ -64,7 +67,11 @@ def pair_units(first: str, second: str) -> set[str]:
     visit_ids = list(Visit.objects.for_pair(first, second).values_list("pk", flat=True))
     agreement_ids = list(Agreement.objects.between_parties(first, second).values_list("pk", flat=True).distinct())
     topic_ids = set(TopicStance.objects.filter(country__in=[first, second]).values_list("topic_id", flat=True))
-    claim_ids = list(TradeClaim.objects.filter(reporter__in=[first, second], partner__in=[first, second]).values_list("pk", flat=True))
+    claim_ids = list(
+        TradeClaim.objects.filter(reporter__in=[first, second], partner__in=[first, second]).values_list(
+            "pk", flat=True
+        )
+    )
     units = {unit_names.visit_unit(pk) for pk in visit_ids}
     units |= {unit_names.agreement_unit(pk) for pk in agreement_ids}
     units |= {unit_names.stances_unit(pk) for pk in topic_ids}
@@ -79,7 +86,11 @@ def pair_units(first: str, second: str) -> set[str]:
 
 
 def _contradicted_records(citations) -> set[str]:
-    pairs = citations.filter(stance__in=unit_names.CONTRADICTING_STANCES).values_list("content_type_id", "object_id").distinct()
+    pairs = (
+        citations.filter(stance__in=unit_names.CONTRADICTING_STANCES)
+        .values_list("content_type_id", "object_id")
+        .distinct()
+    )
     return {unit_names.citations_unit(unit_names.content_type_label(ct), object_id) for ct, object_id in pairs}
 
 
@@ -118,12 +129,18 @@ def process_batch(batch_id: int) -> bool:
             room = TimelineRepair.MAX_PER_RUN - TimelineRepair.objects.filter(run_id=batch.run_id).count()
             TimelineRepair.objects.bulk_create(
                 [
-                    TimelineRepair(run_id=batch.run_id, key=c.key, action=c.action, fields=c.fields, before=c.before, after=c.after)
+                    TimelineRepair(
+                        run_id=batch.run_id, key=c.key, action=c.action, fields=c.fields, before=c.before, after=c.after
+                    )
                     for c in outcome.changes[: max(room, 0)]
                 ]
             )
             batch.done_at = timezone.now()
-            batch.entries_created, batch.entries_updated, batch.entries_deleted = outcome.created, outcome.updated, outcome.deleted
+            batch.entries_created, batch.entries_updated, batch.entries_deleted = (
+                outcome.created,
+                outcome.updated,
+                outcome.deleted,
+            )
             batch.save(update_fields=["done_at", "entries_created", "entries_updated", "entries_deleted"])
             done = True
     # After the commit, so that of two batches finishing together at least one sees both done.
@@ -136,7 +153,9 @@ def finish_run_if_done(run_id: int) -> bool:
     if RefreshBatch.objects.filter(run_id=run_id, done_at__isnull=True).exists():
         return False
     totals = RefreshBatch.objects.filter(run_id=run_id).aggregate(
-        created=Sum("entries_created", default=0), updated=Sum("entries_updated", default=0), deleted=Sum("entries_deleted", default=0)
+        created=Sum("entries_created", default=0),
+        updated=Sum("entries_updated", default=0),
+        deleted=Sum("entries_deleted", default=0),
     )
     closed = RefreshRun.objects.filter(pk=run_id, status=RefreshRun.Status.RUNNING).update(
         status=RefreshRun.Status.SUCCEEDED,

@@ -86,7 +86,8 @@ def lock_units(units: Iterable[str]) -> None:
     with connection.cursor() as cursor:
         # unnest() yields the sorted array in order, so the locks are taken in bucket order.
         cursor.execute(
-            "SELECT count(pg_advisory_xact_lock(%s, bucket)) FROM unnest(%s::int[]) AS bucket", [LOCK_NAMESPACE, buckets]
+            "SELECT count(pg_advisory_xact_lock(%s, bucket)) FROM unnest(%s::int[]) AS bucket",
+            [LOCK_NAMESPACE, buckets],
         )
 
 
@@ -109,9 +110,13 @@ def _stored(units: set[str], keys: Iterable[str]) -> dict[str, dict]:
         for row in rows.values():
             row["person_ids"], row["topic_ids"] = set(), set()
         for chunk in _chunks(by_id):
-            for entry_id, person_id in PersonLink.objects.filter(timelineentry_id__in=chunk).values_list("timelineentry_id", "person_id"):
+            for entry_id, person_id in PersonLink.objects.filter(timelineentry_id__in=chunk).values_list(
+                "timelineentry_id", "person_id"
+            ):
                 by_id[entry_id]["person_ids"].add(person_id)
-            for entry_id, topic_id in TopicLink.objects.filter(timelineentry_id__in=chunk).values_list("timelineentry_id", "negotiationtopic_id"):
+            for entry_id, topic_id in TopicLink.objects.filter(timelineentry_id__in=chunk).values_list(
+                "timelineentry_id", "negotiationtopic_id"
+            ):
                 by_id[entry_id]["topic_ids"].add(topic_id)
     return rows
 
@@ -152,7 +157,9 @@ def _sync(units: set[str], outcome: RefreshOutcome, keep_changes: bool) -> set[s
     if to_update:
         entries = [TimelineEntry(id=row["id"], computed_at=now, **spec.scalar_values()) for row, spec, _ in to_update]
         TimelineEntry.objects.bulk_update(entries, [*SCALAR_FIELDS, "computed_at"], batch_size=500)
-        _replace_links([(row["id"], spec) for row, spec, names in to_update if {"person_ids", "topic_ids"} & set(names)])
+        _replace_links(
+            [(row["id"], spec) for row, spec, names in to_update if {"person_ids", "topic_ids"} & set(names)]
+        )
     if to_create:
         _add_links(list(zip(_insert(to_create, now), to_create)))
 
@@ -183,7 +190,9 @@ def _insert(specs: list[EntrySpec], now) -> list[int]:
     execute_values instead (same columns, same values, one statement per thousand rows).
     """
     if connection.vendor != "postgresql":
-        entries = TimelineEntry.objects.bulk_create([TimelineEntry(computed_at=now, **spec.scalar_values()) for spec in specs], batch_size=1000)
+        entries = TimelineEntry.objects.bulk_create(
+            [TimelineEntry(computed_at=now, **spec.scalar_values()) for spec in specs], batch_size=1000
+        )
         return [entry.id for entry in entries]
     columns = [TimelineEntry._meta.get_field(name).column for name in SCALAR_FIELDS] + ["computed_at"]
     rows = [(*(getattr(spec, name) for name in SCALAR_FIELDS), now) for spec in specs]
@@ -203,10 +212,17 @@ def _link_rows(link, entries: list[tuple[int, EntrySpec]], attribute: str, colum
     if not rows:
         return
     if connection.vendor != "postgresql":
-        link.objects.bulk_create([link(**{"timelineentry_id": entry_id, column: pk}) for entry_id, pk in rows], batch_size=2000)
+        link.objects.bulk_create(
+            [link(**{"timelineentry_id": entry_id, column: pk}) for entry_id, pk in rows], batch_size=2000
+        )
         return
     with connection.cursor() as cursor:
-        execute_values(cursor.cursor, f"INSERT INTO {link._meta.db_table} (timelineentry_id, {column}) VALUES %s", rows, page_size=2000)
+        execute_values(
+            cursor.cursor,
+            f"INSERT INTO {link._meta.db_table} (timelineentry_id, {column}) VALUES %s",
+            rows,
+            page_size=2000,
+        )
 
 
 def _replace_links(entries: list[tuple[int, EntrySpec]]) -> None:

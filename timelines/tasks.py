@@ -36,7 +36,10 @@ def refresh_timeline_units(units: list[str]) -> None:
     outcome = refresh_units(units)
     logger.info(
         "timeline refresh: %d unit(s), %d created, %d updated, %d deleted",
-        outcome.units, outcome.created, outcome.updated, outcome.deleted,
+        outcome.units,
+        outcome.created,
+        outcome.updated,
+        outcome.deleted,
     )
 
 

@@ -100,7 +100,11 @@ def split(unit: str) -> tuple[str, str]:
 def sort_key(unit: str) -> tuple:
     """Units grouped by kind, then in id order (numerically where the id is a number)."""
     kind, rest = split(unit)
-    return (DIRECT_KINDS.index(kind) if kind in DIRECT_KINDS else len(DIRECT_KINDS), int(rest) if rest.isdigit() else 0, rest)
+    return (
+        DIRECT_KINDS.index(kind) if kind in DIRECT_KINDS else len(DIRECT_KINDS),
+        int(rest) if rest.isdigit() else 0,
+        rest,
+    )
 
 
 def expand(units: Iterable[str]) -> set[str]:

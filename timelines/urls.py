@@ -8,7 +8,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("countries/<str:code>/", views.country_page, name="country"),
-    path("countries/<str:key>/timeline.json", views.timeline_items, {"scope": "country"}, name="country-timeline-items"),
+    path(
+        "countries/<str:key>/timeline.json", views.timeline_items, {"scope": "country"}, name="country-timeline-items"
+    ),
     path("countries/<str:code>/feed.atom", feeds.country_feed, name="country-feed"),
     path("countries/<str:code>/upcoming.ics", feeds.country_calendar, name="country-calendar"),
     path("pairs/", views.pair_picker, name="pair-picker"),
@@ -22,5 +24,10 @@ urlpatterns = [
     path("topics/<slug:slug>/feed.atom", feeds.topic_feed, name="topic-feed"),
     path("people/<int:key>/timeline.json", views.timeline_items, {"scope": "person"}, name="person-timeline-items"),
     path("people/<int:pk>/feed.atom", feeds.person_feed, name="person-feed"),
-    path("agreements/<int:key>/timeline.json", views.timeline_items, {"scope": "agreement"}, name="agreement-timeline-items"),
+    path(
+        "agreements/<int:key>/timeline.json",
+        views.timeline_items,
+        {"scope": "agreement"},
+        name="agreement-timeline-items",
+    ),
 ]

@@ -100,7 +100,11 @@ def timeline_item(entry: TimelineEntry) -> dict:
         "end": None if single_day else after.isoformat(),
         "precision": entry.precision,
         "dateLabel": format_imprecise_date(entry.date, entry.precision)
-        + (f" – {format_imprecise_date(entry.end_date, entry.precision)}" if entry.end_date and entry.end_date != entry.date else ""),
+        + (
+            f" – {format_imprecise_date(entry.end_date, entry.precision)}"
+            if entry.end_date and entry.end_date != entry.date
+            else ""
+        ),
         "url": entry_url(entry),
     }
 
@@ -108,7 +112,9 @@ def timeline_item(entry: TimelineEntry) -> dict:
 class TimelineFilterForm(forms.Form):
     """What the timeline list and the interactive timeline show: kinds and years."""
 
-    kind = forms.MultipleChoiceField(choices=KINDS.choices, required=False, widget=forms.CheckboxSelectMultiple, label="Show")
+    kind = forms.MultipleChoiceField(
+        choices=KINDS.choices, required=False, widget=forms.CheckboxSelectMultiple, label="Show"
+    )
     year_from = forms.IntegerField(min_value=1700, max_value=2200, required=False, label="From year")
     year_to = forms.IntegerField(min_value=1700, max_value=2200, required=False, label="To year")
     newest_first = forms.BooleanField(required=False, label="Newest first")
@@ -205,7 +211,9 @@ def pair_codes(pair: str) -> tuple[str, str]:
 def topics_in_motion(limit: int = 8):
     """Open topics ordered by their latest sign of life: a stance taken or a visit that discussed it."""
     last_stance = TopicStance.objects.filter(topic=OuterRef("pk")).order_by("-as_of").values("as_of")[:1]
-    last_visit = Visit.objects.filter(agenda_items__topic=OuterRef("pk")).order_by("-start_date").values("start_date")[:1]
+    last_visit = (
+        Visit.objects.filter(agenda_items__topic=OuterRef("pk")).order_by("-start_date").values("start_date")[:1]
+    )
     never = datetime.date(1, 1, 1)
     return (
         NegotiationTopic.objects.exclude(status__in=[NegotiationTopic.Status.RESOLVED, NegotiationTopic.Status.DROPPED])
@@ -222,7 +230,9 @@ def home(request):
     since = timezone.now() - datetime.timedelta(days=7)
     context = {
         "upcoming": upcoming_visits()[:8],
-        "latest": Visit.objects.filter(start_date__lte=timezone.localdate()).select_related(*VISIT_RELATIONS).order_by("-start_date", "-id")[:8],
+        "latest": Visit.objects.filter(start_date__lte=timezone.localdate())
+        .select_related(*VISIT_RELATIONS)
+        .order_by("-start_date", "-id")[:8],
         "visit_changes": VisitStatusChange.objects.filter(recorded_at__gte=since)
         .select_related("visit__visitor", "visit__visitor_country", "visit__host_country")
         .order_by("-recorded_at", "-id")[:10],
@@ -263,13 +273,23 @@ def pair_picker(request):
 
 def partners_by_visits(code: str, limit: int = 10):
     """Countries ranked by visits either way with this one (one grouped query)."""
-    partner = Case(When(visitor_country=code, then=F("host_country")), default=F("visitor_country"), output_field=CharField())
-    partner_name = Case(When(visitor_country=code, then=F("host_country__name")), default=F("visitor_country__name"), output_field=CharField())
+    partner = Case(
+        When(visitor_country=code, then=F("host_country")), default=F("visitor_country"), output_field=CharField()
+    )
+    partner_name = Case(
+        When(visitor_country=code, then=F("host_country__name")),
+        default=F("visitor_country__name"),
+        output_field=CharField(),
+    )
     return (
         Visit.objects.involving(code)
         .annotate(partner=partner, partner_name=partner_name)
         .values("partner", "partner_name")
-        .annotate(made=Count("id", filter=Q(visitor_country=code)), hosted=Count("id", filter=Q(host_country=code)), total=Count("id"))
+        .annotate(
+            made=Count("id", filter=Q(visitor_country=code)),
+            hosted=Count("id", filter=Q(host_country=code)),
+            total=Count("id"),
+        )
         .order_by("-total", "partner_name")[:limit]
     )
 
@@ -277,7 +297,11 @@ def partners_by_visits(code: str, limit: int = 10):
 def partners_by_trade(code: str, *, mirror: bool, limit: int = 10):
     """Partners ranked by turnover in the latest year with figures, as `code` reports it or (mirror)
     as each partner reports its trade with `code`. Reporter and mirror are never mixed."""
-    flows = TradeFlow.objects.annual().all_goods().filter(flow__in=[TradeFlow.Flow.EXPORT, TradeFlow.Flow.IMPORT], dataset="comtrade")
+    flows = (
+        TradeFlow.objects.annual()
+        .all_goods()
+        .filter(flow__in=[TradeFlow.Flow.EXPORT, TradeFlow.Flow.IMPORT], dataset="comtrade")
+    )
     if mirror:
         flows, other = flows.filter(partner=code), "reporter"
     else:
@@ -286,7 +310,11 @@ def partners_by_trade(code: str, *, mirror: bool, limit: int = 10):
     rows = (
         flows.filter(year=latest or 0)
         .values(code_=F(other), name=F(f"{other}__name"))
-        .annotate(exports=Sum("value_usd", filter=Q(flow=TradeFlow.Flow.EXPORT)), imports=Sum("value_usd", filter=Q(flow=TradeFlow.Flow.IMPORT)), turnover=Sum("value_usd"))
+        .annotate(
+            exports=Sum("value_usd", filter=Q(flow=TradeFlow.Flow.EXPORT)),
+            imports=Sum("value_usd", filter=Q(flow=TradeFlow.Flow.IMPORT)),
+            turnover=Sum("value_usd"),
+        )
         .order_by("-turnover")[:limit]
     )
     return latest, rows
@@ -298,11 +326,17 @@ def country_page(request, code: str):
     country = get_object_or_404(Country, pk=code.upper())
     if country.pk != code:
         return redirect("country", code=country.pk)
-    context = {"country": country, "feed_url": reverse("country-feed", args=[country.pk]), "calendar_url": reverse("country-calendar", args=[country.pk])}
+    context = {
+        "country": country,
+        "feed_url": reverse("country-feed", args=[country.pk]),
+        "calendar_url": reverse("country-calendar", args=[country.pk]),
+    }
     if wants(request, "country-visits"):
         direction = request.GET.get("direction", "")
         visits = Visit.objects.select_related(*VISIT_RELATIONS).order_by("-start_date", "-id")
-        visits = {"made": visits.filter(visitor_country=country), "hosted": visits.filter(host_country=country)}.get(direction, visits.involving(country))
+        visits = {"made": visits.filter(visitor_country=country), "hosted": visits.filter(host_country=country)}.get(
+            direction, visits.involving(country)
+        )
         context.update(visits=paginate(request, visits, param="visits"), direction=direction)
     if wants(request, "timeline"):
         context["timeline"] = timeline_section(
@@ -312,7 +346,12 @@ def country_page(request, code: str):
             feed_url=context["feed_url"],
         )
     if wants(request, "country-agreements"):
-        context["agreements"] = paginate(request, with_parties(Agreement.objects.filter(parties=country).order_by("-updated_at", "-id")), param="agreements", per_page=10)
+        context["agreements"] = paginate(
+            request,
+            with_parties(Agreement.objects.filter(parties=country).order_by("-updated_at", "-id")),
+            param="agreements",
+            per_page=10,
+        )
     if htmx_target(request) is None:
         context["partners_by_visits"] = partners_by_visits(country.pk)
         context["trade_year"], context["partners_by_trade"] = partners_by_trade(country.pk, mirror=False)
@@ -323,7 +362,11 @@ def country_page(request, code: str):
         request,
         "timelines/country.html",
         context,
-        fragments={"country-visits": "timelines/_country_visits.html", "timeline": "timelines/_timeline.html", "country-agreements": "timelines/_country_agreements.html"},
+        fragments={
+            "country-visits": "timelines/_country_visits.html",
+            "timeline": "timelines/_timeline.html",
+            "country-agreements": "timelines/_country_agreements.html",
+        },
     )
 
 
@@ -359,12 +402,18 @@ def pair_page(request, pair: str):
         )
     if wants(request, "pair-agreements"):
         context["agreements"] = paginate(
-            request, with_parties(Agreement.objects.between_parties(a, b).order_by("-updated_at", "-id")), param="agreements", per_page=10
+            request,
+            with_parties(Agreement.objects.between_parties(a, b).order_by("-updated_at", "-id")),
+            param="agreements",
+            per_page=10,
         )
     if wants(request, "pair-topics"):
         context["topics"] = paginate(
             request,
-            NegotiationTopic.objects.filter(countries=a).filter(countries=b).prefetch_related("stances__country").order_by("title"),
+            NegotiationTopic.objects.filter(countries=a)
+            .filter(countries=b)
+            .prefetch_related("stances__country")
+            .order_by("title"),
             param="topics",
             per_page=10,
         )
@@ -376,7 +425,9 @@ def pair_page(request, pair: str):
         # static/js/charts.js fetches them (up to MARKED_VISITS), so a page, however deep in
         # the timeline, never loads them; without JavaScript there is no chart to mark.
         if years:
-            chart["marks_url"] = reverse("pair-visit-marks", args=[canonical]) + "?" + urlencode({"from": min(years), "to": max(years)})
+            chart["marks_url"] = (
+                reverse("pair-visit-marks", args=[canonical]) + "?" + urlencode({"from": min(years), "to": max(years)})
+            )
         context.update(
             series=series,
             chart=chart,
@@ -387,7 +438,11 @@ def pair_page(request, pair: str):
         request,
         "timelines/pair.html",
         context,
-        fragments={"timeline": "timelines/_timeline.html", "pair-agreements": "timelines/_pair_agreements.html", "pair-topics": "timelines/_pair_topics.html"},
+        fragments={
+            "timeline": "timelines/_timeline.html",
+            "pair-agreements": "timelines/_pair_agreements.html",
+            "pair-topics": "timelines/_pair_topics.html",
+        },
     )
 
 
@@ -424,19 +479,35 @@ def topic_page(request, slug: str):
     if wants(request, "topic-agenda"):
         context["agenda"] = paginate(
             request,
-            topic.agenda_items.select_related("visit__visitor", "visit__visitor_country", "visit__host_country").order_by("-visit__start_date", "-id"),
+            topic.agenda_items.select_related(
+                "visit__visitor", "visit__visitor_country", "visit__host_country"
+            ).order_by("-visit__start_date", "-id"),
             param="agenda",
             per_page=10,
         )
     if htmx_target(request) is None:
         context["countries"] = topic.countries.order_by("name")
-        stances = paginate(request, topic.stances.select_related("country").order_by("country__name", "as_of", "id"), param="stances", per_page=50)
+        stances = paginate(
+            request,
+            topic.stances.select_related("country").order_by("country__name", "as_of", "id"),
+            param="stances",
+            per_page=50,
+        )
         by_country: dict[str, dict] = {}
         for stance in stances:
-            by_country.setdefault(stance.country_id, {"country": stance.country, "stances": []})["stances"].append(stance)
-        context.update(stances=stances, stances_by_country=list(by_country.values()), agreements=with_parties(topic.agreements.order_by("title"))[:20])
+            by_country.setdefault(stance.country_id, {"country": stance.country, "stances": []})["stances"].append(
+                stance
+            )
+        context.update(
+            stances=stances,
+            stances_by_country=list(by_country.values()),
+            agreements=with_parties(topic.agreements.order_by("title"))[:20],
+        )
     return render_page(
-        request, "timelines/topic.html", context, fragments={"timeline": "timelines/_timeline.html", "topic-agenda": "timelines/_topic_agenda.html"}
+        request,
+        "timelines/topic.html",
+        context,
+        fragments={"timeline": "timelines/_timeline.html", "topic-agenda": "timelines/_topic_agenda.html"},
     )
 
 
@@ -527,7 +598,14 @@ SEARCH_SECTIONS = {
         lambda s: (s.title, s.outlet.name if s.outlet_id else s.get_kind_display(), s.url or None),
     ),
 }
-SECTION_LABELS = {"people": "People", "countries": "Countries", "visits": "Visits", "agreements": "Agreements", "topics": "Topics", "sources": "Sources"}
+SECTION_LABELS = {
+    "people": "People",
+    "countries": "Countries",
+    "visits": "Visits",
+    "agreements": "Agreements",
+    "topics": "Topics",
+    "sources": "Sources",
+}
 PREVIEW = 5
 
 
@@ -548,11 +626,18 @@ def search(request):
         found = _fulltext(rows(), words, fields, also=also)
         if only:
             page = paginate(request, found)
-            sections.append({"name": name, "label": SECTION_LABELS[name], "results": [show(row) for row in page], "page": page})
+            sections.append(
+                {"name": name, "label": SECTION_LABELS[name], "results": [show(row) for row in page], "page": page}
+            )
         else:
             preview = list(found[: PREVIEW + 1])
             sections.append(
-                {"name": name, "label": SECTION_LABELS[name], "results": [show(row) for row in preview[:PREVIEW]], "more": len(preview) > PREVIEW}
+                {
+                    "name": name,
+                    "label": SECTION_LABELS[name],
+                    "results": [show(row) for row in preview[:PREVIEW]],
+                    "more": len(preview) > PREVIEW,
+                }
             )
     return render_page(
         request,

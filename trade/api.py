@@ -13,7 +13,14 @@ from rest_framework.views import APIView
 from chancery.api.conditional import ConditionalMixin
 from chancery.api.csv import CSVRenderer, stream_queryset_csv, stream_rows_csv, wants_csv
 from chancery.api.fastpath import token_json_pages
-from chancery.api.filters import CountryCodeFilter, EitherSideFilter, PairFilter, SafeFilterBackend, TrackedFilterSet, country_code
+from chancery.api.filters import (
+    CountryCodeFilter,
+    EitherSideFilter,
+    PairFilter,
+    SafeFilterBackend,
+    TrackedFilterSet,
+    country_code,
+)
 from chancery.api.pagination import CursorPagination
 from chancery.api.serializers import CitationSerializer, CountryField, LabelledChoicesMixin
 from drf_orjson_renderer.renderers import ORJSONRenderer
@@ -31,17 +38,52 @@ class TradeFlowSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
 
     class Meta:
         model = TradeFlow
-        fields = ["id", "reporter", "partner", "year", "month", "flow", "commodity_code", "value_usd", "dataset", "release", "source", "updated_at"]
+        fields = [
+            "id",
+            "reporter",
+            "partner",
+            "year",
+            "month",
+            "flow",
+            "commodity_code",
+            "value_usd",
+            "dataset",
+            "release",
+            "source",
+            "updated_at",
+        ]
 
 
 # The CSV carries the same values as the JSON, one column each (labels and timestamps aside).
 FLOW_CSV_COLUMNS = {
-    "id": "id", "reporter": "reporter_id", "partner": "partner_id", "year": "year", "month": "month", "flow": "flow",
-    "commodity_code": "commodity_code", "value_usd": "value_usd", "dataset": "dataset", "release": "release", "source": "source_id",
+    "id": "id",
+    "reporter": "reporter_id",
+    "partner": "partner_id",
+    "year": "year",
+    "month": "month",
+    "flow": "flow",
+    "commodity_code": "commodity_code",
+    "value_usd": "value_usd",
+    "dataset": "dataset",
+    "release": "release",
+    "source": "source_id",
 }
 
 
-FLOW_VALUES = ["id", "reporter_id", "partner_id", "year", "month", "flow", "commodity_code", "value_usd", "dataset", "release", "source_id", "updated_at"]
+FLOW_VALUES = [
+    "id",
+    "reporter_id",
+    "partner_id",
+    "year",
+    "month",
+    "flow",
+    "commodity_code",
+    "value_usd",
+    "dataset",
+    "release",
+    "source_id",
+    "updated_at",
+]
 _FLOW_LABELS = dict(TradeFlow.Flow.choices)
 
 
@@ -55,9 +97,19 @@ def flows_as_json(rows) -> list[dict]:
     labels = _FLOW_LABELS
     return [
         {
-            "id": id_, "reporter": reporter, "partner": partner, "year": year, "month": month, "flow": flow,
-            "commodity_code": commodity_code, "value_usd": str(value_usd), "dataset": dataset, "release": release,
-            "source": source, "updated_at": updated_at, "flow_label": labels[flow],
+            "id": id_,
+            "reporter": reporter,
+            "partner": partner,
+            "year": year,
+            "month": month,
+            "flow": flow,
+            "commodity_code": commodity_code,
+            "value_usd": str(value_usd),
+            "dataset": dataset,
+            "release": release,
+            "source": source,
+            "updated_at": updated_at,
+            "flow_label": labels[flow],
         }
         for id_, reporter, partner, year, month, flow, commodity_code, value_usd, dataset, release, source, updated_at in rows
     ]
@@ -66,15 +118,21 @@ def flows_as_json(rows) -> list[dict]:
 class TradeFlowFilter(TrackedFilterSet):
     reporter = CountryCodeFilter(help_text="The reporting country (alpha-3).")
     partner = CountryCodeFilter(help_text="The partner country (alpha-3), W00 for the reporter's total with the world.")
-    pair = PairFilter(sides=("reporter", "partner"), help_text="Both sides' reports between two countries, e.g. TJK-RUS.")
+    pair = PairFilter(
+        sides=("reporter", "partner"), help_text="Both sides' reports between two countries, e.g. TJK-RUS."
+    )
     country = EitherSideFilter(sides=("reporter", "partner"))
     flow = django_filters.MultipleChoiceFilter(choices=TradeFlow.Flow.choices)
     year = django_filters.NumberFilter(**YEAR_LIMITS)
     year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", **YEAR_LIMITS)
     year_to = django_filters.NumberFilter(field_name="year", lookup_expr="lte", **YEAR_LIMITS)
     month = django_filters.NumberFilter(min_value=1, max_value=12)
-    annual = django_filters.BooleanFilter(field_name="month", lookup_expr="isnull", help_text="true: annual figures only; false: monthly only.")
-    commodity = django_filters.CharFilter(field_name="commodity_code", max_length=12, help_text="HS code, or TOTAL for all goods.")
+    annual = django_filters.BooleanFilter(
+        field_name="month", lookup_expr="isnull", help_text="true: annual figures only; false: monthly only."
+    )
+    commodity = django_filters.CharFilter(
+        field_name="commodity_code", max_length=12, help_text="HS code, or TOTAL for all goods."
+    )
     dataset = django_filters.CharFilter(max_length=40)
 
     class Meta:
@@ -101,7 +159,9 @@ class TradeFlowViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         if wants_csv(request):
-            return stream_queryset_csv(self.filter_queryset(self.get_queryset()).order_by("id"), FLOW_CSV_COLUMNS, "trade-flows.csv")
+            return stream_queryset_csv(
+                self.filter_queryset(self.get_queryset()).order_by("id"), FLOW_CSV_COLUMNS, "trade-flows.csv"
+            )
         return Response(self.page(request))
 
     def page(self, request) -> dict:
@@ -130,15 +190,30 @@ class TradeClaimSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
     class Meta:
         model = TradeClaim
         fields = [
-            "id", "reporter", "partner", "year", "month", "metric", "value", "unit", "qualifier", "stated_by",
-            "stated_by_name", "note", "citations", "version", "updated_at",
+            "id",
+            "reporter",
+            "partner",
+            "year",
+            "month",
+            "metric",
+            "value",
+            "unit",
+            "qualifier",
+            "stated_by",
+            "stated_by_name",
+            "note",
+            "citations",
+            "version",
+            "updated_at",
         ]
         read_only_fields = ["version", "updated_at"]
 
     def validate(self, attrs):
-        current = {} if self.instance is None else {
-            f.name: getattr(self.instance, f.name) for f in TradeClaim._meta.concrete_fields if not f.primary_key
-        }
+        current = (
+            {}
+            if self.instance is None
+            else {f.name: getattr(self.instance, f.name) for f in TradeClaim._meta.concrete_fields if not f.primary_key}
+        )
         TradeClaim(**{**current, **attrs}).clean()
         return attrs
 
@@ -165,8 +240,19 @@ class TradeClaimViewSet(ConditionalMixin, viewsets.ModelViewSet):
 
 
 SERIES_CSV_HEADER = [
-    "year", "month", "a", "b", "a_exports_to_b", "a_imports_from_b", "a_turnover_with_b", "b_exports_to_a",
-    "b_imports_from_a", "b_turnover_with_a", "a_turnover_yoy_percent", "b_share_of_a_turnover_percent", "dataset",
+    "year",
+    "month",
+    "a",
+    "b",
+    "a_exports_to_b",
+    "a_imports_from_b",
+    "a_turnover_with_b",
+    "b_exports_to_a",
+    "b_imports_from_a",
+    "b_turnover_with_a",
+    "a_turnover_yoy_percent",
+    "b_share_of_a_turnover_percent",
+    "dataset",
 ]
 
 
@@ -181,7 +267,8 @@ class TradeSeriesView(APIView):
             OpenApiParameter("a", str, required=True, description="First country (alpha-3), e.g. TJK."),
             OpenApiParameter("b", str, required=True, description="Second country (alpha-3), e.g. RUS."),
             OpenApiParameter("dataset", str, description="Dataset to read (default comtrade)."),
-            OpenApiParameter("year_from", int), OpenApiParameter("year_to", int),
+            OpenApiParameter("year_from", int),
+            OpenApiParameter("year_to", int),
             OpenApiParameter("commodity", str, description=f"HS code (default {TOTAL})."),
         ],
         responses=OpenApiTypes.OBJECT,
@@ -194,7 +281,9 @@ class TradeSeriesView(APIView):
             try:
                 codes[name] = country_code(params.get(name, ""))
             except Exception as exc:
-                errors[name] = [getattr(exc, "messages", [str(exc)])[0] if params.get(name) else "Required: an alpha-3 code."]
+                errors[name] = [
+                    getattr(exc, "messages", [str(exc)])[0] if params.get(name) else "Required: an alpha-3 code."
+                ]
         if not errors and codes["a"] == codes["b"]:
             errors["b"] = ["Choose two different countries."]
         years = {}
@@ -216,12 +305,21 @@ class TradeSeriesView(APIView):
         if wants_csv(request):
             rows = (
                 [
-                    p["year"], p["month"], codes["a"], codes["b"], p["a_reports"]["exports_to_partner"], p["a_reports"]["imports_from_partner"],
-                    p["a_reports"]["turnover"], p["b_reports"]["exports_to_partner"], p["b_reports"]["imports_from_partner"],
-                    p["b_reports"]["turnover"], p["a_turnover_yoy_percent"], p["b_share_of_a_turnover_percent"], dataset,
+                    p["year"],
+                    p["month"],
+                    codes["a"],
+                    codes["b"],
+                    p["a_reports"]["exports_to_partner"],
+                    p["a_reports"]["imports_from_partner"],
+                    p["a_reports"]["turnover"],
+                    p["b_reports"]["exports_to_partner"],
+                    p["b_reports"]["imports_from_partner"],
+                    p["b_reports"]["turnover"],
+                    p["a_turnover_yoy_percent"],
+                    p["b_share_of_a_turnover_percent"],
+                    dataset,
                 ]
                 for p in series["periods"]
             )
             return stream_rows_csv(rows, SERIES_CSV_HEADER, f"trade-series-{codes['a']}-{codes['b']}.csv")
         return Response(series)
-

@@ -22,10 +22,23 @@ from trade.models import TradeFlow
 
 TABLE = f'"{TradeFlow._meta.db_table}"'
 # Every filter flow_conditions() writes SQL for; a test requires TradeFlowFilter to have no other.
-FILTERS = frozenset({
-    "reporter", "partner", "pair", "country", "flow", "year", "year_from", "year_to", "month", "annual", "commodity",
-    "dataset", "updated_since",
-})
+FILTERS = frozenset(
+    {
+        "reporter",
+        "partner",
+        "pair",
+        "country",
+        "flow",
+        "year",
+        "year_from",
+        "year_to",
+        "month",
+        "annual",
+        "commodity",
+        "dataset",
+        "updated_since",
+    }
+)
 
 
 @functools.cache
@@ -67,7 +80,10 @@ def flow_conditions(filters: dict) -> tuple[list[str], list]:
         a, b = value("pair")
         add(
             f"(({reporter} = %s AND {partner} = %s) OR ({reporter} = %s AND {partner} = %s))",
-            ("reporter_id", a), ("partner_id", b), ("reporter_id", b), ("partner_id", a),
+            ("reporter_id", a),
+            ("partner_id", b),
+            ("reporter_id", b),
+            ("partner_id", a),
         )
     if value("country"):
         add(f"({reporter} = %s OR {partner} = %s)", ("reporter_id", value("country")), ("partner_id", value("country")))

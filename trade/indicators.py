@@ -26,7 +26,9 @@ class TurnoverPoint:
         return self.exports + self.imports
 
 
-def trade_turnover_series(*, reporter: Country | str, partner: Country | str, dataset: str | None = None) -> list[TurnoverPoint]:
+def trade_turnover_series(
+    *, reporter: Country | str, partner: Country | str, dataset: str | None = None
+) -> list[TurnoverPoint]:
     """Annual all-goods exports, imports and turnover of `reporter` with `partner`, as `reporter` reports them."""
     flows = TradeFlow.objects.reported_by(reporter).filter(partner=partner).annual().all_goods()
     if dataset:
@@ -50,7 +52,9 @@ def year_on_year_change(series: list[TurnoverPoint]) -> dict[int, Decimal | None
         if previous is None or previous.year != point.year - 1 or previous.turnover == 0:
             changes[point.year] = None
         else:
-            changes[point.year] = ((point.turnover - previous.turnover) / previous.turnover * _PERCENT).quantize(Decimal("0.01"))
+            changes[point.year] = ((point.turnover - previous.turnover) / previous.turnover * _PERCENT).quantize(
+                Decimal("0.01")
+            )
         previous = point
     return changes
 

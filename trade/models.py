@@ -46,7 +46,10 @@ class TradeFlow(TrackedModel):
     # extra index is written on each of the millions of rows an import inserts.
     reporter = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="trade_reported", db_index=False)
     partner = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="trade_as_partner", db_index=False,
+        Country,
+        on_delete=models.PROTECT,
+        related_name="trade_as_partner",
+        db_index=False,
         help_text="The partner country, or World (W00) for the reporter's total.",
     )
     year = models.PositiveSmallIntegerField()
@@ -137,7 +140,9 @@ class TradeClaim(TrackedModel):
     PERCENT_METRICS = {Metric.YOY_CHANGE, Metric.PARTNER_SHARE}
 
     reporter = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="trade_claims",
+        Country,
+        on_delete=models.PROTECT,
+        related_name="trade_claims",
         help_text="Whose trade the figure describes (the speaker's side).",
     )
     partner = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="trade_claims_as_partner")

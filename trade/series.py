@@ -33,9 +33,21 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def pair_series(*, a: str, b: str, dataset: str = "comtrade", commodity: str = "TOTAL", year_from: int | None = None, year_to: int | None = None) -> dict:
+def pair_series(
+    *,
+    a: str,
+    b: str,
+    dataset: str = "comtrade",
+    commodity: str = "TOTAL",
+    year_from: int | None = None,
+    year_to: int | None = None,
+) -> dict:
     flows = TradeFlow.objects.filter(
-        dataset=dataset, commodity_code=commodity, flow__in=[_EXPORT, _IMPORT], reporter__in=[a, b], partner__in=[a, b, Country.WORLD]
+        dataset=dataset,
+        commodity_code=commodity,
+        flow__in=[_EXPORT, _IMPORT],
+        reporter__in=[a, b],
+        partner__in=[a, b, Country.WORLD],
     )
     if year_from is not None:
         flows = flows.filter(year__gte=year_from)
@@ -43,7 +55,9 @@ def pair_series(*, a: str, b: str, dataset: str = "comtrade", commodity: str = "
         flows = flows.filter(year__lte=year_to)
     figures: dict[tuple, dict] = defaultdict(dict)
     sources: dict[tuple, set] = defaultdict(set)
-    for row in flows.values("year", "month", "reporter", "partner", "flow", "source__title").annotate(value=Sum("value_usd")):
+    for row in flows.values("year", "month", "reporter", "partner", "flow", "source__title").annotate(
+        value=Sum("value_usd")
+    ):
         period = (row["year"], row["month"])
         # SQLite sums decimals without their scale; money is shown to the cent everywhere.
         figures[period][(row["reporter"], row["partner"], row["flow"])] = Decimal(row["value"]).quantize(_CENT)

@@ -17,6 +17,7 @@ from directory.views import country_choices
 from trade.models import TradeClaim
 from trade.series import pair_series
 
+
 def fractional_year(day: datetime.date) -> float:
     """2017-07-02 -> 2017.5: the chart's x axis, on which an annual figure sits mid-year."""
     first = datetime.date(day.year, 1, 1)
@@ -78,7 +79,15 @@ def pair_chart_data(series: dict, *, names: dict[str, str], marks: list[dict] = 
         if claim["unit"] == TradeClaim.Unit.USD
     ]
     has_data = bool(claims) or any(line["points"] for line in lines)
-    return {"a": a, "b": b, "names": names, "lines": lines, "claims": claims, "marks": chart_marks(marks), "has_data": has_data}
+    return {
+        "a": a,
+        "b": b,
+        "names": names,
+        "lines": lines,
+        "claims": claims,
+        "marks": chart_marks(marks),
+        "has_data": has_data,
+    }
 
 
 def chart_marks(marks: list[dict]) -> list[dict]:
@@ -86,7 +95,9 @@ def chart_marks(marks: list[dict]) -> list[dict]:
     marked = []
     for mark in marks:
         first, after = date_span(mark["start"], mark["precision"], mark.get("end"), mark.get("end_precision"))
-        marked.append({"x0": fractional_year(first), "x1": fractional_year(after), "label": mark["label"], "url": mark["url"]})
+        marked.append(
+            {"x0": fractional_year(first), "x1": fractional_year(after), "label": mark["label"], "url": mark["url"]}
+        )
     return marked
 
 
@@ -158,19 +169,37 @@ def explorer_chart(series: dict, rows: list[dict], flow: str, names: dict[str, s
             "label": f"{label}, as {names[reporter]} reports",
             "side": "a",
             "kind": "turnover",
-            "points": [{"x": r["year"] + 0.5, "y": float(r["reported"]), "year": r["year"]} for r in annual if r["reported"] is not None],
+            "points": [
+                {"x": r["year"] + 0.5, "y": float(r["reported"]), "year": r["year"]}
+                for r in annual
+                if r["reported"] is not None
+            ],
         },
     ]
     if partner != Country.WORLD:  # the world reports nothing back
-        lines.append({
-            "id": "mirror",
-            "label": f"Mirror: {label.lower()} as {names[partner]} reports it",
-            "side": "b",
-            "kind": "imports",
-            "points": [{"x": r["year"] + 0.5, "y": float(r["mirror"]), "year": r["year"]} for r in annual if r["mirror"] is not None],
-        })
+        lines.append(
+            {
+                "id": "mirror",
+                "label": f"Mirror: {label.lower()} as {names[partner]} reports it",
+                "side": "b",
+                "kind": "imports",
+                "points": [
+                    {"x": r["year"] + 0.5, "y": float(r["mirror"]), "year": r["year"]}
+                    for r in annual
+                    if r["mirror"] is not None
+                ],
+            }
+        )
     has_data = any(line["points"] for line in lines)
-    return {"a": reporter, "b": partner, "names": names, "lines": lines, "claims": [], "marks": [], "has_data": has_data}
+    return {
+        "a": reporter,
+        "b": partner,
+        "names": names,
+        "lines": lines,
+        "claims": [],
+        "marks": [],
+        "has_data": has_data,
+    }
 
 
 @page_view("trade.view_tradeflow")
@@ -197,10 +226,22 @@ def explorer(request):
             page=Paginator(rows, 50).get_page(request.GET.get("page")),
             has_mirror=partner != Country.WORLD,
             chart=explorer_chart(series, rows, flow, names),
-            series_csv=reverse("trade-series") + "?" + urlencode({"a": reporter, "b": partner, **known_years, "format": "csv"}),
+            series_csv=reverse("trade-series")
+            + "?"
+            + urlencode({"a": reporter, "b": partner, **known_years, "format": "csv"}),
             flows_csv=reverse("trade-flows-list")
             + "?"
-            + urlencode({"pair": f"{reporter}-{partner}", "annual": "true", "commodity": "TOTAL", **known_years, "format": "csv"}),
+            + urlencode(
+                {
+                    "pair": f"{reporter}-{partner}",
+                    "annual": "true",
+                    "commodity": "TOTAL",
+                    **known_years,
+                    "format": "csv",
+                }
+            ),
             pair_url=reverse("pair", args=[f"{reporter}-{partner}"]) if partner != Country.WORLD else None,
         )
-    return render_page(request, "trade/explorer.html", context, fragments={"trade-results": "trade/_explorer_results.html"})
+    return render_page(
+        request, "trade/explorer.html", context, fragments={"trade-results": "trade/_explorer_results.html"}
+    )

@@ -43,7 +43,9 @@ class VisitSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
     visitor_country = CountryField()
     host_country = CountryField()
     visitor_name = serializers.CharField(source="visitor.name", read_only=True, default=None, allow_null=True)
-    dates = serializers.CharField(source="date_display", read_only=True, help_text="The dates as known, e.g. 'Feb 2017'.")
+    dates = serializers.CharField(
+        source="date_display", read_only=True, help_text="The dates as known, e.g. 'Feb 2017'."
+    )
     status_changes = StatusChangeSerializer(many=True, read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
     participants = ParticipantSerializer(many=True, read_only=True)
@@ -52,10 +54,32 @@ class VisitSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
     class Meta:
         model = Visit
         fields = [
-            "id", "visitor", "visitor_name", "visitor_country", "host_country", "locale", "start_date",
-            "start_precision", "end_date", "end_precision", "dates", "kind", "level", "status", "summary", "tour",
-            "prepares", "external_source", "external_id", "participants", "agenda_items", "status_changes",
-            "citations", "version", "created_at", "updated_at",
+            "id",
+            "visitor",
+            "visitor_name",
+            "visitor_country",
+            "host_country",
+            "locale",
+            "start_date",
+            "start_precision",
+            "end_date",
+            "end_precision",
+            "dates",
+            "kind",
+            "level",
+            "status",
+            "summary",
+            "tour",
+            "prepares",
+            "external_source",
+            "external_id",
+            "participants",
+            "agenda_items",
+            "status_changes",
+            "citations",
+            "version",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["external_source", "external_id", "version", "created_at", "updated_at"]
 
@@ -79,21 +103,35 @@ class VisitSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
     @transaction.atomic
     def create(self, validated_data):
         visit = super().create(validated_data)
-        record_initial_visit_status(visit=visit, on=timezone.localdate(), user=self.context["request"].user, note="Recorded through the API.")
+        record_initial_visit_status(
+            visit=visit, on=timezone.localdate(), user=self.context["request"].user, note="Recorded through the API."
+        )
         return visit
 
 
 class VisitFilter(TrackedFilterSet):
-    pair = PairFilter(sides=("visitor_country", "host_country"), help_text="Two alpha-3 codes, e.g. RUS-TJK: visits either way.")
-    country = EitherSideFilter(sides=("visitor_country", "host_country"), help_text="Visits made or hosted by this country.")
+    pair = PairFilter(
+        sides=("visitor_country", "host_country"), help_text="Two alpha-3 codes, e.g. RUS-TJK: visits either way."
+    )
+    country = EitherSideFilter(
+        sides=("visitor_country", "host_country"), help_text="Visits made or hosted by this country."
+    )
     visitor_country = CountryCodeFilter()
     host_country = CountryCodeFilter()
-    person = django_filters.NumberFilter(method="filter_person", min_value=1, max_value=2**63 - 1, help_text="Visitor or participant (person id).")
-    topic = django_filters.CharFilter(field_name="agenda_items__topic__slug", distinct=True, help_text="A topic slug on the agenda.")
+    person = django_filters.NumberFilter(
+        method="filter_person", min_value=1, max_value=2**63 - 1, help_text="Visitor or participant (person id)."
+    )
+    topic = django_filters.CharFilter(
+        field_name="agenda_items__topic__slug", distinct=True, help_text="A topic slug on the agenda."
+    )
     status = django_filters.MultipleChoiceFilter(choices=Visit.Status.choices)
     kind = django_filters.MultipleChoiceFilter(choices=Visit.Kind.choices)
     level = django_filters.MultipleChoiceFilter(choices=Visit.Level.choices)
-    date_from = ImpreciseDateFromFilter(field_name="start_date", precision_field="start_precision", help_text="Visits that may start on or after this date, at their precision.")
+    date_from = ImpreciseDateFromFilter(
+        field_name="start_date",
+        precision_field="start_precision",
+        help_text="Visits that may start on or after this date, at their precision.",
+    )
     date_to = ImpreciseDateToFilter(field_name="start_date", help_text="Visits starting on or before this date.")
     tour = django_filters.NumberFilter(min_value=1, max_value=2**63 - 1)
 
@@ -139,7 +177,18 @@ class NegotiationTopicSerializer(LabelledChoicesMixin, serializers.ModelSerializ
 
     class Meta:
         model = NegotiationTopic
-        fields = ["id", "slug", "title", "description", "countries", "status", "stances", "citations", "version", "updated_at"]
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "description",
+            "countries",
+            "status",
+            "stances",
+            "citations",
+            "version",
+            "updated_at",
+        ]
         read_only_fields = ["version", "updated_at"]
 
 

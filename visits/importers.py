@@ -50,7 +50,7 @@ def parse_kind(text: str) -> tuple[str, str]:
     lowered = text.lower()
     for phrase, kind in KIND_PHRASES:
         if lowered.startswith(phrase) and (len(text) == len(phrase) or not text[len(phrase)].isalnum()):
-            rest = text[len(phrase):].lstrip(" .;,:")
+            rest = text[len(phrase) :].lstrip(" .;,:")
             return kind, rest[:1].upper() + rest[1:]
     for phrase, kind in KIND_PHRASES:
         if phrase in lowered and kind != Visit.Kind.TRANSIT:
@@ -66,17 +66,48 @@ _DEPUTY = Visit.Level.DEPUTY
 _MINISTER = Visit.Level.MINISTER
 _OFFICIAL = Visit.Level.OFFICIAL
 TITLE_LEVELS = {
-    "President": _HEAD, "Prime Minister": _HEAD, "King": _HEAD, "Queen": _HEAD, "Emperor": _HEAD,
-    "Empress": _HEAD, "Chancellor": _HEAD, "Shah": _HEAD, "Sultan": _HEAD, "Emir": _HEAD, "Amir": _HEAD,
-    "Grand Duke": _HEAD, "Grand Duchess": _HEAD, "Prince": _HEAD, "Princess": _HEAD, "Premier": _HEAD,
-    "Governor General": _HEAD, "Governor-General": _HEAD, "Chairman": _HEAD, "General Secretary": _HEAD,
-    "First Secretary": _HEAD, "Taoiseach": _HEAD, "Pope": _HEAD, "Regent": _HEAD, "Captain Regent": _HEAD,
-    "Sheikh": _HEAD, "Head of State": _HEAD, "Chief of State": _HEAD, "State Counsellor": _HEAD,
-    "Junta Member": _HEAD, "General": _HEAD, "Brigadier General": _HEAD, "Lieutenant General": _HEAD,
-    "Crown Prince": _DEPUTY, "Vice President": _DEPUTY, "Deputy Prime Minister": _DEPUTY,
-    "First Deputy Prime Minister": _DEPUTY, "Vice Premier": _DEPUTY,
-    "Foreign Minister": _MINISTER, "Minister": _MINISTER,
-    "Secretary General": _OFFICIAL, "Secretary-General": _OFFICIAL,
+    "President": _HEAD,
+    "Prime Minister": _HEAD,
+    "King": _HEAD,
+    "Queen": _HEAD,
+    "Emperor": _HEAD,
+    "Empress": _HEAD,
+    "Chancellor": _HEAD,
+    "Shah": _HEAD,
+    "Sultan": _HEAD,
+    "Emir": _HEAD,
+    "Amir": _HEAD,
+    "Grand Duke": _HEAD,
+    "Grand Duchess": _HEAD,
+    "Prince": _HEAD,
+    "Princess": _HEAD,
+    "Premier": _HEAD,
+    "Governor General": _HEAD,
+    "Governor-General": _HEAD,
+    "Chairman": _HEAD,
+    "General Secretary": _HEAD,
+    "First Secretary": _HEAD,
+    "Taoiseach": _HEAD,
+    "Pope": _HEAD,
+    "Regent": _HEAD,
+    "Captain Regent": _HEAD,
+    "Sheikh": _HEAD,
+    "Head of State": _HEAD,
+    "Chief of State": _HEAD,
+    "State Counsellor": _HEAD,
+    "Junta Member": _HEAD,
+    "General": _HEAD,
+    "Brigadier General": _HEAD,
+    "Lieutenant General": _HEAD,
+    "Crown Prince": _DEPUTY,
+    "Vice President": _DEPUTY,
+    "Deputy Prime Minister": _DEPUTY,
+    "First Deputy Prime Minister": _DEPUTY,
+    "Vice Premier": _DEPUTY,
+    "Foreign Minister": _MINISTER,
+    "Minister": _MINISTER,
+    "Secretary General": _OFFICIAL,
+    "Secretary-General": _OFFICIAL,
 }
 _MODIFIERS = ("Acting", "Interim", "Provisional", "Transitional", "Federal")
 _SUFFIXES = ("elect", "designate")
@@ -152,11 +183,15 @@ class HsgXmlImporter(Importer):
                         )
                     if root_tag not in self.root_tags:
                         expected = "> or <".join(self.root_tags)
-                        raise FileRefused(f"{path.name}: expected an Office of the Historian <{expected}> file, found <{root_tag}>")
+                        raise FileRefused(
+                            f"{path.name}: expected an Office of the Historian <{expected}> file, found <{root_tag}>"
+                        )
                 if event == "end":
                     _release(element)
         except etree.XMLSyntaxError as exc:
-            raise FileRefused(f"{path.name}: not well-formed XML ({exc.msg}, line {exc.lineno}); the file may be truncated or not XML") from None
+            raise FileRefused(
+                f"{path.name}: not well-formed XML ({exc.msg}, line {exc.lineno}); the file may be truncated or not XML"
+            ) from None
         self.format = self.name
 
     def read(self, path: Path):
@@ -202,12 +237,17 @@ class HsgXmlImporter(Importer):
     def source(self) -> Source:
         if self._source is None:
             outlet_values = {k: v for k, v in OFFICE_OF_THE_HISTORIAN.items() if k != "external_id"}
-            outlet, _ = Organisation.objects.get_or_create(external_id=OFFICE_OF_THE_HISTORIAN["external_id"], defaults=outlet_values)
+            outlet, _ = Organisation.objects.get_or_create(
+                external_id=OFFICE_OF_THE_HISTORIAN["external_id"], defaults=outlet_values
+            )
             self._source, _ = Source.objects.get_or_create(
                 external_id=self.source_external_id,
                 defaults={
-                    "title": self.source_title, "kind": Source.Kind.ARCHIVE, "outlet": outlet,
-                    "url": "https://history.state.gov/", "retrieved_on": self.today,
+                    "title": self.source_title,
+                    "kind": Source.Kind.ARCHIVE,
+                    "outlet": outlet,
+                    "url": "https://history.state.gov/",
+                    "retrieved_on": self.today,
                 },
             )
         return self._source
@@ -228,15 +268,22 @@ class HsgXmlImporter(Importer):
         source = self.source
         VisitStatusChange.objects.bulk_create(
             VisitStatusChange(
-                visit=visit, from_status="", to_status=visit.status, changed_on=visit.end_date or visit.start_date,
-                recorded_by=self.user, note=f"Imported from the Office of the Historian record {visit.external_id}.",
+                visit=visit,
+                from_status="",
+                to_status=visit.status,
+                changed_on=visit.end_date or visit.start_date,
+                recorded_by=self.user,
+                note=f"Imported from the Office of the Historian record {visit.external_id}.",
             )
             for visit, _ in created
         )
         Citation.objects.bulk_create(
             Citation(
-                source=source, content_type=visit_type, object_id=str(visit.pk),
-                reliability=Citation.Reliability.OFFICIAL_STATEMENT, reported_on=pending.context,
+                source=source,
+                content_type=visit_type,
+                object_id=str(visit.pk),
+                reliability=Citation.Reliability.OFFICIAL_STATEMENT,
+                reported_on=pending.context,
             )
             for visit, pending in created
         )
@@ -304,7 +351,9 @@ class HsgTravelsImporter(HsgXmlImporter):
             raise RowError("the trip has no traveller <name>")
         start, end = self.dates(element)
         try:
-            host = self.countries.resolve(element.find("country").get("id") if element.find("country") is not None else "", start)
+            host = self.countries.resolve(
+                element.find("country").get("id") if element.find("country") is not None else "", start
+            )
         except UnknownCountry as exc:
             raise RowError(str(exc)) from None
         who = element.get("who") or ""
@@ -313,9 +362,18 @@ class HsgTravelsImporter(HsgXmlImporter):
         remarks = _text(element, "remarks")
         kind, _ = parse_kind(remarks)
         values = {
-            "external_id": trip_id, "visitor_id": traveller.pk, "visitor_country_id": USA, "host_country_id": host.pk,
-            "locale": _text(element, "locale")[:200], "start_date": start, "start_precision": DatePrecision.DAY,
-            "end_date": end, "end_precision": DatePrecision.DAY, "kind": kind, "level": level, "summary": remarks,
+            "external_id": trip_id,
+            "visitor_id": traveller.pk,
+            "visitor_country_id": USA,
+            "host_country_id": host.pk,
+            "locale": _text(element, "locale")[:200],
+            "start_date": start,
+            "start_precision": DatePrecision.DAY,
+            "end_date": end,
+            "end_precision": DatePrecision.DAY,
+            "kind": kind,
+            "level": level,
+            "summary": remarks,
             "status": self.status_for(end, start),
         }
         return values, _modified_on(element)
@@ -358,9 +416,18 @@ class HsgVisitsImporter(HsgXmlImporter):
         self.hold_post(visitor, title, country.pk)
         kind, summary = parse_kind(_text(element, "description"))
         values = {
-            "external_id": visit_id, "visitor_id": visitor.pk, "visitor_country_id": country.pk, "host_country_id": USA,
-            "locale": "", "start_date": start, "start_precision": DatePrecision.DAY, "end_date": end,
-            "end_precision": DatePrecision.DAY, "kind": kind, "level": level, "summary": summary,
+            "external_id": visit_id,
+            "visitor_id": visitor.pk,
+            "visitor_country_id": country.pk,
+            "host_country_id": USA,
+            "locale": "",
+            "start_date": start,
+            "start_precision": DatePrecision.DAY,
+            "end_date": end,
+            "end_precision": DatePrecision.DAY,
+            "kind": kind,
+            "level": level,
+            "summary": summary,
             "status": self.status_for(end, start),
         }
         return values, _modified_on(element)
@@ -387,4 +454,3 @@ def _modified_on(element) -> datetime.date | None:
         return datetime.date.fromisoformat(raw[:10]) if raw else None
     except ValueError:
         return None
-

@@ -34,9 +34,7 @@ class Tour(TrackedModel):
 class VisitQuerySet(models.QuerySet):
     def for_pair(self, a: Country | str, b: Country | str):
         """Visits either way between two countries."""
-        return self.filter(
-            Q(visitor_country=a, host_country=b) | Q(visitor_country=b, host_country=a)
-        )
+        return self.filter(Q(visitor_country=a, host_country=b) | Q(visitor_country=b, host_country=a))
 
     def involving(self, country: Country | str):
         return self.filter(Q(visitor_country=country) | Q(host_country=country))
@@ -79,7 +77,11 @@ class Visit(TrackedModel):
         OFFICIAL = "official", "Official"
 
     visitor = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="visits_made",
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits_made",
         help_text="The principal visitor; empty while a rumour names no one.",
     )
     # Countries are reference data; a visit must never disappear because one was removed.
@@ -96,10 +98,16 @@ class Visit(TrackedModel):
     summary = models.TextField(blank=True)
     tour = models.ForeignKey(Tour, null=True, blank=True, on_delete=models.SET_NULL, related_name="legs")
     prepares = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="prepared_by",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="prepared_by",
         help_text="The visit this one laid the ground for.",
     )
-    external_source = models.CharField(max_length=40, blank=True, help_text="Importer that created the row, e.g. 'hsg-travels'.")
+    external_source = models.CharField(
+        max_length=40, blank=True, help_text="Importer that created the row, e.g. 'hsg-travels'."
+    )
     external_id = models.CharField(max_length=100, blank=True)
     citations = GenericRelation(Citation, related_query_name="visit")
 
@@ -151,7 +159,9 @@ class VisitStatusChange(models.Model):
 
     # The history belongs to its visit; the audit log keeps a deleted visit's record.
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=10, choices=Visit.Status.choices, blank=True, help_text="Empty for the first status recorded.")
+    from_status = models.CharField(
+        max_length=10, choices=Visit.Status.choices, blank=True, help_text="Empty for the first status recorded."
+    )
     to_status = models.CharField(max_length=10, choices=Visit.Status.choices)
     changed_on = models.DateField(help_text="When it happened in the world.")
     changed_precision = precision_field()
@@ -160,7 +170,9 @@ class VisitStatusChange(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
-    citation = models.ForeignKey(Citation, null=True, blank=True, on_delete=models.SET_NULL, related_name="visit_status_changes")
+    citation = models.ForeignKey(
+        Citation, null=True, blank=True, on_delete=models.SET_NULL, related_name="visit_status_changes"
+    )
 
     class Meta:
         ordering = ["visit", "changed_on", "recorded_at", "id"]

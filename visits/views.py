@@ -35,12 +35,17 @@ def visit_mark(visit: Visit) -> dict:
 
 class VisitFilterForm(ListFilterForm):
     lookups = {
-        "status": "status__in", "kind": "kind", "level": "level",
-        "year_from": "start_date__year__gte", "year_to": "start_date__year__lte",
+        "status": "status__in",
+        "kind": "kind",
+        "level": "level",
+        "year_from": "start_date__year__gte",
+        "year_to": "start_date__year__lte",
     }
 
     country = forms.ChoiceField(required=False, help_text="Visits made or hosted.")
-    status = forms.MultipleChoiceField(choices=Visit.Status.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    status = forms.MultipleChoiceField(
+        choices=Visit.Status.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     kind = forms.ChoiceField(choices=[("", "Any kind")] + Visit.Kind.choices, required=False)
     level = forms.ChoiceField(choices=[("", "Any level")] + Visit.Level.choices, required=False)
     year_from = forms.IntegerField(min_value=1700, max_value=2200, required=False, label="From year")
@@ -62,7 +67,12 @@ def visit_list(request):
     if form.is_bound and form.is_valid():
         visits = form.filter(visits)
     page = paginate(request, visits)
-    return render_page(request, "visits/visit_list.html", {"form": form, "page": page}, fragments={"visit-results": "visits/_visit_results.html"})
+    return render_page(
+        request,
+        "visits/visit_list.html",
+        {"form": form, "page": page},
+        fragments={"visit-results": "visits/_visit_results.html"},
+    )
 
 
 @page_view("visits.view_visit")
@@ -70,7 +80,11 @@ def visit_detail(request, pk: int):
     """Who went where and when, its status history, tour, groundwork, agenda and sources."""
     visit = get_object_or_404(
         Visit.objects.select_related(
-            *VISIT_RELATIONS, "tour__traveller", "prepares__visitor", "prepares__visitor_country", "prepares__host_country"
+            *VISIT_RELATIONS,
+            "tour__traveller",
+            "prepares__visitor",
+            "prepares__visitor_country",
+            "prepares__host_country",
         ),
         pk=pk,
     )
@@ -81,7 +95,11 @@ def visit_detail(request, pk: int):
     for item in agenda:
         item.sources = agenda_citations.get(str(item.pk), [])
     tour_legs = (
-        list(Visit.objects.filter(tour_id=visit.tour_id).select_related(*VISIT_RELATIONS).order_by("start_date", "id")[:50])
+        list(
+            Visit.objects.filter(tour_id=visit.tour_id)
+            .select_related(*VISIT_RELATIONS)
+            .order_by("start_date", "id")[:50]
+        )
         if visit.tour_id
         else []
     )
@@ -121,7 +139,9 @@ def person_detail(request, pk: int):
     visits = Visit.objects.select_related(*VISIT_RELATIONS).order_by("-start_date", "-id")
     context = {"person": person, "positions": positions, "aliases": person.aliases.all()}
     if wants(request, "visits-made"):
-        made = visits.filter(Q(visitor=person) | Q(participants__person=person) & ~Q(host_country=person.country_id)).distinct()
+        made = visits.filter(
+            Q(visitor=person) | Q(participants__person=person) & ~Q(host_country=person.country_id)
+        ).distinct()
         context["made"] = paginate(request, made, param="made")
     if wants(request, "visits-hosted"):
         hosted = visits.filter(visits_hosted_condition(person, positions)).exclude(visitor=person).distinct()
@@ -129,7 +149,9 @@ def person_detail(request, pk: int):
     if wants(request, "statements"):
         context["statements"] = paginate(
             request,
-            Citation.objects.filter(speaker=person).select_related("source__outlet", "content_type").order_by("-reported_on", "-id"),
+            Citation.objects.filter(speaker=person)
+            .select_related("source__outlet", "content_type")
+            .order_by("-reported_on", "-id"),
             param="statements",
             per_page=10,
         )

@@ -66,7 +66,12 @@ def _delete(keys) -> None:
         cache.delete_many(keys)
     except Exception:
         # An entry left behind would outlive a revocation: say so loudly. It expires on its own.
-        logger.error("could not clear %d cached API token(s); they lapse within %ss", len(keys), TOKEN_CACHE_SECONDS, exc_info=True)
+        logger.error(
+            "could not clear %d cached API token(s); they lapse within %ss",
+            len(keys),
+            TOKEN_CACHE_SECONDS,
+            exc_info=True,
+        )
 
 
 # Where chancery.api.fastpath leaves a request's checked token (or its refusal) for DRF.
@@ -154,7 +159,8 @@ def _from_entry(entry: dict):
     # chancery.roles.cached_permissions reads this before asking the cache again.
     user._role_permissions = frozenset(entry["permissions"])
     auth_token = _from_values(
-        get_token_model(), {"digest": entry["digest"], "token_key": entry["token_key"], "expiry": entry["expiry"], "user_id": user.pk},
+        get_token_model(),
+        {"digest": entry["digest"], "token_key": entry["token_key"], "expiry": entry["expiry"], "user_id": user.pk},
     )
     auth_token._state.fields_cache["user"] = user
     return user, auth_token

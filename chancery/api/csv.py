@@ -133,4 +133,3 @@ def csv_response(body: Iterator[bytes], filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-

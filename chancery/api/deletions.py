@@ -36,7 +36,9 @@ class DeletionsView(APIView):
             OpenApiParameter("type", str, enum=list(DELETABLE), description="Only this record type."),
         ],
         responses=inline_serializer(
-            "Deletion", {"type": serializers.CharField(), "id": serializers.CharField(), "deleted_at": serializers.DateTimeField()}, many=True
+            "Deletion",
+            {"type": serializers.CharField(), "id": serializers.CharField(), "deleted_at": serializers.DateTimeField()},
+            many=True,
         ),
     )
     def get(self, request):
@@ -53,7 +55,9 @@ class DeletionsView(APIView):
             if wanted and record_type != wanted:
                 continue
             history = apps.get_model(label).history
-            for pk, when in history.filter(history_type="-", history_date__gte=since).values_list("id", "history_date")[:MAX_ROWS]:
+            for pk, when in history.filter(history_type="-", history_date__gte=since).values_list("id", "history_date")[
+                :MAX_ROWS
+            ]:
                 rows.append({"type": record_type, "id": str(pk), "deleted_at": when})
         rows.sort(key=lambda row: row["deleted_at"])
         return Response(rows[:MAX_ROWS])

@@ -1,6 +1,6 @@
 """One shape for every API error, so clients handle them all the same way.
 
-    {"error": {"status": 400, "code": "invalid", "message": "...", "fields": {"start_date": ["..."]}}}
+{"error": {"status": 400, "code": "invalid", "message": "...", "fields": {"start_date": ["..."]}}}
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError

@@ -42,7 +42,10 @@ def token_json_pages(drf_view):
     def view(request, *args, **kwargs):
         meta = request.META
         if (
-            request.method != "GET" or args or kwargs or "format" in request.GET
+            request.method != "GET"
+            or args
+            or kwargs
+            or "format" in request.GET
             or meta.get("HTTP_ACCEPT", "") not in PLAIN_ACCEPT
             or not meta.get("HTTP_AUTHORIZATION", "").startswith(prefix)
         ):

@@ -54,7 +54,9 @@ def country_code(value: str) -> str:
     if code not in _known_codes():
         # The value goes in as a parameter: django-filter %-formats messages, and a value
         # with a % in it would otherwise break that formatting (a 500).
-        raise forms.ValidationError("Unknown country code %(value)r; use ISO 3166-1 alpha-3, e.g. RUS.", params={"value": value})
+        raise forms.ValidationError(
+            "Unknown country code %(value)r; use ISO 3166-1 alpha-3, e.g. RUS.", params={"value": value}
+        )
     return code
 
 
@@ -72,7 +74,10 @@ _CODES: set[str] | None = None
 def parse_pair(value: str) -> tuple[str, str]:
     parts = value.split("-")
     if len(parts) != 2:
-        raise forms.ValidationError("%(value)r is not a pair; write two alpha-3 codes joined by a hyphen, e.g. RUS-TJK.", params={"value": value})
+        raise forms.ValidationError(
+            "%(value)r is not a pair; write two alpha-3 codes joined by a hyphen, e.g. RUS-TJK.",
+            params={"value": value},
+        )
     return country_code(parts[0]), country_code(parts[1])
 
 
@@ -140,7 +145,12 @@ def on_or_after(date_field: str, precision_field: str, day: datetime.date) -> Q:
     return (
         Q(**{precision_field: DatePrecision.DAY, f"{date_field}__gte": day})
         | Q(**{precision_field: DatePrecision.MONTH, f"{date_field}__gte": day.replace(day=1)})
-        | Q(**{f"{precision_field}__in": [DatePrecision.YEAR, DatePrecision.APPROXIMATE], f"{date_field}__gte": day.replace(month=1, day=1)})
+        | Q(
+            **{
+                f"{precision_field}__in": [DatePrecision.YEAR, DatePrecision.APPROXIMATE],
+                f"{date_field}__gte": day.replace(month=1, day=1),
+            }
+        )
     )
 
 
@@ -215,7 +225,9 @@ class FilterSet(django_filters.FilterSet):
         the flows) on every request.
         """
         form_class = cls.__dict__.get("_form_class") or cls().get_form_class()
-        return form_class if names is None else _form_of(form_class, frozenset(names).intersection(form_class.base_fields))
+        return (
+            form_class if names is None else _form_of(form_class, frozenset(names).intersection(form_class.base_fields))
+        )
 
     def get_form_class(self):
         form_class = type(self).__dict__.get("_form_class")

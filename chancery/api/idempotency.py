@@ -66,7 +66,9 @@ def claim(request, key: str):
     Two attempts at once: the second one's insert waits for the first's transaction, then
     finds its row (or, if the first failed, makes its own).
     """
-    IdempotencyKey.objects.filter(created_at__lt=timezone.now() - datetime.timedelta(hours=IdempotencyKey.LIFETIME_HOURS)).delete()
+    IdempotencyKey.objects.filter(
+        created_at__lt=timezone.now() - datetime.timedelta(hours=IdempotencyKey.LIFETIME_HOURS)
+    ).delete()
     request_print = fingerprint(request)
     try:
         with transaction.atomic():

@@ -84,7 +84,9 @@ class CursorPagination(pagination.BasePagination):
         except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
             raise ValidationError({self.cursor_query_param: ["This cursor is not one this list gave out."]}) from None
         if keys != self.ordering or not isinstance(values, list) or len(values) != len(keys):
-            raise ValidationError({self.cursor_query_param: ["This cursor belongs to another ordering; start again from the first page."]})
+            raise ValidationError(
+                {self.cursor_query_param: ["This cursor belongs to another ordering; start again from the first page."]}
+            )
         result = []
         for key, raw in zip(keys, values):
             name = key.lstrip("-")
@@ -92,7 +94,9 @@ class CursorPagination(pagination.BasePagination):
             try:
                 result.append(field.to_python(raw))
             except Exception:
-                raise ValidationError({self.cursor_query_param: ["This cursor is not one this list gave out."]}) from None
+                raise ValidationError(
+                    {self.cursor_query_param: ["This cursor is not one this list gave out."]}
+                ) from None
         return result
 
     def start_keyset(self, request, model, ordering: list[str], fields: list[str]) -> tuple[list | None, int]:
@@ -142,13 +146,30 @@ class CursorPagination(pagination.BasePagination):
             "type": "object",
             "required": ["results"],
             "properties": {
-                "next": {"type": "string", "nullable": True, "format": "uri", "description": "The next page, or null on the last."},
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "The next page, or null on the last.",
+                },
                 "results": schema,
             },
         }
 
     def get_schema_operation_parameters(self, view):
         return [
-            {"name": self.cursor_query_param, "required": False, "in": "query", "description": "The `next` link's cursor.", "schema": {"type": "string"}},
-            {"name": self.page_size_query_param, "required": False, "in": "query", "description": f"Rows per page (at most {self.max_page_size}).", "schema": {"type": "integer", "minimum": 1}},
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "The `next` link's cursor.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page (at most {self.max_page_size}).",
+                "schema": {"type": "integer", "minimum": 1},
+            },
         ]

@@ -13,7 +13,9 @@ class ErrorDetailSerializer(serializers.Serializer):
     message = serializers.CharField()
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
     current_version = serializers.IntegerField(required=False, help_text="With 412: the record's version now.")
-    allowed = serializers.ListField(child=serializers.CharField(), required=False, help_text="With 409: the statuses allowed.")
+    allowed = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="With 409: the statuses allowed."
+    )
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -65,12 +67,17 @@ class ChanceryAutoSchema(AutoSchema):
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
         if _idempotent_create(self.view):
-            parameters = [*parameters, OpenApiParameter(
-                idempotency.HEADER, str, OpenApiParameter.HEADER,
-                description=(
-                    "Any 1 to 255 printable ASCII characters (a UUID, say), new for each new record. A retry with the "
-                    "same key and body gets the record the first attempt created (201, `Idempotent-Replayed: true`) "
-                    f"instead of a second one. Keys are kept for {idempotency.IdempotencyKey.LIFETIME_HOURS} hours."
+            parameters = [
+                *parameters,
+                OpenApiParameter(
+                    idempotency.HEADER,
+                    str,
+                    OpenApiParameter.HEADER,
+                    description=(
+                        "Any 1 to 255 printable ASCII characters (a UUID, say), new for each new record. A retry with the "
+                        "same key and body gets the record the first attempt created (201, `Idempotent-Replayed: true`) "
+                        f"instead of a second one. Keys are kept for {idempotency.IdempotencyKey.LIFETIME_HOURS} hours."
+                    ),
                 ),
-            )]
+            ]
         return parameters

@@ -14,7 +14,9 @@ class LabelledChoicesMixin:
         fields = super().get_fields()
         for name, field in list(fields.items()):
             if isinstance(field, serializers.ChoiceField) and not isinstance(field, serializers.MultipleChoiceField):
-                fields[f"{name}_label"] = serializers.CharField(source=f"get_{field.source or name}_display", read_only=True)
+                fields[f"{name}_label"] = serializers.CharField(
+                    source=f"get_{field.source or name}_display", read_only=True
+                )
         return fields
 
 
@@ -51,8 +53,22 @@ class CitationSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
     class Meta:
         model = Citation
         fields = [
-            "id", "source", "source_title", "source_url", "record_type", "object_id", "field_name", "quote",
-            "reported_on", "reported_precision", "reliability", "stance", "speaker", "note", "resolved_at", "version",
+            "id",
+            "source",
+            "source_title",
+            "source_url",
+            "record_type",
+            "object_id",
+            "field_name",
+            "quote",
+            "reported_on",
+            "reported_precision",
+            "reliability",
+            "stance",
+            "speaker",
+            "note",
+            "resolved_at",
+            "version",
         ]
         read_only_fields = ["resolved_at", "version"]
 
@@ -78,4 +94,6 @@ class TransitionSerializer(serializers.Serializer):
     on = serializers.DateField(help_text="When it happened in the world (YYYY-MM-DD).")
     precision = serializers.ChoiceField(choices=DatePrecision.choices, default=DatePrecision.DAY)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    citation = serializers.PrimaryKeyRelatedField(queryset=Citation.objects.all(), required=False, allow_null=True, default=None)
+    citation = serializers.PrimaryKeyRelatedField(
+        queryset=Citation.objects.all(), required=False, allow_null=True, default=None
+    )

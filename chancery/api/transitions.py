@@ -30,10 +30,14 @@ class TransitionsMixin:
 
     @extend_schema(
         request=TransitionSerializer,
-        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True, description="The record's ETag.")],
+        parameters=[
+            OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True, description="The record's ETag.")
+        ],
         responses={
             201: OpenApiResponse(description="The status changed; the body is the updated record."),
-            409: OpenApiResponse(description="The state machine does not allow this change; `allowed` lists what it does."),
+            409: OpenApiResponse(
+                description="The state machine does not allow this change; `allowed` lists what it does."
+            ),
             412: OpenApiResponse(description="The record changed since it was read."),
             428: OpenApiResponse(description="If-Match is missing."),
         },
@@ -57,8 +61,15 @@ class TransitionsMixin:
                 raise conflict
             self.transition(
                 **{self.record_argument: record},
-                to_status=data["to_status"], on=data["on"], precision=data["precision"], user=request.user,
-                note=data["note"], citation=data["citation"], expected_version=record.version,
+                to_status=data["to_status"],
+                on=data["on"],
+                precision=data["precision"],
+                user=request.user,
+                note=data["note"],
+                citation=data["citation"],
+                expected_version=record.version,
             )
         record.refresh_from_db()
-        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(record)})
+        return Response(
+            self.get_serializer(record).data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(record)}
+        )

@@ -42,7 +42,11 @@ def imprecise(value: datetime.date | None, precision: str = DatePrecision.DAY):
     if value is None:
         return ""
     precision = precision or DatePrecision.DAY
-    template = '<time datetime="{}" title="approximate">{}</time>' if precision == DatePrecision.APPROXIMATE else '<time datetime="{}">{}</time>'
+    template = (
+        '<time datetime="{}" title="approximate">{}</time>'
+        if precision == DatePrecision.APPROXIMATE
+        else '<time datetime="{}">{}</time>'
+    )
     return format_html(template, machine_date(value, precision), format_imprecise_date(value, precision))
 
 
@@ -142,7 +146,9 @@ def trade_around(context, visit, years_before: int = 3, years_after: int = 2):
     return {
         "request": context.get("request"),
         "series": series,
-        "chart": pair_chart_data(series, names={a: visit.visitor_country.name, b: visit.host_country.name}, marks=[visit_mark(visit)]),
+        "chart": pair_chart_data(
+            series, names={a: visit.visitor_country.name, b: visit.host_country.name}, marks=[visit_mark(visit)]
+        ),
         "a": visit.visitor_country,
         "b": visit.host_country,
         "year_from": year - years_before,

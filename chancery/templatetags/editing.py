@@ -17,7 +17,13 @@ def editor_panel(context, record):
     if forms:
         # Also a form no longer offered (a status that has just become final): its errors must show.
         forms.update(getattr(request, "editing_forms", {}))
-    return {"request": request, "record": record, "kind": record._meta.model_name, "forms": forms, "csrf_token": context.get("csrf_token")}
+    return {
+        "request": request,
+        "record": record,
+        "kind": record._meta.model_name,
+        "forms": forms,
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.simple_tag

@@ -90,11 +90,18 @@ def test_a_draft_added_in_the_admin_is_numbered_by_the_service_and_earlier_ones_
     data = admin_form_data(editor_client.get(url))
     prefix = "drafts"
     count = int(data[f"{prefix}-TOTAL_FORMS"])
-    data.update({f"{prefix}-TOTAL_FORMS": str(count + 1), f"{prefix}-{count}-text": "Article 1. Article 2.", f"{prefix}-{count}-note": "Second reading"})
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": str(count + 1),
+            f"{prefix}-{count}-text": "Article 1. Article 2.",
+            f"{prefix}-{count}-note": "Second reading",
+        }
+    )
 
     response = editor_client.post(url, data)
 
     assert response.status_code == 302, response.content.decode()[:3000]
     assert list(agreement.drafts.values_list("number", "text", "note")) == [
-        (1, "Article 1.", ""), (2, "Article 1. Article 2.", "Second reading"),
+        (1, "Article 1.", ""),
+        (2, "Article 1. Article 2.", "Second reading"),
     ]

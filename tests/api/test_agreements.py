@@ -19,13 +19,22 @@ def test_an_editor_creates_an_agreement_with_parties_topics_and_its_first_status
     NegotiationTopicFactory(slug="aviation-dispute")
     response = editor_api.post(
         LIST,
-        {"title": "Air services agreement", "kind": "intergovernmental", "status": "negotiating",
-         "parties": ["RUS", "tjk"], "topics": ["aviation-dispute"]},
+        {
+            "title": "Air services agreement",
+            "kind": "intergovernmental",
+            "status": "negotiating",
+            "parties": ["RUS", "tjk"],
+            "topics": ["aviation-dispute"],
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["parties"], body["topics"], body["status_label"]) == (["RUS", "TJK"], ["aviation-dispute"], "Negotiating")
+    assert (body["parties"], body["topics"], body["status_label"]) == (
+        ["RUS", "TJK"],
+        ["aviation-dispute"],
+        "Negotiating",
+    )
     agreement = Agreement.objects.get(pk=body["id"])
     assert list(agreement.status_changes.values_list("to_status", "recorded_by")) == [("negotiating", editor.pk)]
 
@@ -40,7 +49,9 @@ def test_signing_through_a_transition_sets_the_signature_date(editor_api):
     agreement = AgreementFactory(status="negotiating")
     response = editor_api.post(
         reverse("agreements-transitions", args=[agreement.pk]),
-        {"to_status": "signed", "on": "2017-02-28", "precision": "day"}, format="json", HTTP_IF_MATCH=etag(agreement),
+        {"to_status": "signed", "on": "2017-02-28", "precision": "day"},
+        format="json",
+        HTTP_IF_MATCH=etag(agreement),
     )
     assert response.status_code == 201, response.content
     assert (response.json()["status"], response.json()["signed_on"]) == ("signed", "2017-02-28")
@@ -49,7 +60,10 @@ def test_signing_through_a_transition_sets_the_signature_date(editor_api):
 def test_a_refused_agreement_transition_lists_the_allowed_targets(editor_api):
     agreement = AgreementFactory(status="in_force")
     response = editor_api.post(
-        reverse("agreements-transitions", args=[agreement.pk]), {"to_status": "drafting", "on": "2017-02-28"}, format="json", HTTP_IF_MATCH=etag(agreement)
+        reverse("agreements-transitions", args=[agreement.pk]),
+        {"to_status": "drafting", "on": "2017-02-28"},
+        format="json",
+        HTTP_IF_MATCH=etag(agreement),
     )
     assert response.status_code == 409
     assert response.json()["error"]["allowed"] == ["suspended", "terminated"]
@@ -58,7 +72,10 @@ def test_a_refused_agreement_transition_lists_the_allowed_targets(editor_api):
 def test_entry_into_force_before_signature_is_a_400_and_nothing_changes(editor_api):
     agreement = AgreementFactory(status="signed", signed_on=datetime.date(2017, 2, 28))
     response = editor_api.post(
-        reverse("agreements-transitions", args=[agreement.pk]), {"to_status": "in_force", "on": "2016-01-01"}, format="json", HTTP_IF_MATCH=etag(agreement)
+        reverse("agreements-transitions", args=[agreement.pk]),
+        {"to_status": "in_force", "on": "2016-01-01"},
+        format="json",
+        HTTP_IF_MATCH=etag(agreement),
     )
     assert response.status_code == 400
     assert "in_force_on" in response.json()["error"]["fields"]

@@ -34,8 +34,15 @@ def test_an_editor_cites_a_source_on_a_visit_field(editor_api):
     source = SourceFactory()
     response = editor_api.post(
         reverse("citations-list"),
-        {"source": source.pk, "record_type": "visit", "object_id": str(visit.pk), "field_name": "start_date",
-         "quote": "on February 28", "reliability": "anonymous_source", "stance": "reports"},
+        {
+            "source": source.pk,
+            "record_type": "visit",
+            "object_id": str(visit.pk),
+            "field_name": "start_date",
+            "quote": "on February 28",
+            "reliability": "anonymous_source",
+            "stance": "reports",
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -52,7 +59,12 @@ def test_an_editor_cites_a_source_on_a_visit_field(editor_api):
     ],
 )
 def test_a_citation_of_something_that_is_not_there_is_refused(editor_api, changes, field, message):
-    body = {"source": SourceFactory().pk, "record_type": "visit", "object_id": str(VisitFactory().pk), "reliability": "media_report"}
+    body = {
+        "source": SourceFactory().pk,
+        "record_type": "visit",
+        "object_id": str(VisitFactory().pk),
+        "reliability": "media_report",
+    }
     response = editor_api.post(reverse("citations-list"), body | changes, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["fields"][field] == [message]

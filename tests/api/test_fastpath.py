@@ -28,8 +28,27 @@ def flows(db):
     for year in range(2015, 2021):
         for reporter, partner in (("TJK", "RUS"), ("RUS", "TJK"), ("RUS", "KAZ")):
             for flow in ("export", "import"):
-                sources.append(TradeFlow(reporter_id=reporter, partner_id=partner, year=year, flow=flow, commodity_code="TOTAL", value_usd=f"{year}{len(sources)}.25"))
-    sources.append(TradeFlow(reporter_id="RUS", partner_id="TJK", year=2020, month=3, flow="export", commodity_code="27", value_usd="1.50"))
+                sources.append(
+                    TradeFlow(
+                        reporter_id=reporter,
+                        partner_id=partner,
+                        year=year,
+                        flow=flow,
+                        commodity_code="TOTAL",
+                        value_usd=f"{year}{len(sources)}.25",
+                    )
+                )
+    sources.append(
+        TradeFlow(
+            reporter_id="RUS",
+            partner_id="TJK",
+            year=2020,
+            month=3,
+            flow="export",
+            commodity_code="27",
+            value_usd="1.50",
+        )
+    )
     return TradeFlow.objects.bulk_create(sources)
 
 

@@ -16,11 +16,23 @@ from schemathesis.config import SchemathesisConfig
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from chancery.models import ApiToken
 from chancery.wsgi import application
-from tests.factories import AgreementFactory, CitationFactory, NegotiationTopicFactory, TradeClaimFactory, TradeFlowFactory, UserFactory, VisitFactory
+from tests.factories import (
+    AgreementFactory,
+    CitationFactory,
+    NegotiationTopicFactory,
+    TradeClaimFactory,
+    TradeFlowFactory,
+    UserFactory,
+    VisitFactory,
+)
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 # `make test` fuzzes a few random requests per operation; `make fuzz` adds Schemathesis's
@@ -86,7 +98,13 @@ def fuzz(case, role):
     SENT[role] += 1
     ANSWERED[response.status_code] += 1
     OPERATIONS.add(f"{case.method} {case.path}")
-    assert response.status_code < 500, (role, case.method, case.formatted_path, response.status_code, response.text[:500])
+    assert response.status_code < 500, (
+        role,
+        case.method,
+        case.formatted_path,
+        response.status_code,
+        response.text[:500],
+    )
     # The contract: no server error, and every answer documented (status, content type, body).
     case.validate_response(
         response,

@@ -14,7 +14,13 @@ from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
 VISITS = reverse("visits-list")
-BODY = {"visitor_country": "RUS", "host_country": "KGZ", "locale": "Bishkek", "start_date": "2017-02-01", "status": "announced"}
+BODY = {
+    "visitor_country": "RUS",
+    "host_country": "KGZ",
+    "locale": "Bishkek",
+    "start_date": "2017-02-01",
+    "status": "announced",
+}
 
 
 def post(client, body=BODY, key="2f1c8a8e-5b7d-4a51-9b61-0e6f0c7a2f10"):
@@ -77,7 +83,10 @@ def test_a_key_that_is_not_one_is_a_400_naming_the_header(editor_api, key):
 
 def test_a_key_is_forgotten_after_a_day(editor_api):
     post(editor_api)
-    IdempotencyKey.objects.update(created_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=IdempotencyKey.LIFETIME_HOURS, minutes=1))
+    IdempotencyKey.objects.update(
+        created_at=datetime.datetime.now(datetime.UTC)
+        - datetime.timedelta(hours=IdempotencyKey.LIFETIME_HOURS, minutes=1)
+    )
     again = post(editor_api)
     assert again.status_code == 201 and not again.has_header("Idempotent-Replayed")
     assert Visit.objects.count() == 2
@@ -123,4 +132,6 @@ def test_the_schema_documents_the_header_and_the_422(admin_api):
     create = schema["paths"]["/api/v1/visits/"]["post"]
     assert "Idempotency-Key" in [p["name"] for p in create["parameters"] if p["in"] == "header"]
     assert "422" in create["responses"]
-    assert "Idempotency-Key" not in [p["name"] for p in schema["paths"]["/api/v1/visits/{id}/"]["put"].get("parameters", [])]
+    assert "Idempotency-Key" not in [
+        p["name"] for p in schema["paths"]["/api/v1/visits/{id}/"]["put"].get("parameters", [])
+    ]

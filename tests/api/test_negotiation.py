@@ -16,16 +16,35 @@ from chancery.api.negotiation import CachedContentNegotiation
 from drf_orjson_renderer.renderers import ORJSONRenderer
 
 HEADERS = [
-    None, "", "*/*", "application/json", "text/csv", "text/html", "application/xml", "image/png",
-    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/json; indent=4",
-    "text/*", "application/*", "text/csv;q=0.5, application/json;q=0.9", "application/json;q=0, text/csv",
-    "*/*;q=0.1, text/html", "  application/json  ,", ",,,", "garbage", "a/b/c", "application/json;version=2",
-    "x" * 300, "text/csv, " + "y" * 600,
+    None,
+    "",
+    "*/*",
+    "application/json",
+    "text/csv",
+    "text/html",
+    "application/xml",
+    "image/png",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "application/json; indent=4",
+    "text/*",
+    "application/*",
+    "text/csv;q=0.5, application/json;q=0.9",
+    "application/json;q=0, text/csv",
+    "*/*;q=0.1, text/html",
+    "  application/json  ,",
+    ",,,",
+    "garbage",
+    "a/b/c",
+    "application/json;version=2",
+    "x" * 300,
+    "text/csv, " + "y" * 600,
 ]
 FORMATS = [None, "json", "csv", "api", "xml"]
 RENDERER_SETS = [
-    [ORJSONRenderer, BrowsableAPIRenderer, CSVRenderer], [ORJSONRenderer, BrowsableAPIRenderer],
-    [CSVRenderer, ORJSONRenderer], [JSONRenderer],
+    [ORJSONRenderer, BrowsableAPIRenderer, CSVRenderer],
+    [ORJSONRenderer, BrowsableAPIRenderer],
+    [CSVRenderer, ORJSONRenderer],
+    [JSONRenderer],
 ]
 
 

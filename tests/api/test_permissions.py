@@ -4,15 +4,39 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.factories import AgreementFactory, CitationFactory, NegotiationTopicFactory, PersonFactory, SourceFactory, VisitFactory
+from tests.factories import (
+    AgreementFactory,
+    CitationFactory,
+    NegotiationTopicFactory,
+    PersonFactory,
+    SourceFactory,
+    VisitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 READ_ENDPOINTS = [
-    "countries-list", "people-list", "organisations-list", "sources-list", "citations-list", "visits-list",
-    "topics-list", "agreements-list", "api-deletions", "timeline", "trade-flows-list", "trade-claims-list",
+    "countries-list",
+    "people-list",
+    "organisations-list",
+    "sources-list",
+    "citations-list",
+    "visits-list",
+    "topics-list",
+    "agreements-list",
+    "api-deletions",
+    "timeline",
+    "trade-flows-list",
+    "trade-claims-list",
 ]
-READ_STATUS = {"anonymous": 401, "revoked_token": 401, "analyst_session": 200, "analyst_token": 200, "editor": 200, "admin": 200}
+READ_STATUS = {
+    "anonymous": 401,
+    "revoked_token": 401,
+    "analyst_session": 200,
+    "analyst_token": 200,
+    "editor": 200,
+    "admin": 200,
+}
 
 
 @pytest.mark.parametrize("endpoint", READ_ENDPOINTS)
@@ -25,18 +49,33 @@ def test_reading_needs_a_role(role_clients, endpoint, role):
 
 def write_requests():
     return {
-        "visits-list": lambda: {"visitor_country": "RUS", "host_country": "KGZ", "start_date": "2017-02-28", "status": "announced"},
+        "visits-list": lambda: {
+            "visitor_country": "RUS",
+            "host_country": "KGZ",
+            "start_date": "2017-02-28",
+            "status": "announced",
+        },
         "topics-list": lambda: {"title": "Ayni airfield", "slug": "ayni", "countries": ["RUS", "TJK"]},
         "agreements-list": lambda: {"title": "Air services", "kind": "intergovernmental", "parties": ["RUS", "TJK"]},
         "people-list": lambda: {"name": "Igor Shuvalov", "country": "RUS"},
         "sources-list": lambda: {"title": "Asia-Plus report", "kind": "news_report"},
         "citations-list": lambda: {
-            "source": SourceFactory().pk, "record_type": "visit", "object_id": str(VisitFactory().pk), "reliability": "anonymous_source",
+            "source": SourceFactory().pk,
+            "record_type": "visit",
+            "object_id": str(VisitFactory().pk),
+            "reliability": "anonymous_source",
         },
     }
 
 
-WRITE_STATUS = {"anonymous": 401, "revoked_token": 401, "analyst_session": 403, "analyst_token": 403, "editor": 201, "admin": 201}
+WRITE_STATUS = {
+    "anonymous": 401,
+    "revoked_token": 401,
+    "analyst_session": 403,
+    "analyst_token": 403,
+    "editor": 201,
+    "admin": 201,
+}
 
 
 @pytest.mark.parametrize("endpoint", list(write_requests()))
@@ -52,13 +91,18 @@ def test_transitions_need_change_permission(role_clients, role):
     visit = VisitFactory(status="announced")
     etag = f'"visit-{visit.pk}-v{visit.version}"'
     response = role_clients[role].post(
-        reverse("visits-transitions", args=[visit.pk]), {"to_status": "confirmed", "on": "2017-02-20"}, format="json", HTTP_IF_MATCH=etag
+        reverse("visits-transitions", args=[visit.pk]),
+        {"to_status": "confirmed", "on": "2017-02-20"},
+        format="json",
+        HTTP_IF_MATCH=etag,
     )
     assert response.status_code == WRITE_STATUS[role], response.content
 
 
 def test_countries_are_read_only_even_for_admins(role_clients):
-    response = role_clients["admin"].post(reverse("countries-list"), {"alpha3": "XXX", "name": "Nowhere"}, format="json")
+    response = role_clients["admin"].post(
+        reverse("countries-list"), {"alpha3": "XXX", "name": "Nowhere"}, format="json"
+    )
     assert response.status_code == 405
 
 

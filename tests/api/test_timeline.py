@@ -49,14 +49,23 @@ def test_kinds_and_dates_narrow_the_timeline(analyst_api, demo_timeline):
 def test_the_timeline_streams_as_csv_with_the_same_entries(analyst_api, demo_timeline):
     response = analyst_api.get(URL, {"pair": "RUS-TJK", "format": "csv"})
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert [(r["date"], r["title"]) for r in rows] == [(r["date"], r["title"]) for r in walk(analyst_api, {"pair": "RUS-TJK"})]
+    assert [(r["date"], r["title"]) for r in rows] == [
+        (r["date"], r["title"]) for r in walk(analyst_api, {"pair": "RUS-TJK"})
+    ]
 
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"pair": "RUS"}, "pair"), ({"country": "XXX"}, "country"), ({"topic": "no-such-topic"}, "topic"),
-     ({"kind": "gossip"}, "kind"), ({"date_from": "2017-13-01"}, "date_from"), ({"cursor": "yesterday"}, "cursor"),
-     ({"pair": "RUS-TJK", "country": "RUS"}, "non_field_errors"), ({"page_size": "0"}, "page_size")],
+    [
+        ({"pair": "RUS"}, "pair"),
+        ({"country": "XXX"}, "country"),
+        ({"topic": "no-such-topic"}, "topic"),
+        ({"kind": "gossip"}, "kind"),
+        ({"date_from": "2017-13-01"}, "date_from"),
+        ({"cursor": "yesterday"}, "cursor"),
+        ({"pair": "RUS-TJK", "country": "RUS"}, "non_field_errors"),
+        ({"page_size": "0"}, "page_size"),
+    ],
 )
 def test_bad_timeline_parameters_are_400s(analyst_api, params, field):
     response = analyst_api.get(URL, params)

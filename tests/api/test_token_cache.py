@@ -155,7 +155,10 @@ def test_the_user_and_token_built_from_a_cached_entry_are_those_in_the_database(
     user, auth_token = TokenAuthentication().authenticate_credentials(token.encode())
     assert {name: getattr(user, name) for name in USER_FIELDS} == {name: getattr(analyst, name) for name in USER_FIELDS}
     assert (auth_token.digest, auth_token.token_key, auth_token.expiry, auth_token.user_id) == (
-        stored.digest, stored.token_key, stored.expiry, analyst.pk,
+        stored.digest,
+        stored.token_key,
+        stored.expiry,
+        analyst.pk,
     )
     assert auth_token.user is user and not user._state.adding and user._state.db == "default"
     # What the entry leaves out is read when asked for, as for a row loaded with only().

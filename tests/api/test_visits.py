@@ -34,7 +34,9 @@ def ids(response):
 
 
 def test_a_visit_carries_its_history_citations_and_labels(analyst_api, editor):
-    visit = VisitFactory(status="announced", start_date=datetime.date(2017, 2, 1), start_precision="month", end_date=None)
+    visit = VisitFactory(
+        status="announced", start_date=datetime.date(2017, 2, 1), start_precision="month", end_date=None
+    )
     change_visit_status(visit=visit, to_status="completed", on=datetime.date(2017, 2, 28), user=editor)
     CitationFactory(record=visit, reliability="anonymous_source", quote="official visit on February 28")
 
@@ -42,8 +44,14 @@ def test_a_visit_carries_its_history_citations_and_labels(analyst_api, editor):
 
     assert (body["status"], body["status_label"], body["dates"]) == ("completed", "Completed", "Feb 2017")
     assert body["status_changes"][0] | {"recorded_at": None} == {
-        "from_status": "announced", "to_status": "completed", "changed_on": "2017-02-28", "changed_precision": "day",
-        "recorded_by": "editor", "recorded_at": None, "note": "", "citation": None,
+        "from_status": "announced",
+        "to_status": "completed",
+        "changed_on": "2017-02-28",
+        "changed_precision": "day",
+        "recorded_by": "editor",
+        "recorded_at": None,
+        "note": "",
+        "citation": None,
     }
     assert body["citations"][0]["reliability"] == "anonymous_source"
     assert body["citations"][0]["reliability_label"] == "Anonymous source"
@@ -78,8 +86,12 @@ def test_filters_by_status_kind_level_person_topic_and_change_time(analyst_api):
     Visit.objects.filter(pk=wanted.pk).update(updated_at=timezone.now() + datetime.timedelta(days=1))
 
     for params in (
-        {"status": ["confirmed", "completed"]}, {"kind": "official"}, {"level": "head"}, {"person": putin.pk},
-        {"topic": "ayni"}, {"updated_since": (timezone.now() + datetime.timedelta(hours=1)).isoformat()},
+        {"status": ["confirmed", "completed"]},
+        {"kind": "official"},
+        {"level": "head"},
+        {"person": putin.pk},
+        {"topic": "ayni"},
+        {"updated_since": (timezone.now() + datetime.timedelta(hours=1)).isoformat()},
     ):
         assert ids(analyst_api.get(LIST, params)) == [wanted.pk], params
 
@@ -137,7 +149,9 @@ def test_cursor_pages_walk_the_whole_list_without_gaps_or_repeats_while_rows_are
         # shift or repeat what is still to come.
         VisitFactory(start_date=datetime.date(2018, 1, 1), end_date=None)
         url, params = page["next"], None
-    original = list(Visit.objects.filter(start_date=datetime.date(2017, 2, 27)).order_by("-id").values_list("id", flat=True))
+    original = list(
+        Visit.objects.filter(start_date=datetime.date(2017, 2, 27)).order_by("-id").values_list("id", flat=True)
+    )
     assert [pk for pk in seen if pk in set(original)] == original, (seen, original)
     assert len(seen) == len(set(seen))
 
@@ -152,8 +166,16 @@ def test_page_size_is_capped(analyst_api):
 def test_an_editor_creates_a_visit_and_its_history_starts(editor_api, editor):
     response = editor_api.post(
         LIST,
-        {"visitor_country": "rus", "host_country": "KGZ", "locale": "Bishkek", "start_date": "2017-02-01",
-         "start_precision": "month", "kind": "official", "level": "head", "status": "announced"},
+        {
+            "visitor_country": "rus",
+            "host_country": "KGZ",
+            "locale": "Bishkek",
+            "start_date": "2017-02-01",
+            "start_precision": "month",
+            "kind": "official",
+            "level": "head",
+            "status": "announced",
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -165,7 +187,9 @@ def test_an_editor_creates_a_visit_and_its_history_starts(editor_api, editor):
 
 def test_a_visit_ending_before_it_starts_is_refused_field_by_field(editor_api):
     response = editor_api.post(
-        LIST, {"visitor_country": "RUS", "host_country": "TJK", "start_date": "2017-02-28", "end_date": "2017-02-27"}, format="json"
+        LIST,
+        {"visitor_country": "RUS", "host_country": "TJK", "start_date": "2017-02-28", "end_date": "2017-02-27"},
+        format="json",
     )
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["end_date"] == ["A visit cannot end before it starts."]
@@ -173,9 +197,13 @@ def test_a_visit_ending_before_it_starts_is_refused_field_by_field(editor_api):
 
 
 def test_an_unknown_country_code_is_refused_by_name(editor_api):
-    response = editor_api.post(LIST, {"visitor_country": "XYZ", "host_country": "TJK", "start_date": "2017-02-28"}, format="json")
+    response = editor_api.post(
+        LIST, {"visitor_country": "XYZ", "host_country": "TJK", "start_date": "2017-02-28"}, format="json"
+    )
     assert response.status_code == 400
-    assert response.json()["error"]["fields"]["visitor_country"] == ["Unknown country code XYZ; use ISO 3166-1 alpha-3, e.g. RUS."]
+    assert response.json()["error"]["fields"]["visitor_country"] == [
+        "Unknown country code XYZ; use ISO 3166-1 alpha-3, e.g. RUS."
+    ]
 
 
 def test_a_read_carries_an_etag_and_a_matching_if_none_match_gets_304(analyst_api):
@@ -213,7 +241,9 @@ def test_a_stale_update_is_refused_with_412_and_the_current_version(editor_api):
 
 def test_status_cannot_be_written_by_an_update(editor_api):
     visit = VisitFactory(status="announced")
-    response = editor_api.patch(reverse("visits-detail", args=[visit.pk]), {"status": "completed"}, format="json", HTTP_IF_MATCH=etag(visit))
+    response = editor_api.patch(
+        reverse("visits-detail", args=[visit.pk]), {"status": "completed"}, format="json", HTTP_IF_MATCH=etag(visit)
+    )
     assert response.status_code == 200
     visit.refresh_from_db()
     assert visit.status == "announced"
@@ -223,19 +253,29 @@ def test_an_allowed_transition_goes_through_the_service(editor_api, editor):
     visit = VisitFactory(status="announced")
     response = editor_api.post(
         reverse("visits-transitions", args=[visit.pk]),
-        {"to_status": "completed", "on": "2017-02-28", "note": "Took place."}, format="json", HTTP_IF_MATCH=etag(visit),
+        {"to_status": "completed", "on": "2017-02-28", "note": "Took place."},
+        format="json",
+        HTTP_IF_MATCH=etag(visit),
     )
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "completed"
     assert response["ETag"] == etag(visit)
     change = visit.status_changes.get()
-    assert (change.from_status, change.to_status, change.recorded_by, change.note) == ("announced", "completed", editor, "Took place.")
+    assert (change.from_status, change.to_status, change.recorded_by, change.note) == (
+        "announced",
+        "completed",
+        editor,
+        "Took place.",
+    )
 
 
 def test_a_refused_transition_is_a_409_listing_what_is_allowed(editor_api):
     visit = VisitFactory(status="completed")
     response = editor_api.post(
-        reverse("visits-transitions", args=[visit.pk]), {"to_status": "announced", "on": "2017-03-01"}, format="json", HTTP_IF_MATCH=etag(visit)
+        reverse("visits-transitions", args=[visit.pk]),
+        {"to_status": "announced", "on": "2017-03-01"},
+        format="json",
+        HTTP_IF_MATCH=etag(visit),
     )
     assert response.status_code == 409
     assert response.json()["error"]["allowed"] == []
@@ -243,7 +283,10 @@ def test_a_refused_transition_is_a_409_listing_what_is_allowed(editor_api):
 
     postponed = VisitFactory(status="postponed")
     response = editor_api.post(
-        reverse("visits-transitions", args=[postponed.pk]), {"to_status": "completed", "on": "2017-03-01"}, format="json", HTTP_IF_MATCH=etag(postponed)
+        reverse("visits-transitions", args=[postponed.pk]),
+        {"to_status": "completed", "on": "2017-03-01"},
+        format="json",
+        HTTP_IF_MATCH=etag(postponed),
     )
     assert response.json()["error"]["allowed"] == ["announced", "confirmed", "cancelled"]
 
@@ -252,20 +295,27 @@ def test_a_transition_needs_if_match_and_a_fresh_one(editor_api):
     visit = VisitFactory(status="announced")
     url = reverse("visits-transitions", args=[visit.pk])
     assert editor_api.post(url, {"to_status": "confirmed", "on": "2017-02-20"}, format="json").status_code == 428
-    response = editor_api.post(url, {"to_status": "confirmed", "on": "2017-02-20"}, format="json", HTTP_IF_MATCH='"visit-1-v0"')
+    response = editor_api.post(
+        url, {"to_status": "confirmed", "on": "2017-02-20"}, format="json", HTTP_IF_MATCH='"visit-1-v0"'
+    )
     assert response.status_code == 412
 
 
 def test_a_transition_with_an_impossible_date_is_a_400(editor_api):
     visit = VisitFactory(status="announced")
     response = editor_api.post(
-        reverse("visits-transitions", args=[visit.pk]), {"to_status": "confirmed", "on": "2017-02-30"}, format="json", HTTP_IF_MATCH=etag(visit)
+        reverse("visits-transitions", args=[visit.pk]),
+        {"to_status": "confirmed", "on": "2017-02-30"},
+        format="json",
+        HTTP_IF_MATCH=etag(visit),
     )
     assert response.status_code == 400
     assert "on" in response.json()["error"]["fields"]
 
 
-@pytest.mark.parametrize("value", ["3556-07-01T16:35:18-16:16", "9999-12-31T23:59:59-10:00", "2017-02-28T10:00:00+14:00"])
+@pytest.mark.parametrize(
+    "value", ["3556-07-01T16:35:18-16:16", "9999-12-31T23:59:59-10:00", "2017-02-28T10:00:00+14:00"]
+)
 def test_change_feed_times_with_any_offset_are_read_or_refused_never_a_500(analyst_api, value):
     # Found by fuzzing: PostgreSQL refuses offsets beyond 15:59, so times are converted to UTC first.
     response = analyst_api.get(LIST, {"updated_since": value})

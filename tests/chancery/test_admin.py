@@ -12,12 +12,19 @@ from tests.factories import TradeFlowFactory, VisitFactory
 pytestmark = pytest.mark.django_db
 
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
+
+
 # Reference or computed data: editors read it but cannot add to it.
 def read_only_for_editors(model) -> bool:
     return model._meta.label == "directory.Country" or model._meta.app_label == "timelines"
 
+
 # Users, tokens and schedules are the admin role's alone.
-ADMIN_ONLY = [m for m in MODELS if m._meta.app_label in ("auth", "django_celery_beat", "axes") or m._meta.label == "chancery.ApiToken"]
+ADMIN_ONLY = [
+    m
+    for m in MODELS
+    if m._meta.app_label in ("auth", "django_celery_beat", "axes") or m._meta.label == "chancery.ApiToken"
+]
 CHANCERY_MODELS = [m for m in MODELS if m not in ADMIN_ONLY]
 
 
@@ -78,7 +85,9 @@ def test_every_demo_record_change_page_opens_for_an_editor(editor_client, model)
 
 def test_the_visit_list_costs_the_same_queries_for_many_rows_as_for_few(editor_client):
     VisitFactory.create_batch(2)
-    editor_client.get(url(VisitFactory._meta.model, "changelist"))  # the editor's permissions now cached, as after any first page
+    editor_client.get(
+        url(VisitFactory._meta.model, "changelist")
+    )  # the editor's permissions now cached, as after any first page
     with CaptureQueriesContext(connection) as few:
         editor_client.get(url(VisitFactory._meta.model, "changelist"))
     VisitFactory.create_batch(30)
@@ -94,15 +103,34 @@ def test_adding_a_visit_in_the_admin_starts_its_status_history(editor_client, ed
     response = editor_client.post(
         url(Visit, "add"),
         {
-            "visitor": person.pk, "visitor_country": "RUS", "host_country": "KGZ", "locale": "Bishkek",
-            "start_date": "2017-02-28", "start_precision": "day", "end_precision": "day", "kind": "official",
-            "level": "head", "status": "announced", "summary": "",
-            **{f"{prefix}-{field}": value for prefix in ("participants", "agenda_items", "status_changes", "directory-citation-content_type-object_id") for field, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))},
+            "visitor": person.pk,
+            "visitor_country": "RUS",
+            "host_country": "KGZ",
+            "locale": "Bishkek",
+            "start_date": "2017-02-28",
+            "start_precision": "day",
+            "end_precision": "day",
+            "kind": "official",
+            "level": "head",
+            "status": "announced",
+            "summary": "",
+            **{
+                f"{prefix}-{field}": value
+                for prefix in (
+                    "participants",
+                    "agenda_items",
+                    "status_changes",
+                    "directory-citation-content_type-object_id",
+                )
+                for field, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+            },
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     visit = Visit.objects.get(host_country="KGZ")
-    assert list(visit.status_changes.values_list("from_status", "to_status", "recorded_by")) == [("", "announced", editor.pk)]
+    assert list(visit.status_changes.values_list("from_status", "to_status", "recorded_by")) == [
+        ("", "announced", editor.pk)
+    ]
 
 
 def test_the_admin_shows_status_read_only_on_an_existing_visit(editor_client):
@@ -121,9 +149,15 @@ def test_a_timeline_entry_is_shown_read_only(editor_client):
 
     visit = VisitFactory()
     entry = TimelineEntry.objects.create(
-        key=f"visit:{visit.pk}", kind="visit", date=datetime.date(2017, 2, 27), title="Putin in Dushanbe",
-        country_a_id="RUS", country_b_id="TJK", content_type=ContentType.objects.get_for_model(visit),
-        object_id=str(visit.pk), source_updated_at=timezone.now(),
+        key=f"visit:{visit.pk}",
+        kind="visit",
+        date=datetime.date(2017, 2, 27),
+        title="Putin in Dushanbe",
+        country_a_id="RUS",
+        country_b_id="TJK",
+        content_type=ContentType.objects.get_for_model(visit),
+        object_id=str(visit.pk),
+        source_updated_at=timezone.now(),
     )
     response = editor_client.get(url(TimelineEntry, "change", entry.pk))
     assert response.status_code == 200

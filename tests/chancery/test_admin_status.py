@@ -11,7 +11,11 @@ pytestmark = pytest.mark.django_db
 def test_the_status_page_offers_only_the_allowed_targets(editor_client):
     visit = VisitFactory(status="postponed")
     page = editor_client.get(reverse("admin:visits_visit_status", args=[visit.pk])).content.decode()
-    offered = [value for value in ("rumoured", "announced", "confirmed", "under_way", "completed", "cancelled") if f'value="{value}"' in page]
+    offered = [
+        value
+        for value in ("rumoured", "announced", "confirmed", "under_way", "completed", "cancelled")
+        if f'value="{value}"' in page
+    ]
     assert offered == ["announced", "confirmed", "cancelled"]
 
 
@@ -19,13 +23,24 @@ def test_a_status_change_in_the_admin_goes_through_the_service(editor_client, ed
     visit = VisitFactory(status="announced")
     response = editor_client.post(
         reverse("admin:visits_visit_status", args=[visit.pk]),
-        {"to_status": "completed", "on": "2017-02-28", "precision": "day", "note": "Took place.", "loaded_version": visit.version},
+        {
+            "to_status": "completed",
+            "on": "2017-02-28",
+            "precision": "day",
+            "note": "Took place.",
+            "loaded_version": visit.version,
+        },
     )
     assert response.status_code == 302
     visit.refresh_from_db()
     assert visit.status == "completed"
     change = visit.status_changes.get()
-    assert (change.from_status, change.to_status, change.recorded_by, change.note) == ("announced", "completed", editor, "Took place.")
+    assert (change.from_status, change.to_status, change.recorded_by, change.note) == (
+        "announced",
+        "completed",
+        editor,
+        "Took place.",
+    )
 
 
 def test_a_target_the_machine_refuses_is_not_accepted(editor_client):

@@ -21,7 +21,10 @@ def snapshot() -> dict[str, str]:
     result = {}
     for model in apps.get_models():
         label = model._meta.label
-        if model._meta.app_label in [e for e in EXCLUDED_FROM_BACKUP if "." not in e] or label.lower() in EXCLUDED_FROM_BACKUP:
+        if (
+            model._meta.app_label in [e for e in EXCLUDED_FROM_BACKUP if "." not in e]
+            or label.lower() in EXCLUDED_FROM_BACKUP
+        ):
             continue
         # Natural primary keys too: a user is restored by username, whatever id it then gets.
         rows = serializers.serialize(
@@ -47,7 +50,11 @@ def test_a_backup_restores_every_record_and_its_history(tmp_path, editor):
     call_command("import_data", str(path), verbosity=0)
 
     after = snapshot()
-    changed = {label: _first_difference(before[label], after.get(label, "")) for label in before if after.get(label) != before[label]}
+    changed = {
+        label: _first_difference(before[label], after.get(label, ""))
+        for label in before
+        if after.get(label) != before[label]
+    }
     assert not changed, changed
     assert apps.get_model("visits.Visit").history.filter(locale="Dushanbe").exists()
 
@@ -85,4 +92,4 @@ def test_restoring_over_existing_records_is_refused(tmp_path):
 
 def _first_difference(a: str, b: str) -> str:
     at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-    return f"...{a[max(0, at - 80):at + 80]}... vs ...{b[max(0, at - 80):at + 80]}..."
+    return f"...{a[max(0, at - 80) : at + 80]}... vs ...{b[max(0, at - 80) : at + 80]}..."

@@ -12,7 +12,9 @@ def redis_cache():
     if not settings.REDIS_URL:
         pytest.fail("REDIS_URL is not set: `make test` starts Redis and sets it; set it to run this test alone.")
     backend = caches["default"]
-    assert isinstance(backend, RedisCache), f"the test settings should use chancery.cache.RedisCache, not {type(backend)}"
+    assert isinstance(backend, RedisCache), (
+        f"the test settings should use chancery.cache.RedisCache, not {type(backend)}"
+    )
     backend.clear()
     yield backend
     backend.clear()

@@ -38,16 +38,24 @@ def test_plain_responses_get_django_csps_header_built_once(monkeypatch):
     assert built == []
 
 
-@pytest.mark.parametrize("prepare", [
-    lambda request, response: setattr(response, "_csp_update", {"img-src": ["https://tiles.example.org"]}),
-    lambda request, response: setattr(response, "_csp_replace", {"script-src": ["'self'", "https://scripts.example.org"]}),
-    lambda request, response: str(request.csp_nonce),
-    lambda request, response: setattr(response, "_csp_exempt", True),
-    lambda request, response: response.__setitem__(HEADER, "default-src 'none'"),
-], ids=["update", "replace", "nonce", "exempt", "header set by the view"])
+@pytest.mark.parametrize(
+    "prepare",
+    [
+        lambda request, response: setattr(response, "_csp_update", {"img-src": ["https://tiles.example.org"]}),
+        lambda request, response: setattr(
+            response, "_csp_replace", {"script-src": ["'self'", "https://scripts.example.org"]}
+        ),
+        lambda request, response: str(request.csp_nonce),
+        lambda request, response: setattr(response, "_csp_exempt", True),
+        lambda request, response: response.__setitem__(HEADER, "default-src 'none'"),
+    ],
+    ids=["update", "replace", "nonce", "exempt", "header set by the view"],
+)
 def test_a_response_that_changes_its_policy_is_left_to_django_csp(prepare):
     through(CSPMiddleware)  # the plain header is known
-    assert through(CSPMiddleware, prepare=prepare).get(HEADER) == through(csp.middleware.CSPMiddleware, prepare=prepare).get(HEADER)
+    assert through(CSPMiddleware, prepare=prepare).get(HEADER) == through(
+        csp.middleware.CSPMiddleware, prepare=prepare
+    ).get(HEADER)
     assert through(CSPMiddleware).get(HEADER) == through(csp.middleware.CSPMiddleware).get(HEADER)
 
 
@@ -55,7 +63,9 @@ def test_a_change_of_settings_is_followed():
     before = through(CSPMiddleware)[HEADER]
     with override_settings(CONTENT_SECURITY_POLICY={"DIRECTIVES": {"default-src": ["'none'"]}}):
         assert through(CSPMiddleware)[HEADER] == "default-src 'none'"
-        with override_settings(CONTENT_SECURITY_POLICY={"EXCLUDE_URL_PREFIXES": ["/visits/"], "DIRECTIVES": {"default-src": ["'none'"]}}):
+        with override_settings(
+            CONTENT_SECURITY_POLICY={"EXCLUDE_URL_PREFIXES": ["/visits/"], "DIRECTIVES": {"default-src": ["'none'"]}}
+        ):
             assert HEADER not in through(CSPMiddleware)
             assert through(CSPMiddleware, path="/agreements/")[HEADER] == "default-src 'none'"
     assert through(CSPMiddleware)[HEADER] == before

@@ -29,7 +29,10 @@ def test_a_span_within_one_month_is_shown_compactly():
 
 
 def test_a_span_across_months_names_both_months_once_each():
-    assert format_imprecise_range(datetime.date(2017, 1, 30), "day", datetime.date(2017, 2, 2), "day") == "30 Jan – 2 Feb 2017"
+    assert (
+        format_imprecise_range(datetime.date(2017, 1, 30), "day", datetime.date(2017, 2, 2), "day")
+        == "30 Jan – 2 Feb 2017"
+    )
 
 
 def test_a_span_with_imprecise_ends_shows_each_end_at_its_own_precision():

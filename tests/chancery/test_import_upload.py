@@ -29,7 +29,9 @@ def wait_for_run(pk, timeout=30):
 
 
 @pytest.mark.celery_worker
-def test_an_uploaded_file_is_imported_by_the_worker_and_the_page_shows_the_result(celery_worker, client, editor, tmp_path):
+def test_an_uploaded_file_is_imported_by_the_worker_and_the_page_shows_the_result(
+    celery_worker, client, editor, tmp_path
+):
     client.force_login(editor)
     with override_settings(MEDIA_ROOT=tmp_path):
         response = client.post(
@@ -39,7 +41,9 @@ def test_an_uploaded_file_is_imported_by_the_worker_and_the_page_shows_the_resul
         assert response.status_code == 302
         run = wait_for_run(ImportRun.objects.get().pk)
 
-        assert (run.status, run.user, run.rows_read, run.created, run.rejected) == ("succeeded", editor, 2, 1, 1), run.errors
+        assert (run.status, run.user, run.rows_read, run.created, run.rejected) == ("succeeded", editor, 2, 1, 1), (
+            run.errors
+        )
         assert Visit.objects.get().locale == "London"
         page = client.get(response["Location"]).content.decode()
     assert "Read 2: created 1, updated 0" in page

@@ -24,6 +24,7 @@ def says(text):
     def view(request):
         messages.success(request, text)
         return HttpResponse("ok")
+
     return view
 
 
@@ -53,7 +54,10 @@ def test_a_request_that_never_touches_messages_makes_no_storage_and_sets_no_cook
 def test_a_template_asking_whether_there_are_messages_reads_them():
     seen = []
     _, response = run(says("Agreement saved."))
-    request, _ = run(lambda r: seen.append(bool(messages.get_messages(r))) or HttpResponse(), {"messages": response.cookies["messages"].value})
+    request, _ = run(
+        lambda r: seen.append(bool(messages.get_messages(r))) or HttpResponse(),
+        {"messages": response.cookies["messages"].value},
+    )
     assert seen == [True]
     assert request._messages._wrapped is not empty
 

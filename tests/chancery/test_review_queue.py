@@ -16,7 +16,9 @@ TODAY = datetime.date(2017, 6, 1)
 
 
 def test_open_visits_past_their_dates_are_listed_and_settled_ones_are_not():
-    overdue = VisitFactory(status="announced", start_date=datetime.date(2017, 2, 27), end_date=datetime.date(2017, 2, 28))
+    overdue = VisitFactory(
+        status="announced", start_date=datetime.date(2017, 2, 27), end_date=datetime.date(2017, 2, 28)
+    )
     no_end = VisitFactory(status="rumoured", start_date=datetime.date(2017, 3, 1), end_date=None)
     VisitFactory(status="completed", start_date=datetime.date(2017, 2, 27), end_date=None)
     VisitFactory(status="postponed", start_date=datetime.date(2017, 2, 27), end_date=None)
@@ -85,15 +87,21 @@ def test_the_queue_page_shows_each_kind_and_resolves_in_one_click(editor_client)
     agreement = AgreementFactory(title="Ayni airfield lease", status="negotiating")
     type(agreement).objects.filter(pk=agreement.pk).update(created_at=timezone.now() - datetime.timedelta(days=400))
     visit = VisitFactory()
-    first = CitationFactory(record=visit, field_name="start_date", quote="on February 28", source=SourceFactory(title="Asia-Plus"))
-    second = CitationFactory(record=visit, field_name="start_date", quote="in March", source=SourceFactory(title="EurasiaNet"))
+    first = CitationFactory(
+        record=visit, field_name="start_date", quote="on February 28", source=SourceFactory(title="Asia-Plus")
+    )
+    second = CitationFactory(
+        record=visit, field_name="start_date", quote="in March", source=SourceFactory(title="EurasiaNet")
+    )
 
     page = editor_client.get(reverse("review-queue")).content.decode()
     assert "Record what happened" in page
     assert "Ayni airfield lease" in page
     assert "“on February 28”" in page and "“in March”" in page
 
-    response = editor_client.post(reverse("review-queue"), {"citation": [first.pk, second.pk], "standing": first.pk, "note": ""}, follow=True)
+    response = editor_client.post(
+        reverse("review-queue"), {"citation": [first.pk, second.pk], "standing": first.pk, "note": ""}, follow=True
+    )
 
     assert "Resolved:" in response.content.decode()
     assert Citation.objects.get(pk=first.pk).prevails is True

@@ -38,7 +38,8 @@ def test_https_responses_carry_hsts(client):
 def test_repeated_wrong_passwords_lock_the_account_out_even_for_the_right_one(client):
     UserFactory(username="maria", role="editor", password="a sturdy passphrase 42")
     statuses = [
-        client.post(reverse("admin:login"), {"username": "maria", "password": f"guess {i}"}).status_code for i in range(5)
+        client.post(reverse("admin:login"), {"username": "maria", "password": f"guess {i}"}).status_code
+        for i in range(5)
     ]
     # The form again with an error four times; the fifth failure locks the account out.
     assert statuses == [200, 200, 200, 200, 429]
@@ -51,5 +52,9 @@ def test_repeated_wrong_passwords_lock_the_account_out_even_for_the_right_one(cl
 def test_pages_have_no_inline_scripts_for_csp_to_block(client, editor, name):
     client.force_login(editor)
     html = client.get(reverse(name)).content.decode()
-    inline = [s for s in re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", html, re.S) if "application/json" not in s[0] and s[1].strip()]
+    inline = [
+        s
+        for s in re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", html, re.S)
+        if "application/json" not in s[0] and s[1].strip()
+    ]
     assert inline == []

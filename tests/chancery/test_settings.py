@@ -56,7 +56,9 @@ def test_a_bad_value_fails_at_start_naming_the_variable(env, message):
 
 
 def test_production_refuses_the_development_secret_key():
-    result = load_settings(CHANCERY_ENV="production", ALLOWED_HOSTS="chancery.example.org", REDIS_URL="redis://r:6379/0")
+    result = load_settings(
+        CHANCERY_ENV="production", ALLOWED_HOSTS="chancery.example.org", REDIS_URL="redis://r:6379/0"
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
@@ -90,6 +92,10 @@ def test_production_settings_pass_the_deployment_checks():
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr

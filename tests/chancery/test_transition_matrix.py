@@ -59,7 +59,11 @@ def _through_service(factory, service, argument, allowed, pairs):
             service(**{argument: record}, to_status=target, on=ON)
         except ValidationError:
             record.refresh_from_db()
-            if target in allowed[current] or (record.status, record.status_changes.count(), record.version) != (current, 0, 1):
+            if target in allowed[current] or (record.status, record.status_changes.count(), record.version) != (
+                current,
+                0,
+                1,
+            ):
                 wrong.append((current, target, "refused or damaged"))
         else:
             if target not in allowed[current] or (record.status, record.status_changes.count()) != (target, 1):
@@ -72,12 +76,19 @@ def test_every_visit_transition_through_the_service():
 
 
 def test_every_agreement_transition_through_the_service():
-    assert _through_service(AgreementFactory, change_agreement_status, "agreement", AGREEMENT_ALLOWED, AGREEMENT_PAIRS) == []
+    assert (
+        _through_service(AgreementFactory, change_agreement_status, "agreement", AGREEMENT_ALLOWED, AGREEMENT_PAIRS)
+        == []
+    )
 
 
 @pytest.mark.parametrize("kind", ["visit", "agreement"])
 def test_every_transition_through_the_page(editor_client, editor, kind):
-    factory, allowed, pairs = (VisitFactory, VISIT_ALLOWED, VISIT_PAIRS) if kind == "visit" else (AgreementFactory, AGREEMENT_ALLOWED, AGREEMENT_PAIRS)
+    factory, allowed, pairs = (
+        (VisitFactory, VISIT_ALLOWED, VISIT_PAIRS)
+        if kind == "visit"
+        else (AgreementFactory, AGREEMENT_ALLOWED, AGREEMENT_PAIRS)
+    )
     wrong = []
     for current, target in pairs:
         record = factory(status=current)

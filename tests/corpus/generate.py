@@ -44,10 +44,17 @@ def zip_bomb_docx(unpacked_megabytes: int = 2048) -> bytes:
     crc = 0
     for _ in range(unpacked_megabytes):
         crc = zlib.crc32(chunk, crc)
-    return _zip([
-        ("[Content_Types].xml", zlib.compress(DOCX_CONTENT_TYPES, 9)[2:-4], zlib.crc32(DOCX_CONTENT_TYPES), len(DOCX_CONTENT_TYPES)),
-        ("word/document.xml", deflated, crc, unpacked_megabytes * MB),
-    ])
+    return _zip(
+        [
+            (
+                "[Content_Types].xml",
+                zlib.compress(DOCX_CONTENT_TYPES, 9)[2:-4],
+                zlib.crc32(DOCX_CONTENT_TYPES),
+                len(DOCX_CONTENT_TYPES),
+            ),
+            ("word/document.xml", deflated, crc, unpacked_megabytes * MB),
+        ]
+    )
 
 
 def _zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
@@ -56,19 +63,41 @@ def _zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
     for name, data, crc, size in members:
         encoded = name.encode()
         offset = len(local)
-        local += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded), 0) + encoded + data
-        central += struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded), 0, 0, 0, 0, 0, offset
-        ) + encoded
+        local += (
+            struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded), 0)
+            + encoded
+            + data
+        )
+        central += (
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                8,
+                0,
+                0x21,
+                crc,
+                len(data),
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + encoded
+        )
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), len(local), 0)
     return bytes(local + central + end)
 
 
 def billion_laughs(levels: int = 10) -> bytes:
     """The classic XML entity bomb: ten levels of ten references each, 10**levels copies of 'lol'."""
-    entities = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels)
-    ]
+    entities = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels)]
     return (
         '<?xml version="1.0"?>\n<!DOCTYPE trips [\n' + "\n".join(entities) + "\n]>\n"
         f'<trips><trip role="president" who="lol"><id>1</id><name>&lol{levels - 1};</name>'

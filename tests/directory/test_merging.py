@@ -85,5 +85,7 @@ def test_an_editor_merges_two_people_from_the_admin_list(editor_client):
     assert "Keep one of these" in confirm.content.decode()
     response = editor_client.post(url, {**chosen, "survivor": keep.pk}, follow=True)
 
-    assert "Merged Igor Ivanovich Shuvalov into Igor Shuvalov; moved 1 visits.Visit.visitor" in response.content.decode()
+    assert (
+        "Merged Igor Ivanovich Shuvalov into Igor Shuvalov; moved 1 visits.Visit.visitor" in response.content.decode()
+    )
     assert list(Person.objects.values_list("name", flat=True)) == ["Igor Shuvalov"]

@@ -84,6 +84,9 @@ def test_two_people_cannot_share_an_external_id():
 def test_a_post_still_held_reads_as_since_its_start():
     assert PositionFactory(start_date=datetime.date(2012, 5, 7)).period_display == "since 7 May 2012"
     ended = PositionFactory(
-        start_date=datetime.date(2008, 5, 1), start_precision="month", end_date=datetime.date(2018, 5, 1), end_precision="month"
+        start_date=datetime.date(2008, 5, 1),
+        start_precision="month",
+        end_date=datetime.date(2018, 5, 1),
+        end_precision="month",
     )
     assert ended.period_display == "May 2008 – May 2018"

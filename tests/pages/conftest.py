@@ -37,7 +37,11 @@ def add_pair_trade(years=TRADE_YEARS):
     """Both sides' annual figures for Russia and Tajikistan, each side reporting its own."""
     TradeFlow.objects.bulk_create(
         TradeFlow(
-            reporter_id=reporter, partner_id=partner, year=year, flow=flow, dataset="comtrade",
+            reporter_id=reporter,
+            partner_id=partner,
+            year=year,
+            flow=flow,
+            dataset="comtrade",
             value_usd=Decimal(value) * (1 + Decimal(year - 2013) / 20),
         )
         for (reporter, partner, flow), value in PAIR_TRADE.items()

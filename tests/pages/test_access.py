@@ -10,11 +10,28 @@ pytestmark = pytest.mark.django_db
 PAGES = [
     reverse_args
     for reverse_args in [
-        ("home", []), ("search", []), ("country-list", []), ("country", ["TJK"]), ("pair", ["RUS-TJK"]),
-        ("visit-list", []), ("visit", [1]), ("person", [1]), ("topic-list", []), ("topic", ["ayni"]),
-        ("agreement-list", []), ("agreement", [1]), ("agreement-draft", [1, 1]), ("trade-explorer", []),
-        ("pair-timeline-items", ["RUS-TJK"]), ("pair-visit-marks", ["RUS-TJK"]), ("pair-feed", ["RUS-TJK"]), ("country-feed", ["TJK"]),
-        ("person-feed", [1]), ("topic-feed", ["ayni"]), ("pair-calendar", ["RUS-TJK"]), ("country-calendar", ["TJK"]),
+        ("home", []),
+        ("search", []),
+        ("country-list", []),
+        ("country", ["TJK"]),
+        ("pair", ["RUS-TJK"]),
+        ("visit-list", []),
+        ("visit", [1]),
+        ("person", [1]),
+        ("topic-list", []),
+        ("topic", ["ayni"]),
+        ("agreement-list", []),
+        ("agreement", [1]),
+        ("agreement-draft", [1, 1]),
+        ("trade-explorer", []),
+        ("pair-timeline-items", ["RUS-TJK"]),
+        ("pair-visit-marks", ["RUS-TJK"]),
+        ("pair-feed", ["RUS-TJK"]),
+        ("country-feed", ["TJK"]),
+        ("person-feed", [1]),
+        ("topic-feed", ["ayni"]),
+        ("pair-calendar", ["RUS-TJK"]),
+        ("country-calendar", ["TJK"]),
     ]
 ]
 
@@ -47,7 +64,8 @@ def test_every_role_reads_the_pages(client, role, demo):
 def test_logging_in_lands_on_the_page_asked_for(client, analyst, demo):
     assert client.get(reverse("login")).status_code == 200
     response = client.post(
-        reverse("login"), {"username": "analyst", "password": "correct horse battery staple", "next": reverse("pair", args=["RUS-TJK"])}
+        reverse("login"),
+        {"username": "analyst", "password": "correct horse battery staple", "next": reverse("pair", args=["RUS-TJK"])},
     )
 
     assert response.status_code == 302 and response["Location"] == reverse("pair", args=["RUS-TJK"])

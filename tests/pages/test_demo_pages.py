@@ -31,7 +31,7 @@ def test_home_shows_the_latest_visits_what_changed_and_the_topics_in_motion(anal
 def test_the_pair_page_tells_the_whole_story_of_the_demo_case(analyst_client, demo):
     html = page(analyst_client, reverse("pair", args=["RUS-TJK"]))
 
-    assert "<h1><span class=\"side-a-text\">Russia</span> and <span class=\"side-b-text\">Tajikistan</span></h1>" in html
+    assert '<h1><span class="side-a-text">Russia</span> and <span class="side-b-text">Tajikistan</span></h1>' in html
     assert "Working visit by Igor Shuvalov to Tajikistan, Dushanbe" in html  # the timeline
     assert "Completed: official visit by Vladimir Putin to Tajikistan" in html
     assert 'datetime="2017-02">Feb 2017</time>' in html  # dates at their precision
@@ -134,7 +134,9 @@ def test_the_country_page_ranks_partners_by_visits_and_by_trade(analyst_client, 
 
 
 def test_the_trade_explorer_shows_each_side_and_links_the_csv(analyst_client, demo):
-    html = page(analyst_client, reverse("trade-explorer") + "?reporter=RUS&partner=TJK&flow=export&year_from=2014&year_to=2016")
+    html = page(
+        analyst_client, reverse("trade-explorer") + "?reporter=RUS&partner=TJK&flow=export&year_from=2014&year_to=2016"
+    )
 
     assert "As Russia reports" in html and "Mirror: as Tajikistan reports" in html
     assert "USD 892.5 m" in html  # Russia's 2014 exports to Tajikistan

@@ -32,8 +32,15 @@ def test_editors_see_the_forms_and_analysts_do_not(client, editor, analyst):
 
 @pytest.mark.parametrize(
     ("kind", "form"),
-    [("visit", "status"), ("visit", "citation"), ("visit", "dates"), ("visit", "agenda"),
-     ("agreement", "status"), ("agreement", "citation"), ("agreement", "draft")],
+    [
+        ("visit", "status"),
+        ("visit", "citation"),
+        ("visit", "dates"),
+        ("visit", "agenda"),
+        ("agreement", "status"),
+        ("agreement", "citation"),
+        ("agreement", "draft"),
+    ],
 )
 def test_analysts_and_anonymous_users_are_refused_on_every_editing_url(client, analyst, kind, form):
     record = (VisitFactory if kind == "visit" else AgreementFactory)()
@@ -60,7 +67,10 @@ def test_a_status_change_from_the_page_goes_through_the_service(editor_client, e
 
 def test_a_refused_transition_shows_the_error_on_the_page_and_changes_nothing(editor_client):
     visit = VisitFactory(status="completed")
-    response = editor_client.post(edit("visit", visit.pk, "status"), {"to_status": "announced", "on": "2017-03-01", "precision": "day", "loaded_version": 1})
+    response = editor_client.post(
+        edit("visit", visit.pk, "status"),
+        {"to_status": "announced", "on": "2017-03-01", "precision": "day", "loaded_version": 1},
+    )
     assert response.status_code == 200
     assert "Select a valid choice. announced is not one of the available choices." in response.content.decode()
     assert Visit.objects.get(pk=visit.pk).status == "completed"
@@ -72,9 +82,21 @@ def test_two_editors_save_in_turn_and_the_second_is_refused(client, editor):
     visit = VisitFactory(status="announced", locale="Dushanbe")
     other = UserFactory(username="omid", role="editor")
     client.force_login(other)
-    client.post(edit("visit", visit.pk, "dates"), {"start_date": "2017-02-26", "start_precision": "day", "end_date": "2017-02-28", "end_precision": "day", "loaded_version": 1})
+    client.post(
+        edit("visit", visit.pk, "dates"),
+        {
+            "start_date": "2017-02-26",
+            "start_precision": "day",
+            "end_date": "2017-02-28",
+            "end_precision": "day",
+            "loaded_version": 1,
+        },
+    )
     client.force_login(editor)
-    response = client.post(edit("visit", visit.pk, "status"), {"to_status": "confirmed", "on": "2017-02-20", "precision": "day", "loaded_version": 1})
+    response = client.post(
+        edit("visit", visit.pk, "status"),
+        {"to_status": "confirmed", "on": "2017-02-20", "precision": "day", "loaded_version": 1},
+    )
 
     page = response.content.decode()
     assert "was changed by someone else after you opened it" in page
@@ -87,8 +109,15 @@ def test_a_source_is_added_with_a_new_source_record(editor_client):
     visit = VisitFactory()
     response = editor_client.post(
         edit("visit", visit.pk, "citation"),
-        {"new_source_title": "Asia-Plus report", "new_source_kind": "news_report", "field_name": "start_date",
-         "quote": "on February 28", "reliability": "anonymous_source", "stance": "reports", "loaded_version": 1},
+        {
+            "new_source_title": "Asia-Plus report",
+            "new_source_kind": "news_report",
+            "field_name": "start_date",
+            "quote": "on February 28",
+            "reliability": "anonymous_source",
+            "stance": "reports",
+            "loaded_version": 1,
+        },
         follow=True,
     )
     assert "Source added: Asia-Plus report." in response.content.decode()
@@ -98,19 +127,33 @@ def test_a_source_is_added_with_a_new_source_record(editor_client):
 
 def test_a_citation_needs_a_source(editor_client):
     visit = VisitFactory()
-    response = editor_client.post(edit("visit", visit.pk, "citation"), {"reliability": "media_report", "stance": "reports", "loaded_version": 1})
+    response = editor_client.post(
+        edit("visit", visit.pk, "citation"), {"reliability": "media_report", "stance": "reports", "loaded_version": 1}
+    )
     assert "Choose a source, or give the new source" in response.content.decode()
     assert not Citation.objects.exists() and not Source.objects.exists()
 
 
 def test_dates_are_edited_with_their_precision_and_an_end_before_the_start_is_refused(editor_client):
     visit = VisitFactory()
-    good = {"start_date": "2017-02-14", "start_precision": "month", "end_date": "", "end_precision": "day", "loaded_version": 1}
+    good = {
+        "start_date": "2017-02-14",
+        "start_precision": "month",
+        "end_date": "",
+        "end_precision": "day",
+        "loaded_version": 1,
+    }
     editor_client.post(edit("visit", visit.pk, "dates"), good)
     visit.refresh_from_db()
     assert (visit.start_date, visit.date_display) == (datetime.date(2017, 2, 1), "Feb 2017")
 
-    bad = {"start_date": "2017-03-01", "start_precision": "day", "end_date": "2017-02-01", "end_precision": "day", "loaded_version": 2}
+    bad = {
+        "start_date": "2017-03-01",
+        "start_precision": "day",
+        "end_date": "2017-02-01",
+        "end_precision": "day",
+        "loaded_version": 2,
+    }
     response = editor_client.post(edit("visit", visit.pk, "dates"), bad)
     assert "A visit cannot end before it starts." in response.content.decode()
     visit.refresh_from_db()
@@ -120,7 +163,10 @@ def test_dates_are_edited_with_their_precision_and_an_end_before_the_start_is_re
 def test_an_agenda_item_is_added(editor_client):
     visit = VisitFactory()
     topic = NegotiationTopicFactory(title="Lease of the Ayni airfield")
-    editor_client.post(edit("visit", visit.pk, "agenda"), {"topic": topic.pk, "expectation": "expected", "note": "", "loaded_version": 1})
+    editor_client.post(
+        edit("visit", visit.pk, "agenda"),
+        {"topic": topic.pk, "expectation": "expected", "note": "", "loaded_version": 1},
+    )
     assert visit.agenda_items.get().topic == topic
 
 
@@ -132,12 +178,20 @@ def test_a_draft_is_uploaded_on_the_agreement_page_and_numbered(editor_client, e
     document.save(buffer)
     response = editor_client.post(
         edit("agreement", agreement.pk, "draft"),
-        {"upload": SimpleUploadedFile("draft.docx", buffer.getvalue()), "note": "From the ministry", "loaded_version": 1},
+        {
+            "upload": SimpleUploadedFile("draft.docx", buffer.getvalue()),
+            "note": "From the ministry",
+            "loaded_version": 1,
+        },
         follow=True,
     )
     assert "Draft 1 added." in response.content.decode()
     draft = agreement.drafts.get()
-    assert (draft.text, draft.author, draft.note) == ("Article 1. The Parties shall cooperate in civil aviation.", editor, "From the ministry")
+    assert (draft.text, draft.author, draft.note) == (
+        "Article 1. The Parties shall cooperate in civil aviation.",
+        editor,
+        "From the ministry",
+    )
 
 
 def test_the_agreement_status_form_offers_the_machines_targets(editor_client):
@@ -148,7 +202,16 @@ def test_the_agreement_status_form_offers_the_machines_targets(editor_client):
 
 def test_the_history_page_shows_who_changed_what(editor_client, editor):
     visit = VisitFactory(locale="Dushanbe")
-    editor_client.post(edit("visit", visit.pk, "dates"), {"start_date": "2017-03-01", "start_precision": "day", "end_date": "", "end_precision": "day", "loaded_version": 1})
+    editor_client.post(
+        edit("visit", visit.pk, "dates"),
+        {
+            "start_date": "2017-03-01",
+            "start_precision": "day",
+            "end_date": "",
+            "end_precision": "day",
+            "loaded_version": 1,
+        },
+    )
     page = editor_client.get(reverse("history", args=["visit", visit.pk])).content.decode()
     assert "<td>editor</td>" in page and "start_date" in page and "<ins>1 Mar 2017</ins>" in page
     assert "Created" in page
@@ -168,9 +231,13 @@ def test_any_two_drafts_compare_side_by_side(analyst_client):
     add_draft_version(agreement=agreement, text="Article 1. Flights daily.\nArticle 2. Entry into force.")
     add_draft_version(agreement=agreement, text="Article 1. Flights daily.\nArticle 2. Entry into force on signature.")
 
-    page = analyst_client.get(reverse("agreement-draft-compare", args=[agreement.pk]), {"a": 1, "b": 3}).content.decode()
+    page = analyst_client.get(
+        reverse("agreement-draft-compare", args=[agreement.pk]), {"a": 1, "b": 3}
+    ).content.decode()
 
     assert "Draft 1" in page and "Draft 3" in page
     assert page.count('class="diff_') >= 2 and "signature" in page and "twice" in page
     assert "2 lines added, 2 removed" in page
-    assert analyst_client.get(reverse("agreement-draft-compare", args=[agreement.pk]), {"a": 1, "b": 9}).status_code == 404
+    assert (
+        analyst_client.get(reverse("agreement-draft-compare", args=[agreement.pk]), {"a": 1, "b": 9}).status_code == 404
+    )

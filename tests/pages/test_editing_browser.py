@@ -10,7 +10,12 @@ from playwright.sync_api import expect
 from directory.models import Citation
 from tests.factories import UserFactory, VisitFactory
 from tests.pages.test_browser import (  # noqa: F401 (in_process_tasks: a fixture)
-    CHROMIUM, CHROMIUM_ARGS, PASSWORD, in_process_tasks, playwright_session, signed_in_page,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PASSWORD,
+    in_process_tasks,
+    playwright_session,
+    signed_in_page,
 )
 from visits.models import Visit
 

@@ -77,8 +77,12 @@ def test_the_calendar_has_upcoming_visits_over_the_period_their_dates_cover(anal
     today = datetime.date.today()
     next_month = (today.replace(day=1) + datetime.timedelta(days=40)).replace(day=1)
     on_a_day = VisitFactory(start_date=today + datetime.timedelta(days=3), end_date=today + datetime.timedelta(days=4))
-    in_a_month = VisitFactory(start_date=next_month, start_precision="month", end_date=None, status=Visit.Status.RUMOURED)
-    VisitFactory(start_date=today + datetime.timedelta(days=5), end_date=None, host_country=country("KGZ"))  # another pair
+    in_a_month = VisitFactory(
+        start_date=next_month, start_precision="month", end_date=None, status=Visit.Status.RUMOURED
+    )
+    VisitFactory(
+        start_date=today + datetime.timedelta(days=5), end_date=None, host_country=country("KGZ")
+    )  # another pair
     VisitFactory(start_date=today + datetime.timedelta(days=6), end_date=None, status=Visit.Status.CANCELLED)
 
     parsed = calendar(analyst_client, reverse("pair-calendar", args=["TJK-RUS"]))

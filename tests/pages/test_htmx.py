@@ -33,7 +33,9 @@ def test_the_same_url_without_htmx_is_the_whole_page(analyst_client):
 def test_a_timeline_page_answers_with_the_next_entries_alone(analyst_client, demo):
     first = pair_timeline("RUS", "TJK", limit=5)
 
-    html = htmx(analyst_client, reverse("pair", args=["RUS-TJK"]) + f"?after={first.next_cursor}", "timeline").content.decode()
+    html = htmx(
+        analyst_client, reverse("pair", args=["RUS-TJK"]) + f"?after={first.next_cursor}", "timeline"
+    ).content.decode()
 
     assert html.startswith('<div id="timeline">')
     assert "Back to the start" in html
@@ -41,6 +43,11 @@ def test_a_timeline_page_answers_with_the_next_entries_alone(analyst_client, dem
 
 
 def test_a_history_restore_gets_the_whole_page(analyst_client):
-    response = analyst_client.get(reverse("visit-list"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="visit-results", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    response = analyst_client.get(
+        reverse("visit-list"),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="visit-results",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
 
     assert response.content.decode().startswith("<!doctype html>")

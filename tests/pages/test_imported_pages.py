@@ -7,7 +7,10 @@ from django.urls import reverse
 from directory.models import Person
 from visits.models import Visit
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_imported")]  # every test reads the imported records
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("shared_imported"),
+]  # every test reads the imported records
 
 
 def page(client, url):
@@ -28,7 +31,9 @@ def test_a_president_s_page_lists_trips_made_and_leaders_hosted(analyst_client, 
     assert trips > 25
     assert f"({trips} in all)" in made  # every trip, a page at a time
     post = obama.positions.get(title="President of the United States")
-    leaders = Visit.objects.filter(host_country="USA", level="head", start_date__gte=post.start_date, start_date__lte=post.end_date)
+    leaders = Visit.objects.filter(
+        host_country="USA", level="head", start_date__gte=post.start_date, start_date__lte=post.end_date
+    )
     assert leaders.filter(visitor__name="George Papandreou").exists()  # a Greek prime minister, March 2010
     assert f"({leaders.count()} in all)" in hosted
 

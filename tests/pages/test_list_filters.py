@@ -22,12 +22,21 @@ def test_each_visit_filter_keeps_the_visits_it_names(analyst_client):
     future = datetime.date.today() + datetime.timedelta(days=30)
     tjk = VisitFactory(start_date=datetime.date(2015, 5, 1), end_date=None)
     kaz_host = VisitFactory(
-        visitor_country=country("KAZ"), host_country=country("RUS"), status=Visit.Status.COMPLETED,
-        kind=Visit.Kind.WORKING, level=Visit.Level.MINISTER, start_date=datetime.date(2019, 3, 1), end_date=None,
+        visitor_country=country("KAZ"),
+        host_country=country("RUS"),
+        status=Visit.Status.COMPLETED,
+        kind=Visit.Kind.WORKING,
+        level=Visit.Level.MINISTER,
+        start_date=datetime.date(2019, 3, 1),
+        end_date=None,
     )
     coming = VisitFactory(
-        visitor_country=country("CHN"), host_country=country("KGZ"), status=Visit.Status.CONFIRMED,
-        kind=Visit.Kind.STATE, start_date=future, end_date=None,
+        visitor_country=country("CHN"),
+        host_country=country("KGZ"),
+        status=Visit.Status.CONFIRMED,
+        kind=Visit.Kind.STATE,
+        start_date=future,
+        end_date=None,
     )
     cancelled_coming = VisitFactory(status=Visit.Status.CANCELLED, start_date=future, end_date=None)
     everything = {tjk.pk, kaz_host.pk, coming.pk, cancelled_coming.pk}

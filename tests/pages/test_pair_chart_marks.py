@@ -29,12 +29,19 @@ def test_the_pair_page_names_where_its_chart_finds_the_visits_over_the_years_it_
     chart = chart_data(analyst_client.get(reverse("pair", args=["TJK-RUS"])).content.decode())
 
     assert chart["marks"] == []
-    assert chart["marks_url"] == reverse("pair-visit-marks", args=["RUS-TJK"]) + f"?from={min(TRADE_YEARS)}&to={max(TRADE_YEARS)}"
+    assert (
+        chart["marks_url"]
+        == reverse("pair-visit-marks", args=["RUS-TJK"]) + f"?from={min(TRADE_YEARS)}&to={max(TRADE_YEARS)}"
+    )
 
 
 def test_the_marks_are_the_visits_either_way_in_those_years_newest_first(analyst_client, demo):
     first, last = min(TRADE_YEARS), max(TRADE_YEARS)
-    expected = Visit.objects.for_pair("RUS", "TJK").filter(start_date__year__gte=first, start_date__year__lte=last).order_by("-start_date", "-id")
+    expected = (
+        Visit.objects.for_pair("RUS", "TJK")
+        .filter(start_date__year__gte=first, start_date__year__lte=last)
+        .order_by("-start_date", "-id")
+    )
 
     found = marks(analyst_client, reverse("pair-visit-marks", args=["RUS-TJK"]) + f"?from={first}&to={last}")
 

@@ -34,6 +34,7 @@ from visits.services import record_initial_visit_status
 
 pytestmark = pytest.mark.django_db
 
+
 class Story:
     """A pair's records, made to grow: `grow(n)` adds n of everything the pages list."""
 
@@ -43,7 +44,9 @@ class Story:
         self.putin = PersonFactory(name="Vladimir Putin")
         PositionFactory(person=self.putin, title="President", start_date=datetime.date(1980, 1, 1))
         self.rahmon = PersonFactory(name="Emomali Rahmon", country=country("TJK"))
-        PositionFactory(person=self.rahmon, title="President", country=country("TJK"), start_date=datetime.date(1980, 1, 1))
+        PositionFactory(
+            person=self.rahmon, title="President", country=country("TJK"), start_date=datetime.date(1980, 1, 1)
+        )
         self.tour = TourFactory(traveller=self.putin)
         self.topic = NegotiationTopicFactory(title="Ayni airfield", slug="ayni")
         self.topic.countries.add("RUS", "TJK")
@@ -56,8 +59,13 @@ class Story:
     def visit_to(self, host: str, day: datetime.date) -> Visit:
         visitor, home = (self.putin, "RUS") if host == "TJK" else (self.rahmon, "TJK")
         visit = VisitFactory(
-            visitor=visitor, visitor_country=country(home), host_country=country(host), start_date=day, end_date=day,
-            tour=self.tour if host == "TJK" else None, status=Visit.Status.COMPLETED,
+            visitor=visitor,
+            visitor_country=country(home),
+            host_country=country(host),
+            start_date=day,
+            end_date=day,
+            tour=self.tour if host == "TJK" else None,
+            status=Visit.Status.COMPLETED,
         )
         record_initial_visit_status(visit=visit, on=day)
         CitationFactory(record=visit)
@@ -76,7 +84,13 @@ class Story:
             add_draft_version(agreement=self.agreement, text=f"Text as of {year}.")
             for reporter, partner in (("RUS", "TJK"), ("TJK", "RUS"), ("TJK", "W00")):
                 for flow in ("export", "import"):
-                    TradeFlowFactory(reporter=country(reporter), partner=country(partner), year=year, flow=flow, value_usd=Decimal(10**8))
+                    TradeFlowFactory(
+                        reporter=country(reporter),
+                        partner=country(partner),
+                        year=year,
+                        flow=flow,
+                        value_usd=Decimal(10**8),
+                    )
         build_timelines()
 
 

@@ -48,6 +48,9 @@ def test_an_imprecise_date_covers_its_whole_period(precision, end, expected):
     assert date_span(FEB_27, precision, end) == expected
 
 
-@pytest.mark.parametrize("value,shown", [("1012345678.00", "USD 1.01 bn"), ("350200000", "USD 350.2 m"), ("12345", "USD 12,345"), (None, "—")])
+@pytest.mark.parametrize(
+    "value,shown",
+    [("1012345678.00", "USD 1.01 bn"), ("350200000", "USD 350.2 m"), ("12345", "USD 12,345"), (None, "—")],
+)
 def test_money_is_shown_in_readable_units(value, shown):
     assert render("{{ value|usd }}", value=value) == shown

@@ -62,7 +62,13 @@ def manage(*commands: list[str], env: dict, stdin: str = "") -> list[str]:
         "print(json.dumps(outputs))\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script, json.dumps(commands)], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=180
+        [sys.executable, "-c", script, json.dumps(commands)],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert result.returncode == 0, f"{commands} failed:\n{result.stdout}\n{result.stderr}"
     return json.loads(result.stdout.splitlines()[-1])
@@ -94,22 +100,42 @@ class ThrowawayPostgres:
     def _run(self, tool: str, *args: str) -> None:
         as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         result = subprocess.run(
-            [*as_owner, str(self.bin / tool), *args], cwd="/", capture_output=True, text=True, timeout=STARTUP_TIMEOUT + 10
+            [*as_owner, str(self.bin / tool), *args],
+            cwd="/",
+            capture_output=True,
+            text=True,
+            timeout=STARTUP_TIMEOUT + 10,
         )
-        assert result.returncode == 0, f"{tool} {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}\n{tail(self.log)}"
+        assert result.returncode == 0, (
+            f"{tool} {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}\n{tail(self.log)}"
+        )
 
     def create(self) -> None:
         self.sockets.mkdir()
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres")
             shutil.chown(self.sockets, "postgres")
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync")
+        self._run(
+            "initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"
+        )
         self.start()
         self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "chancery")
 
     def start(self) -> None:
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.sockets} -c fsync=off -c full_page_writes=off"
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", str(STARTUP_TIMEOUT), "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            str(STARTUP_TIMEOUT),
+            "start",
+        )
         self.running = True
 
     def stop(self, mode: str = "fast") -> None:
@@ -135,10 +161,21 @@ class Gunicorn:
         self.process = None
 
     def start(self) -> None:
-        command = [*gunicorn_command(), "--bind", f"127.0.0.1:{self.port}", "--no-control-socket", "--graceful-timeout", "5"]
+        command = [
+            *gunicorn_command(),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--no-control-socket",
+            "--graceful-timeout",
+            "5",
+        ]
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        wait_until(self._answers, timeout=STARTUP_TIMEOUT, what=f"gunicorn on {self.url}\n{tail(self.log)}", interval=0.2)
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        wait_until(
+            self._answers, timeout=STARTUP_TIMEOUT, what=f"gunicorn on {self.url}\n{tail(self.log)}", interval=0.2
+        )
 
     def _answers(self) -> bool:
         if self.process.poll() is not None:
@@ -161,8 +198,12 @@ class Gunicorn:
 def app_environment(*, database: str, redis: str) -> dict:
     """What a web process of a deployment gets, with DEBUG off so errors look as users see them."""
     return {
-        **os.environ, "DJANGO_SETTINGS_MODULE": "chancery.settings", "CHANCERY_ENV": "development", "DEBUG": "false",
-        "DATABASE_URL": database, "REDIS_URL": redis,
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "chancery.settings",
+        "CHANCERY_ENV": "development",
+        "DEBUG": "false",
+        "DATABASE_URL": database,
+        "REDIS_URL": redis,
     }
 
 

@@ -16,8 +16,16 @@ from tests.timelines.test_worker import wait_until
 def wrapper_for(cluster: ThrowawayPostgres):
     settings = connections.create_connection("default").settings_dict.copy()
     settings.update(
-        ENGINE="chancery.db.postgresql", NAME="chancery", USER="postgres", PASSWORD="", HOST="127.0.0.1",
-        PORT=str(cluster.port), CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True, OPTIONS={}, TEST={},
+        ENGINE="chancery.db.postgresql",
+        NAME="chancery",
+        USER="postgres",
+        PASSWORD="",
+        HOST="127.0.0.1",
+        PORT=str(cluster.port),
+        CONN_MAX_AGE=60,
+        CONN_HEALTH_CHECKS=True,
+        OPTIONS={},
+        TEST={},
     )
     backend = load_backend("chancery.db.postgresql")
     return backend.DatabaseWrapper(settings, alias="health-check-test")
@@ -30,7 +38,9 @@ def last_query(cluster: ThrowawayPostgres, pid: int) -> str | None:
     return row[0] if row else None
 
 
-def test_an_idle_connection_is_judged_without_a_query_and_a_dropped_one_is_caught(throwaway_postgres, django_db_blocker):
+def test_an_idle_connection_is_judged_without_a_query_and_a_dropped_one_is_caught(
+    throwaway_postgres, django_db_blocker
+):
     db = wrapper_for(throwaway_postgres)
     with django_db_blocker.unblock():
         check(db, throwaway_postgres)

@@ -86,19 +86,34 @@ class Clients:
         while not self.stopping.is_set():
             tag = f"{TAG}-{next(self.numbers)}"
             body = {
-                "visitor_country": "RUS", "host_country": "TJK", "locale": "Dushanbe", "start_date": "2017-02-28",
-                "start_precision": "day", "kind": "official", "level": "head", "status": "announced", "summary": tag,
+                "visitor_country": "RUS",
+                "host_country": "TJK",
+                "locale": "Dushanbe",
+                "start_date": "2017-02-28",
+                "start_precision": "day",
+                "kind": "official",
+                "level": "head",
+                "status": "announced",
+                "summary": tag,
             }
             self.call("write", tag, lambda: session.post(f"{self.base_url}/api/v1/visits/", json=body, timeout=15))
 
     def api_read_loop(self):
         session = self.api_session()
         while not self.stopping.is_set():
-            self.call("api-read", "", lambda: session.get(f"{self.base_url}/api/v1/visits/?pair=RUS-TJK&page_size=20", timeout=15))
+            self.call(
+                "api-read",
+                "",
+                lambda: session.get(f"{self.base_url}/api/v1/visits/?pair=RUS-TJK&page_size=20", timeout=15),
+            )
 
     def page_read_loop(self):
         while not self.stopping.is_set():
-            self.call("page-read", "", lambda: self.page_session.get(f"{self.base_url}/visits/", allow_redirects=False, timeout=15))
+            self.call(
+                "page-read",
+                "",
+                lambda: self.page_session.get(f"{self.base_url}/visits/", allow_redirects=False, timeout=15),
+            )
 
     def call(self, kind: str, tag: str, send):
         started = time.monotonic()
@@ -111,7 +126,9 @@ class Clients:
                 body = response.json()
             except ValueError:
                 body = response.text[:2000]
-            outcome = Outcome(kind, tag, started, time.monotonic(), response.status_code, body, response.headers.get("Retry-After"))
+            outcome = Outcome(
+                kind, tag, started, time.monotonic(), response.status_code, body, response.headers.get("Retry-After")
+            )
         with self.lock:
             self.outcomes.append(outcome)
         if not outcome.ok:
@@ -129,7 +146,8 @@ def logged_in(base_url: str) -> requests.Session:
     response = session.post(
         f"{base_url}/accounts/login/",
         data={"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-        allow_redirects=False, timeout=15,
+        allow_redirects=False,
+        timeout=15,
     )
     assert response.status_code == 302, response.text[:2000]
     return session
@@ -167,21 +185,28 @@ def test_postgresql_restarted_under_load_gives_clean_503s_then_200s_within_secon
         ["migrate", "--noinput"],
         ["create_user", USERNAME, "--role", "editor", "--password-stdin"],
         ["create_api_token", USERNAME, "--name", "reliability test"],
-        env=app_environment(database=throwaway_postgres.url, redis=private_redis.url), stdin=f"{PASSWORD}\n",
+        env=app_environment(database=throwaway_postgres.url, redis=private_redis.url),
+        stdin=f"{PASSWORD}\n",
     )
     app = gunicorn(database=throwaway_postgres.url, redis=private_redis.url)
 
     with Clients(app.url, token=token.strip(), page_session=logged_in(app.url)) as clients:
         wait_until(
             lambda: sum(o.ok and o.kind == "write" for o in clients.snapshot()) >= 5 * WRITERS,
-            timeout=30, what="writes before the restart",
+            timeout=30,
+            what="writes before the restart",
         )
         stopping = time.monotonic()
         throwaway_postgres.stop("fast")
         time.sleep(OUTAGE)
         throwaway_postgres.start()
         back = time.monotonic()
-        wait_until(lambda: health(app.url) == 200, timeout=RECOVERY_LIMIT, what="the app answering 200 after the restart", interval=0.05)
+        wait_until(
+            lambda: health(app.url) == 200,
+            timeout=RECOVERY_LIMIT,
+            what="the app answering 200 after the restart",
+            interval=0.05,
+        )
         recovered = time.monotonic()
         time.sleep(AFTER_RECOVERY)
 
@@ -197,7 +222,9 @@ def test_postgresql_restarted_under_load_gives_clean_503s_then_200s_within_secon
     )
 
     assert recovered - back < RECOVERY_LIMIT
-    assert any(o.started < back and o.ended > stopping for o in failures), "no request saw the outage: it proves nothing"
+    assert any(o.started < back and o.ended > stopping for o in failures), (
+        "no request saw the outage: it proves nothing"
+    )
     for failure in failures:
         assert failure.ended > stopping and failure.started < back, f"{failure} failed outside the outage window"
         assert (failure.status, failure.retry_after) == (503, "5"), failure
@@ -206,11 +233,17 @@ def test_postgresql_restarted_under_load_gives_clean_503s_then_200s_within_secon
         else:
             assert failure.body["error"]["code"] == "database_unavailable", failure.body
     for kind in ("write", "api-read", "page-read"):
-        assert any(o.ok and o.kind == kind and o.started > recovered for o in outcomes), f"no {kind} succeeded after recovery"
+        assert any(o.ok and o.kind == kind and o.started > recovered for o in outcomes), (
+            f"no {kind} succeeded after recovery"
+        )
     assert any(not o.ok and o.kind == "page-read" for o in outcomes), "no page was asked for while PostgreSQL was down"
 
     succeeded = {o.tag: o.body["id"] for o in writes if o.ok}
-    assert {tag: stored[tag][0] for tag in succeeded if tag in stored} == succeeded, "a write that returned 201 is missing"
+    assert {tag: stored[tag][0] for tag in succeeded if tag in stored} == succeeded, (
+        "a write that returned 201 is missing"
+    )
     assert set(stored) <= {o.tag for o in writes}
     # A write that failed is either absent or whole (committed before its response failed).
-    assert {tag: (changes, history >= 1) for tag, (_, changes, history) in stored.items()} == {tag: (1, True) for tag in stored}
+    assert {tag: (changes, history >= 1) for tag, (_, changes, history) in stored.items()} == {
+        tag: (1, True) for tag in stored
+    }

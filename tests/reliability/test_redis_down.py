@@ -31,7 +31,9 @@ QUICK = 15.0
 CONFIRMED_TITLE = "Confirmed: official visit from Russia to Tajikistan"
 
 
-def test_with_redis_stopped_pages_edits_and_api_work_and_the_timeline_catches_up_once_it_is_back(private_redis, gunicorn):
+def test_with_redis_stopped_pages_edits_and_api_work_and_the_timeline_catches_up_once_it_is_back(
+    private_redis, gunicorn
+):
     editor = UserFactory(username="redis-down-editor", role="editor")
     visit = VisitFactory(status=Visit.Status.ANNOUNCED, visitor=None)
     refresh_units({visit_unit(visit.pk)})
@@ -60,16 +62,31 @@ def test_with_redis_stopped_pages_edits_and_api_work_and_the_timeline_catches_up
     edit = browser.post(
         f"{app.url}/edit/visit/{visit.pk}/status/",
         data={
-            "csrfmiddlewaretoken": browser.cookies["csrftoken"], "loaded_version": visit.version, "to_status": "confirmed",
-            "on": "2017-02-20", "precision": "day", "note": "Confirmed while Redis was down.",
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+            "loaded_version": visit.version,
+            "to_status": "confirmed",
+            "on": "2017-02-20",
+            "precision": "day",
+            "note": "Confirmed while Redis was down.",
         },
-        allow_redirects=False, timeout=QUICK,
+        allow_redirects=False,
+        timeout=QUICK,
     )
-    assert (edit.status_code, edit.headers.get("Location")) == (302, f"/visits/{visit.pk}/"), f"{edit.status_code}\n{tail(app.log)}"
+    assert (edit.status_code, edit.headers.get("Location")) == (302, f"/visits/{visit.pk}/"), (
+        f"{edit.status_code}\n{tail(app.log)}"
+    )
     created = api.post(
         f"{app.url}/api/v1/visits/",
-        json={"visitor_country": "RUS", "host_country": "TJK", "locale": "Dushanbe", "start_date": "2017-03-10",
-              "start_precision": "day", "kind": "working", "level": "minister", "status": "rumoured"},
+        json={
+            "visitor_country": "RUS",
+            "host_country": "TJK",
+            "locale": "Dushanbe",
+            "start_date": "2017-03-10",
+            "start_precision": "day",
+            "kind": "working",
+            "level": "minister",
+            "status": "rumoured",
+        },
         timeout=QUICK,
     )
     assert created.status_code == 201, f"{created.status_code} {created.text[:500]}\n{tail(app.log)}"

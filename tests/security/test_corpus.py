@@ -25,7 +25,14 @@ from chancery.models import ImportRun
 from chancery.tasks import run_import_task
 from tests.api.conftest import token_client
 from tests.corpus.generate import billion_laughs, deep_json, long_string, zip_bomb_docx
-from tests.factories import AgreementFactory, CitationFactory, NegotiationTopicFactory, SourceFactory, TradeFlowFactory, VisitFactory
+from tests.factories import (
+    AgreementFactory,
+    CitationFactory,
+    NegotiationTopicFactory,
+    SourceFactory,
+    TradeFlowFactory,
+    VisitFactory,
+)
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
@@ -94,15 +101,45 @@ def api(editor):
 def records(db):
     visit = VisitFactory(summary="Official visit.")
     citation = CitationFactory(record=visit)
-    return {"visit": visit, "agreement": AgreementFactory(), "topic": NegotiationTopicFactory(slug="ayni"), "citation": citation,
-            "flow": TradeFlowFactory(), "source": citation.source}
+    return {
+        "visit": visit,
+        "agreement": AgreementFactory(),
+        "topic": NegotiationTopicFactory(slug="ayni"),
+        "citation": citation,
+        "flow": TradeFlowFactory(),
+        "source": citation.source,
+    }
 
 
 # --- API: filters on the lists ----------------------------------------------------------------
 
 FILTERS = {
-    "visits": ["pair", "country", "visitor_country", "person", "topic", "status", "date_from", "date_to", "tour", "updated_since", "search", "ordering", "cursor"],
-    "agreements": ["party", "pair", "topic", "status", "signed_from", "signed_to", "signed_at_visit", "search", "cursor"],
+    "visits": [
+        "pair",
+        "country",
+        "visitor_country",
+        "person",
+        "topic",
+        "status",
+        "date_from",
+        "date_to",
+        "tour",
+        "updated_since",
+        "search",
+        "ordering",
+        "cursor",
+    ],
+    "agreements": [
+        "party",
+        "pair",
+        "topic",
+        "status",
+        "signed_from",
+        "signed_to",
+        "signed_at_visit",
+        "search",
+        "cursor",
+    ],
     "topics": ["country", "status", "search"],
     "citations": ["source", "record_type", "object_id", "reliability"],
     "sources": ["kind", "published_from", "outlet", "search", "page"],
@@ -139,7 +176,13 @@ def test_hostile_filter_values_are_refused_by_name_or_match_nothing_they_should_
 
 def test_a_nul_byte_anywhere_in_an_address_is_a_400_that_says_so(api, client, editor):
     client.force_login(editor)
-    for path in ["/countries/RUS%00/", "/countries/%00/feed.atom", "/countries/%00/timeline.json", "/pairs/RUS-TJK/?after=%00", "/countries/?q=a%00"]:
+    for path in [
+        "/countries/RUS%00/",
+        "/countries/%00/feed.atom",
+        "/countries/%00/timeline.json",
+        "/pairs/RUS-TJK/?after=%00",
+        "/countries/?q=a%00",
+    ]:
         response = client.get(path)
         assert response.status_code == 400 and b"A NUL byte (%00) in the" in response.content, path
     response = api.get("/api/v1/countries/RUS%00/")
@@ -148,12 +191,24 @@ def test_a_nul_byte_anywhere_in_an_address_is_a_400_that_says_so(api, client, ed
 
 # --- API: bodies to the write endpoints -------------------------------------------------------
 
+
 def visit_body():
-    return {"visitor_country": "RUS", "host_country": "TJK", "start_date": "2017-02-28", "locale": "Dushanbe", "summary": "Official visit."}
+    return {
+        "visitor_country": "RUS",
+        "host_country": "TJK",
+        "start_date": "2017-02-28",
+        "locale": "Dushanbe",
+        "summary": "Official visit.",
+    }
 
 
 def agreement_body():
-    return {"title": "Agreement on civil aviation", "kind": "intergovernmental", "parties": ["RUS", "TJK"], "summary": ""}
+    return {
+        "title": "Agreement on civil aviation",
+        "kind": "intergovernmental",
+        "parties": ["RUS", "TJK"],
+        "summary": "",
+    }
 
 
 def topic_body():
@@ -161,21 +216,64 @@ def topic_body():
 
 
 def claim_body():
-    return {"reporter": "TJK", "partner": "RUS", "year": 2016, "metric": "turnover", "value": "1000000000", "unit": "usd", "note": ""}
+    return {
+        "reporter": "TJK",
+        "partner": "RUS",
+        "year": 2016,
+        "metric": "turnover",
+        "value": "1000000000",
+        "unit": "usd",
+        "note": "",
+    }
 
 
 def citation_body(records):
-    return {"source": records["source"].pk, "record_type": "visit", "object_id": str(records["visit"].pk), "reliability": "media_report",
-            "stance": "reports", "quote": "on February 28", "note": ""}
+    return {
+        "source": records["source"].pk,
+        "record_type": "visit",
+        "object_id": str(records["visit"].pk),
+        "reliability": "media_report",
+        "stance": "reports",
+        "quote": "on February 28",
+        "note": "",
+    }
 
 
 # (endpoint, body, text fields that may hold any acceptable text, fields with a type of their own)
 WRITES = {
-    "visits": (visit_body, ["summary", "locale"], {"start_date": DATES, "end_date": DATES, "visitor": NUMBERS, "tour": NUMBERS, "visitor_country": SQL[:2], "kind": MARKUP[:1]}),
-    "agreements": (agreement_body, ["title", "summary"], {"signed_on": DATES, "signed_at_visit": NUMBERS, "parties": [["RUS", SQL[0]], "RUS"], "topics": [[MARKUP[0]]]}),
+    "visits": (
+        visit_body,
+        ["summary", "locale"],
+        {
+            "start_date": DATES,
+            "end_date": DATES,
+            "visitor": NUMBERS,
+            "tour": NUMBERS,
+            "visitor_country": SQL[:2],
+            "kind": MARKUP[:1],
+        },
+    ),
+    "agreements": (
+        agreement_body,
+        ["title", "summary"],
+        {"signed_on": DATES, "signed_at_visit": NUMBERS, "parties": [["RUS", SQL[0]], "RUS"], "topics": [[MARKUP[0]]]},
+    ),
     "topics": (topic_body, ["title", "description"], {"slug": SQL[:2] + MARKUP[:2], "countries": [[NUL]]}),
-    "trade/claims": (claim_body, ["note"], {"year": NUMBERS, "month": NUMBERS, "value": NUMBERS + ["-1e400"], "stated_by": NUMBERS}),
-    "citations": (None, ["quote", "note"], {"object_id": SQL[:3] + NUMBERS[:5], "reported_on": DATES, "source": NUMBERS, "record_type": SQL[:1] + MARKUP[:1]}),
+    "trade/claims": (
+        claim_body,
+        ["note"],
+        {"year": NUMBERS, "month": NUMBERS, "value": NUMBERS + ["-1e400"], "stated_by": NUMBERS},
+    ),
+    "citations": (
+        None,
+        ["quote", "note"],
+        {
+            "object_id": SQL[:3] + NUMBERS[:5],
+            "reported_on": DATES,
+            "source": NUMBERS,
+            "record_type": SQL[:1] + MARKUP[:1],
+        },
+    ),
 }
 
 
@@ -227,12 +325,19 @@ def test_hostile_values_in_a_body_are_refused_by_field_or_stored_exactly(api, re
         (b'"<script>alert(1)</script>"', "application/json", 400, "Expected a dictionary, but got str."),
         (b"", "application/json", 400, "This field is required."),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "application/json", 400, "JSON parse error"),
-        (b"visitor_country=RUS", "application/x-www-form-urlencoded", 415, 'Unsupported media type "application/x-www-form-urlencoded"'),
+        (
+            b"visitor_country=RUS",
+            "application/x-www-form-urlencoded",
+            415,
+            'Unsupported media type "application/x-www-form-urlencoded"',
+        ),
         (b"<visit/>", "application/xml", 415, "Unsupported media type"),
     ],
     ids=["invalid-utf8", "deep", "huge-float", "nan", "array", "string", "empty", "binary", "form-encoded", "xml"],
 )
-def test_bodies_that_are_not_json_objects_are_refused_with_what_is_wrong(api, records, body, content_type, status, message):
+def test_bodies_that_are_not_json_objects_are_refused_with_what_is_wrong(
+    api, records, body, content_type, status, message
+):
     before = table_counts()
     response = api.generic("POST", "/api/v1/visits/", body, content_type=content_type)
     assert response.status_code == status
@@ -264,7 +369,12 @@ def test_hostile_transitions_and_updates_are_refused_and_change_nothing(api, rec
         error = error_of(response)
         # A well-formed but unknown status is the state machine's 409, listing what it allows.
         assert field in named(error) or (response.status_code == 409 and "allowed" in error), (body, error)
-    for field, value in [("start_date", "0000-00-00"), ("summary", NUL), ("locale", OVERLONG), ("end_date", "2023-02-30")]:
+    for field, value in [
+        ("start_date", "0000-00-00"),
+        ("summary", NUL),
+        ("locale", OVERLONG),
+        ("end_date", "2023-02-30"),
+    ]:
         response = api.patch(f"/api/v1/visits/{visit.pk}/", {field: value}, format="json", HTTP_IF_MATCH=etag)
         assert field in named(error_of(response))
     assert table_counts() == before
@@ -274,18 +384,33 @@ def test_hostile_transitions_and_updates_are_refused_and_change_nothing(api, rec
 
 # --- Stored text comes back out escaped ---------------------------------------------------------
 
+
 def test_markup_stored_through_the_api_is_escaped_on_pages_feeds_and_the_browsable_api(api, client, editor):
     soon = timezone.localdate() + datetime.timedelta(days=30)
     ids = []
     for payload in MARKUP:
-        response = api.post("/api/v1/visits/", {**visit_body(), "start_date": soon.isoformat(), "status": "announced", "locale": payload, "summary": payload}, format="json")
+        response = api.post(
+            "/api/v1/visits/",
+            {
+                **visit_body(),
+                "start_date": soon.isoformat(),
+                "status": "announced",
+                "locale": payload,
+                "summary": payload,
+            },
+            format="json",
+        )
         assert response.status_code == 201, response.content
         ids.append(response.json()["id"])
     assert set(Visit.objects.values_list("summary", flat=True)) == set(MARKUP)
     call_command("refresh_timelines", "--full", "--no-progress", verbosity=0)
     client.force_login(editor)
 
-    pages = [reverse("visit", args=[pk]) for pk in ids] + [reverse("visit-list"), reverse("pair", args=["RUS-TJK"]), reverse("search") + "?q=chancery"]
+    pages = [reverse("visit", args=[pk]) for pk in ids] + [
+        reverse("visit-list"),
+        reverse("pair", args=["RUS-TJK"]),
+        reverse("search") + "?q=chancery",
+    ]
     for url in pages:
         html = client.get(url).content.decode()
         assert_escaped(html, url)
@@ -306,7 +431,11 @@ def assert_escaped(html: str, where: str) -> None:
 def test_a_line_break_in_a_visit_cannot_add_lines_to_the_calendar(api, client, editor):
     soon = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
     payload = "Dushanbe\r\nATTACH:https://evil.example/x\r\nEND:VEVENT"
-    response = api.post("/api/v1/visits/", {**visit_body(), "start_date": soon, "status": "announced", "locale": payload, "summary": SCRIPT}, format="json")
+    response = api.post(
+        "/api/v1/visits/",
+        {**visit_body(), "start_date": soon, "status": "announced", "locale": payload, "summary": SCRIPT},
+        format="json",
+    )
     assert response.status_code == 201
     client.force_login(editor)
     ical = client.get(reverse("pair-calendar", args=["RUS-TJK"])).content.decode()
@@ -317,6 +446,7 @@ def test_a_line_break_in_a_visit_cannot_add_lines_to_the_calendar(api, client, e
 
 
 # --- CSV: formulas are kept as data -------------------------------------------------------------
+
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # PostgreSQL's COPY reads on a connection of its own
 def test_formula_like_cells_are_exported_unchanged_for_data_tools(api):
@@ -333,6 +463,7 @@ def test_formula_like_cells_are_exported_unchanged_for_data_tools(api):
 
 # --- Page forms and login -------------------------------------------------------------------------
 
+
 def edit_url(kind, pk, form):
     return reverse(f"edit-{form}", args=[kind, pk])
 
@@ -347,16 +478,45 @@ def test_hostile_values_in_the_edit_forms_are_shown_as_errors_and_change_nothing
     topic = NegotiationTopicFactory()
     base = {
         "status": {"to_status": "confirmed", "on": "2017-02-20", "precision": "day", "note": "", "loaded_version": 1},
-        "citation": {"new_source_title": "Asia-Plus", "new_source_kind": "news_report", "reliability": "media_report", "stance": "reports", "loaded_version": 1},
-        "dates": {"start_date": "2017-02-27", "start_precision": "day", "end_date": "", "end_precision": "day", "loaded_version": 1},
+        "citation": {
+            "new_source_title": "Asia-Plus",
+            "new_source_kind": "news_report",
+            "reliability": "media_report",
+            "stance": "reports",
+            "loaded_version": 1,
+        },
+        "dates": {
+            "start_date": "2017-02-27",
+            "start_precision": "day",
+            "end_date": "",
+            "end_precision": "day",
+            "loaded_version": 1,
+        },
         "agenda": {"topic": topic.pk, "expectation": "expected", "note": "", "loaded_version": 1},
     }
     dates, numbers = FORM_DATES[:4], [NUMBERS[0], NUMBERS[2], NUMBERS[5]]
     hostile = {
-        "status": {"note": [NUL, OVERLONG], "on": dates, "to_status": [NUL, SQL[0], MARKUP[0]], "loaded_version": numbers, "citation": numbers + SQL[:1]},
-        "citation": {"new_source_title": [NUL, OVERLONG], "new_source_url": ["javascript:alert('chancery')", "data:text/html,<script>alert(1)</script>", NUL],
-                     "quote": [NUL], "reported_on": dates, "field_name": SQL[:1] + MARKUP[:1], "source": numbers[:2]},
-        "dates": {"start_date": dates, "end_date": dates[1:], "start_precision": SQL[:1] + [NUL], "loaded_version": numbers[:1]},
+        "status": {
+            "note": [NUL, OVERLONG],
+            "on": dates,
+            "to_status": [NUL, SQL[0], MARKUP[0]],
+            "loaded_version": numbers,
+            "citation": numbers + SQL[:1],
+        },
+        "citation": {
+            "new_source_title": [NUL, OVERLONG],
+            "new_source_url": ["javascript:alert('chancery')", "data:text/html,<script>alert(1)</script>", NUL],
+            "quote": [NUL],
+            "reported_on": dates,
+            "field_name": SQL[:1] + MARKUP[:1],
+            "source": numbers[:2],
+        },
+        "dates": {
+            "start_date": dates,
+            "end_date": dates[1:],
+            "start_precision": SQL[:1] + [NUL],
+            "loaded_version": numbers[:1],
+        },
         "agenda": {"note": [NUL], "topic": numbers + SQL[:1], "expectation": MARKUP[:1]},
     }
     before = table_counts()
@@ -369,7 +529,9 @@ def test_hostile_values_in_the_edit_forms_are_shown_as_errors_and_change_nothing
                 assert 'role="alert"' in page, (form, field, value[:40])
                 assert SCRIPT not in page
     for value in [NUL, ""]:
-        response = editor_client.post(edit_url("agreement", agreement.pk, "draft"), {"text": value, "note": "", "loaded_version": 1})
+        response = editor_client.post(
+            edit_url("agreement", agreement.pk, "draft"), {"text": value, "note": "", "loaded_version": 1}
+        )
         assert 'role="alert"' in response.content.decode()
     assert table_counts() == before
     visit.refresh_from_db()
@@ -379,12 +541,25 @@ def test_hostile_values_in_the_edit_forms_are_shown_as_errors_and_change_nothing
 def test_markup_in_form_fields_is_stored_as_given_and_escaped_on_the_page(editor_client):
     visit = VisitFactory(status="announced")
     topic = NegotiationTopicFactory(title=MARKUP[1])
-    editor_client.post(edit_url("visit", visit.pk, "agenda"), {"topic": topic.pk, "expectation": "expected", "note": MARKUP[0], "loaded_version": 1})
+    editor_client.post(
+        edit_url("visit", visit.pk, "agenda"),
+        {"topic": topic.pk, "expectation": "expected", "note": MARKUP[0], "loaded_version": 1},
+    )
     editor_client.post(
         edit_url("visit", visit.pk, "citation"),
-        {"new_source_title": MARKUP[3], "new_source_kind": "news_report", "quote": MARKUP[4], "reliability": "media_report", "stance": "reports", "loaded_version": 2},
+        {
+            "new_source_title": MARKUP[3],
+            "new_source_kind": "news_report",
+            "quote": MARKUP[4],
+            "reliability": "media_report",
+            "stance": "reports",
+            "loaded_version": 2,
+        },
     )
-    editor_client.post(edit_url("visit", visit.pk, "status"), {"to_status": "confirmed", "on": "2017-02-20", "precision": "day", "note": SQL[1], "loaded_version": 3})
+    editor_client.post(
+        edit_url("visit", visit.pk, "status"),
+        {"to_status": "confirmed", "on": "2017-02-20", "precision": "day", "note": SQL[1], "loaded_version": 3},
+    )
     visit.refresh_from_db()
     assert (visit.version, visit.status, visit.agenda_items.get().note) == (4, "confirmed", MARKUP[0])
     assert visit.status_changes.get().note == SQL[1]
@@ -412,13 +587,18 @@ def test_hostile_usernames_at_login_are_refused_without_signing_in(client, edito
 
 # --- The draft upload ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
         ("draft.txt", (FILES / "nul.txt").read_bytes(), "This is not a text file."),
         ("draft.txt", (FILES / "invalid_utf8.txt").read_bytes(), "The file is not UTF-8 text"),
         ("draft.txt", (FILES / "binary.txt").read_bytes(), "This is not a text file."),
-        ("draft.docx", (FILES / "binary.docx").read_bytes(), "This .docx file cannot be read (it is not a zip archive)."),
+        (
+            "draft.docx",
+            (FILES / "binary.docx").read_bytes(),
+            "This .docx file cannot be read (it is not a zip archive).",
+        ),
         ("draft.txt", (FILES / "empty.txt").read_bytes(), "The submitted file is empty."),
         ("draft.txt", None, "drafts are limited to 5 MB"),
         ("draft.docx", None, "This .docx file unpacks to 2048 MB; drafts are limited to 50 MB unpacked."),
@@ -433,16 +613,20 @@ def test_a_hostile_draft_upload_is_refused_with_its_reason_and_stores_nothing(ed
         content = long_string().encode() if name.endswith(".txt") else zip_bomb_docx()
     before = table_counts()
     response = editor_client.post(
-        edit_url("agreement", agreement.pk, "draft"), {"upload": SimpleUploadedFile(name, content), "note": "", "loaded_version": 1}
+        edit_url("agreement", agreement.pk, "draft"),
+        {"upload": SimpleUploadedFile(name, content), "note": "", "loaded_version": 1},
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert message.replace("'", "&#x27;") in page, page[page.find('role="alert"') - 200:page.find('role="alert"') + 400]
+    assert message.replace("'", "&#x27;") in page, page[
+        page.find('role="alert"') - 200 : page.find('role="alert"') + 400
+    ]
     assert SCRIPT not in page
     assert table_counts() == before
 
 
 # --- The admin import upload ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("importer", "file", "message"),
@@ -457,11 +641,15 @@ def test_a_hostile_draft_upload_is_refused_with_its_reason_and_stores_nothing(ed
         ("hsg-travels", "billion_laughs.xml", "billion_laughs.xml: the file declares a document type"),
     ],
 )
-def test_a_hostile_import_upload_is_refused_by_the_run_and_imports_nothing(editor_client, tmp_path, importer, file, message):
+def test_a_hostile_import_upload_is_refused_by_the_run_and_imports_nothing(
+    editor_client, tmp_path, importer, file, message
+):
     content = billion_laughs() if file == "billion_laughs.xml" else (FILES / file).read_bytes()
     before = table_counts()
     with override_settings(MEDIA_ROOT=tmp_path):
-        response = editor_client.post(reverse("admin:chancery_importrun_add"), {"importer": importer, "upload": SimpleUploadedFile(file, content)})
+        response = editor_client.post(
+            reverse("admin:chancery_importrun_add"), {"importer": importer, "upload": SimpleUploadedFile(file, content)}
+        )
         assert response.status_code == 302
         run = ImportRun.objects.get()
         run_import_task(run.pk)  # what the worker does; tests/chancery/test_import_upload.py runs a real one
@@ -484,10 +672,18 @@ def test_a_hostile_import_upload_is_refused_by_the_run_and_imports_nothing(edito
     ],
     ids=["empty", "docx-as-trade", "csv-as-xml", "too-large", "markup-importer"],
 )
-def test_an_import_upload_the_form_can_judge_is_refused_on_the_form(editor_client, tmp_path, importer, name, content, message):
+def test_an_import_upload_the_form_can_judge_is_refused_on_the_form(
+    editor_client, tmp_path, importer, name, content, message
+):
     with override_settings(MEDIA_ROOT=tmp_path, IMPORT_UPLOAD_MAX_BYTES=100):
         response = editor_client.post(
-            reverse("admin:chancery_importrun_add"), {"importer": importer, "upload": SimpleUploadedFile(name, b"<trips>" + b" " * 200 + b"</trips>" if content is None else content)}
+            reverse("admin:chancery_importrun_add"),
+            {
+                "importer": importer,
+                "upload": SimpleUploadedFile(
+                    name, b"<trips>" + b" " * 200 + b"</trips>" if content is None else content
+                ),
+            },
         )
     page = response.content.decode()
     assert response.status_code == 200 and message in page
@@ -498,9 +694,35 @@ def test_an_import_upload_the_form_can_judge_is_refused_on_the_form(editor_clien
 # --- The importers ----------------------------------------------------------------------------------
 
 COMMAND_FILES = {
-    "import_trade": ["binary.csv", "binary.xml", "empty.csv", "wrong_header.csv", "not_utf8.csv", "nul.txt", "invalid_utf8.txt"],
-    "import_hsg_travels": ["binary.xml", "binary.csv", "empty.xml", "truncated.xml", "xxe.xml", "xxe_parameter.xml", "billion_laughs.xml", "nul.txt", "invalid_utf8.txt", "wrong_header.csv"],
-    "import_hsg_visits": ["binary.xml", "empty.xml", "truncated.xml", "xxe.xml", "xxe_parameter.xml", "billion_laughs.xml"],
+    "import_trade": [
+        "binary.csv",
+        "binary.xml",
+        "empty.csv",
+        "wrong_header.csv",
+        "not_utf8.csv",
+        "nul.txt",
+        "invalid_utf8.txt",
+    ],
+    "import_hsg_travels": [
+        "binary.xml",
+        "binary.csv",
+        "empty.xml",
+        "truncated.xml",
+        "xxe.xml",
+        "xxe_parameter.xml",
+        "billion_laughs.xml",
+        "nul.txt",
+        "invalid_utf8.txt",
+        "wrong_header.csv",
+    ],
+    "import_hsg_visits": [
+        "binary.xml",
+        "empty.xml",
+        "truncated.xml",
+        "xxe.xml",
+        "xxe_parameter.xml",
+        "billion_laughs.xml",
+    ],
 }
 
 
@@ -513,7 +735,9 @@ def test_every_hostile_file_is_refused_by_the_importers_with_a_reason(tmp_path, 
         with pytest.raises(CommandError) as refused:
             call_command(command, str(path), no_progress=True, stdout=io.StringIO())
         assert str(refused.value).startswith(f"Refused, nothing imported: {name}"), (name, str(refused.value))
-        assert re.search(r"binary|empty|UTF-8|header|well-formed|document type|Office of the Historian|no such", str(refused.value)), str(refused.value)
+        assert re.search(
+            r"binary|empty|UTF-8|header|well-formed|document type|Office of the Historian|no such", str(refused.value)
+        ), str(refused.value)
     assert table_counts() == before
     assert set(ImportRun.objects.values_list("status", flat=True)) == {ImportRun.Status.REFUSED}
 
@@ -523,17 +747,33 @@ def trips(*rows: dict) -> str:
         '<trip role="president" who="doe-jane"><id>{id}</id><name>{name}</name><start-date>{start}</start-date>'
         '<end-date>{end}</end-date><country id="{country}">X</country><locale>{locale}</locale><remarks>{remarks}</remarks></trip>'
     )
-    defaults = {"name": "Jane Doe", "start": "2001-02-03", "end": "2001-02-04", "country": "canada", "locale": "Ottawa", "remarks": "Met the Prime Minister."}
-    return '<?xml version="1.0" encoding="UTF-8"?>\n<trips>' + "".join(trip.format(**{**defaults, **row}) for row in rows) + "</trips>\n"
+    defaults = {
+        "name": "Jane Doe",
+        "start": "2001-02-03",
+        "end": "2001-02-04",
+        "country": "canada",
+        "locale": "Ottawa",
+        "remarks": "Met the Prime Minister.",
+    }
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<trips>'
+        + "".join(trip.format(**{**defaults, **row}) for row in rows)
+        + "</trips>\n"
+    )
 
 
 def test_hostile_values_in_trip_records_are_rejected_row_by_row_and_text_is_kept_as_text(tmp_path, editor_client):
     from xml.sax.saxutils import escape
 
-    bad = [{"id": f"d{i}", "start": escape(date)} for i, date in enumerate(DATES)] + [
-        {"id": f"e{i}", "end": escape(date)} for i, date in enumerate(DATES[:3])
-    ] + [{"id": "c1", "country": escape(SQL[0])}, {"id": "n1", "name": ""}]
-    good = [{"id": f"m{i}", "locale": escape(payload), "remarks": escape(payload)} for i, payload in enumerate(MARKUP[:3] + SQL[:2])]
+    bad = (
+        [{"id": f"d{i}", "start": escape(date)} for i, date in enumerate(DATES)]
+        + [{"id": f"e{i}", "end": escape(date)} for i, date in enumerate(DATES[:3])]
+        + [{"id": "c1", "country": escape(SQL[0])}, {"id": "n1", "name": ""}]
+    )
+    good = [
+        {"id": f"m{i}", "locale": escape(payload), "remarks": escape(payload)}
+        for i, payload in enumerate(MARKUP[:3] + SQL[:2])
+    ]
     path = tmp_path / "trips.xml"
     path.write_text(trips(*bad, *good), encoding="utf-8")
     out = io.StringIO()
@@ -543,19 +783,40 @@ def test_hostile_values_in_trip_records_are_rejected_row_by_row_and_text_is_kept
     assert (run.rejected, run.created) == (len(bad), len(good)), run.errors
     reasons = " ".join(error["reason"] for error in run.errors)
     assert "start-date '0000-00-00' is not a valid date (expected YYYY-MM-DD)" in reasons
-    assert "start-date '2023-02-30' is not a valid date" in reasons and "end-date '9999999-01-01' is not a valid date" in reasons
+    assert (
+        "start-date '2023-02-30' is not a valid date" in reasons
+        and "end-date '9999999-01-01' is not a valid date" in reasons
+    )
     assert set(Visit.objects.values_list("locale", flat=True)) == set(MARKUP[:3] + SQL[:2])
     html = editor_client.get(reverse("visit", args=[Visit.objects.get(external_id="m0").pk])).content.decode()
     assert "&lt;script&gt;alert(" in html and SCRIPT not in html
 
 
-PARTNERS = [("398", "KAZ"), ("417", "KGZ"), ("860", "UZB"), ("051", "ARM"), ("112", "BLR"), ("156", "CHN"), ("276", "DEU"), ("251", "FRA"),
-            ("381", "ITA"), ("392", "JPN"), ("792", "TUR"), ("842", "USA"), ("826", "GBR"), ("364", "IRN"), ("004", "AFG"), ("762", "TJK")]
+PARTNERS = [
+    ("398", "KAZ"),
+    ("417", "KGZ"),
+    ("860", "UZB"),
+    ("051", "ARM"),
+    ("112", "BLR"),
+    ("156", "CHN"),
+    ("276", "DEU"),
+    ("251", "FRA"),
+    ("381", "ITA"),
+    ("392", "JPN"),
+    ("792", "TUR"),
+    ("842", "USA"),
+    ("826", "GBR"),
+    ("364", "IRN"),
+    ("004", "AFG"),
+    ("762", "TJK"),
+]
 
 
 def test_hostile_numbers_and_dates_in_trade_rows_are_rejected_row_by_row(tmp_path):
     header = "freqCode,refPeriodId,refYear,refMonth,reporterCode,reporterISO,reporterDesc,flowDesc,partnerCode,partnerISO,partnerDesc,cmdDesc,primaryValue"
-    values = [("2021", value) for value in NUMBERS] + [(year, "1") for year in ["0000", "9999999", str(2**70), "1e3", "NaN"]]
+    values = [("2021", value) for value in NUMBERS] + [
+        (year, "1") for year in ["0000", "9999999", str(2**70), "1e3", "NaN"]
+    ]
     rows = [
         f"A,20210101,{year},52,643,RUS,Russian Federation,Export,{code},{iso},Somewhere,All Commodities,{value}"
         for (year, value), (code, iso) in zip(values, PARTNERS)
@@ -575,6 +836,7 @@ def test_hostile_numbers_and_dates_in_trade_rows_are_rejected_row_by_row(tmp_pat
 
 # --- Cross-site requests ----------------------------------------------------------------------------
 
+
 def test_a_form_or_session_api_write_without_its_csrf_token_is_refused(editor):
     from django.test import Client
     from rest_framework.test import APIClient
@@ -582,7 +844,10 @@ def test_a_form_or_session_api_write_without_its_csrf_token_is_refused(editor):
     visit = VisitFactory(status="announced")
     page = Client(enforce_csrf_checks=True)
     page.force_login(editor)
-    response = page.post(edit_url("visit", visit.pk, "status"), {"to_status": "confirmed", "on": "2017-02-20", "precision": "day", "loaded_version": 1})
+    response = page.post(
+        edit_url("visit", visit.pk, "status"),
+        {"to_status": "confirmed", "on": "2017-02-20", "precision": "day", "loaded_version": 1},
+    )
     assert response.status_code == 403
     api = APIClient(enforce_csrf_checks=True)
     api.force_login(editor)

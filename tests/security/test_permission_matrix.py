@@ -59,8 +59,20 @@ from chancery.api.throttling import AnonymousRateThrottle, ClientRateThrottle
 from chancery.models import ApiToken, ImportRun
 from directory.models import Country
 from tests.factories import (
-    AgendaItemFactory, AgreementFactory, CitationFactory, NegotiationTopicFactory, OrganisationFactory, PersonFactory, PositionFactory,
-    SourceFactory, TopicStanceFactory, TourFactory, TradeClaimFactory, TradeFlowFactory, UserFactory, VisitFactory,
+    AgendaItemFactory,
+    AgreementFactory,
+    CitationFactory,
+    NegotiationTopicFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PositionFactory,
+    SourceFactory,
+    TopicStanceFactory,
+    TourFactory,
+    TradeClaimFactory,
+    TradeFlowFactory,
+    UserFactory,
+    VisitFactory,
 )
 from timelines.models import RefreshRun, TimelineEntry, TimelineOutbox
 
@@ -124,8 +136,13 @@ class Records:
     def timeline_entry(self):
         visit = self.visit
         return TimelineEntry.objects.create(
-            key=f"visit:{visit.pk}:start", unit=f"visit:{visit.pk}", kind=TimelineEntry.Kind.VISIT, date=visit.start_date,
-            title=str(visit), content_type=ContentType.objects.get_for_model(visit), object_id=str(visit.pk),
+            key=f"visit:{visit.pk}:start",
+            unit=f"visit:{visit.pk}",
+            kind=TimelineEntry.Kind.VISIT,
+            date=visit.start_date,
+            title=str(visit),
+            content_type=ContentType.objects.get_for_model(visit),
+            object_id=str(visit.pk),
             source_updated_at=visit.updated_at,
         )
 
@@ -171,14 +188,22 @@ def feed(url) -> Route:
 
 def edit_form(url) -> Route:
     """An editor's form on a record's page: POST only, with the change permission."""
-    return Route(url, {"GET": PAGE_WRITE, "POST": EDIT_POST, "PUT": PAGE_WRITE, "PATCH": PAGE_WRITE, "DELETE": PAGE_WRITE})
+    return Route(
+        url, {"GET": PAGE_WRITE, "POST": EDIT_POST, "PUT": PAGE_WRITE, "PATCH": PAGE_WRITE, "DELETE": PAGE_WRITE}
+    )
 
 
-def api(url, *, get=API_READ, post=API_NO_SUCH_METHOD, put=API_NO_SUCH_METHOD, patch=None, delete=API_NO_SUCH_METHOD, why="") -> Route:
-    return Route(url, {"GET": get, "POST": post, "PUT": put, "PATCH": put if patch is None else patch, "DELETE": delete}, why)
+def api(
+    url, *, get=API_READ, post=API_NO_SUCH_METHOD, put=API_NO_SUCH_METHOD, patch=None, delete=API_NO_SUCH_METHOD, why=""
+) -> Route:
+    return Route(
+        url, {"GET": get, "POST": post, "PUT": put, "PATCH": put if patch is None else patch, "DELETE": delete}, why
+    )
 
 
-def viewset_routes(prefix: str, basename: str, key, *, rights: str, lookup="pk", lookup_regex="[^/.]+", list_suffix="json") -> dict:
+def viewset_routes(
+    prefix: str, basename: str, key, *, rights: str, lookup="pk", lookup_regex="[^/.]+", list_suffix="json"
+) -> dict:
     """The four routes DRF's router makes for a viewset (list and detail, each also with a
     format suffix), with what they answer. `rights` is "read-write" (a ModelViewSet without
     delete), "read-only" (a ReadOnlyModelViewSet over a model editors may write) or "reference"
@@ -198,7 +223,9 @@ def viewset_routes(prefix: str, basename: str, key, *, rights: str, lookup="pk",
     detail_pattern = f"api/v1/^{prefix}/(?P<{lookup}>{lookup_regex})"
     return {
         f"api/v1/^{prefix}/$": api(lambda r: reverse(f"{basename}-list"), **list_writes),
-        f"api/v1/^{prefix}{suffix}": api(lambda r: reverse(f"{basename}-list", kwargs={"format": list_suffix}), **list_writes),
+        f"api/v1/^{prefix}{suffix}": api(
+            lambda r: reverse(f"{basename}-list", kwargs={"format": list_suffix}), **list_writes
+        ),
         f"{detail_pattern}/$": api(detail, **detail_writes),
         f"{detail_pattern}{suffix}": api(lambda r: detail(r, format="json"), **detail_writes),
     }
@@ -208,7 +235,9 @@ def transitions_routes(prefix: str, basename: str, key) -> dict:
     """POST {record}/transitions/: the change permission (whatever the method), so editors pass."""
     expect = {"get": ByRole(401, 405, 405, 401, 405, 405), "post": API_ADD}
     return {
-        f"api/v1/^{prefix}/(?P<pk>[^/.]+)/transitions/$": api(lambda r: reverse(f"{basename}-transitions", args=[key(r)]), **expect),
+        f"api/v1/^{prefix}/(?P<pk>[^/.]+)/transitions/$": api(
+            lambda r: reverse(f"{basename}-transitions", args=[key(r)]), **expect
+        ),
         f"api/v1/^{prefix}/(?P<pk>[^/.]+)/transitions\\.(?P<format>[a-z0-9]+)/?$": api(
             lambda r: reverse(f"{basename}-transitions", kwargs={"pk": key(r), "format": "json"}), **expect
         ),
@@ -217,7 +246,9 @@ def transitions_routes(prefix: str, basename: str, key) -> dict:
 
 SITE = {
     "health/": Route(
-        lambda r: reverse("health"), {"GET": everyone(200), **dict.fromkeys(UNSAFE, everyone(405))}, "liveness, for load balancers",
+        lambda r: reverse("health"),
+        {"GET": everyone(200), **dict.fromkeys(UNSAFE, everyone(405))},
+        "liveness, for load balancers",
     ),
     "admin/review/": Route(
         lambda r: reverse("review-queue"),
@@ -235,7 +266,9 @@ SITE = {
         {"GET": ByRole(302, 302, 302, 302, 405, 405), "POST": ByRole(302, 302, 302, 302, 200, 200)},
         "non-staff are sent to the admin index (Django's admin_view special case for logout)",
     ),
-    "admin/password_change/": Route(lambda r: reverse("admin:password_change"), {"GET": ADMIN_STAFF_ONLY, "POST": ADMIN_STAFF_ONLY}),
+    "admin/password_change/": Route(
+        lambda r: reverse("admin:password_change"), {"GET": ADMIN_STAFF_ONLY, "POST": ADMIN_STAFF_ONLY}
+    ),
     "admin/password_change/done/": Route(
         lambda r: reverse("admin:password_change_done"), {"GET": ADMIN_STAFF_ONLY, "POST": ADMIN_STAFF_GET_ONLY}
     ),
@@ -265,15 +298,20 @@ SITE = {
 API = {
     "api/v1/deletions/": api(
         lambda r: reverse("api-deletions") + "?since=2000-01-01T00:00:00Z",
-        post=API_NOBODY_WRITES, put=API_NOBODY_WRITES, delete=API_NOBODY_WRITES,
+        post=API_NOBODY_WRITES,
+        put=API_NOBODY_WRITES,
+        delete=API_NOBODY_WRITES,
         why="no model behind it: any signed-in reader reads, nobody writes",
     ),
     "api/v1/trade/series/": api(
-        lambda r: reverse("trade-series") + "?a=RUS&b=TJK&format=csv", why="the CSV export of a pair's series",
+        lambda r: reverse("trade-series") + "?a=RUS&b=TJK&format=csv",
+        why="the CSV export of a pair's series",
     ),
     "api/v1/timeline/": api(
         lambda r: reverse("timeline") + "?pair=RUS-TJK&format=csv",
-        post=ByRole(401, 403, 403, 401, 403, 405), put=ByRole(401, 403, 403, 401, 403, 405), delete=ByRole(401, 403, 403, 401, 403, 405),
+        post=ByRole(401, 403, 403, 401, 403, 405),
+        put=ByRole(401, 403, 403, 401, 403, 405),
+        delete=ByRole(401, 403, 403, 401, 403, 405),
         why="the CSV export of a pair's timeline; the timeline is computed, so editors have no write permission",
     ),
     **viewset_routes("countries", "countries", lambda r: "TJK", rights="reference", lookup_regex="[A-Za-z0-9]{3}"),
@@ -286,15 +324,28 @@ API = {
     **viewset_routes("topics", "topics", lambda r: r.topic.slug, rights="read-write", lookup="slug"),
     **viewset_routes("agreements", "agreements", lambda r: r.agreement.pk, rights="read-write"),
     **transitions_routes("agreements", "agreements", lambda r: r.agreement.pk),
-    **viewset_routes("trade/flows", "trade-flows", lambda r: TradeFlowFactory().pk, list_suffix="csv", rights="read-only"),
-    **viewset_routes("trade/claims", "trade-claims", lambda r: TradeClaimFactory().pk, rights="read-write"),
-    "api/v1/": api(lambda r: reverse("api-root"), post=API_NOBODY_WRITES, put=API_NOBODY_WRITES, delete=API_NOBODY_WRITES),
-    "api/v1/<drf_format_suffix:format>": api(
-        lambda r: reverse("api-root", kwargs={"format": "json"}), post=API_NOBODY_WRITES, put=API_NOBODY_WRITES, delete=API_NOBODY_WRITES,
+    **viewset_routes(
+        "trade/flows", "trade-flows", lambda r: TradeFlowFactory().pk, list_suffix="csv", rights="read-only"
     ),
-    "api/schema/": api(lambda r: reverse("api-schema"), post=API_NOBODY_WRITES, put=API_NOBODY_WRITES, delete=API_NOBODY_WRITES),
-    "api/docs/": api(lambda r: reverse("api-docs"), post=API_NOBODY_WRITES, put=API_NOBODY_WRITES, delete=API_NOBODY_WRITES),
-    "api/docs/redoc/": api(lambda r: reverse("api-redoc"), post=API_NOBODY_WRITES, put=API_NOBODY_WRITES, delete=API_NOBODY_WRITES),
+    **viewset_routes("trade/claims", "trade-claims", lambda r: TradeClaimFactory().pk, rights="read-write"),
+    "api/v1/": api(
+        lambda r: reverse("api-root"), post=API_NOBODY_WRITES, put=API_NOBODY_WRITES, delete=API_NOBODY_WRITES
+    ),
+    "api/v1/<drf_format_suffix:format>": api(
+        lambda r: reverse("api-root", kwargs={"format": "json"}),
+        post=API_NOBODY_WRITES,
+        put=API_NOBODY_WRITES,
+        delete=API_NOBODY_WRITES,
+    ),
+    "api/schema/": api(
+        lambda r: reverse("api-schema"), post=API_NOBODY_WRITES, put=API_NOBODY_WRITES, delete=API_NOBODY_WRITES
+    ),
+    "api/docs/": api(
+        lambda r: reverse("api-docs"), post=API_NOBODY_WRITES, put=API_NOBODY_WRITES, delete=API_NOBODY_WRITES
+    ),
+    "api/docs/redoc/": api(
+        lambda r: reverse("api-redoc"), post=API_NOBODY_WRITES, put=API_NOBODY_WRITES, delete=API_NOBODY_WRITES
+    ),
 }
 
 PAGES = {
@@ -311,7 +362,13 @@ PAGES = {
     ),
     "accounts/logout/": Route(
         lambda r: reverse("logout"),
-        {"GET": everyone(405), "POST": everyone(LOGIN), "PUT": everyone(405), "PATCH": everyone(405), "DELETE": everyone(405)},
+        {
+            "GET": everyone(405),
+            "POST": everyone(LOGIN),
+            "PUT": everyone(405),
+            "PATCH": everyone(405),
+            "DELETE": everyone(405),
+        },
     ),
     "countries/": page(lambda r: reverse("country-list")),
     "visits/": page(lambda r: reverse("visit-list")),
@@ -320,9 +377,14 @@ PAGES = {
     "topics/": page(lambda r: reverse("topic-list")),
     "agreements/": page(lambda r: reverse("agreement-list")),
     "agreements/<int:pk>/": page(lambda r: reverse("agreement", args=[r.agreement.pk])),
-    "agreements/<int:pk>/drafts/<int:number>/": page(lambda r: reverse("agreement-draft", args=[r.agreement.pk, r.draft.number])),
+    "agreements/<int:pk>/drafts/<int:number>/": page(
+        lambda r: reverse("agreement-draft", args=[r.agreement.pk, r.draft.number])
+    ),
     "agreements/<int:pk>/drafts/compare/": page(
-        lambda r: reverse("agreement-draft-compare", args=[r.second_draft.agreement_id]) + f"?a={r.draft.number}&b={r.second_draft.number}"
+        lambda r: (
+            reverse("agreement-draft-compare", args=[r.second_draft.agreement_id])
+            + f"?a={r.draft.number}&b={r.second_draft.number}"
+        )
     ),
     "trade/": page(lambda r: reverse("trade-explorer")),
     "edit/<str:kind>/<int:pk>/status/": edit_form(lambda r: reverse("edit-status", args=["visit", r.visit.pk])),
@@ -378,18 +440,45 @@ WITH_STATUS = ("status", *TRACKED)
 
 ADMIN_MODELS = {
     "auth/group": AdminModel("", ALL, lambda r: Group.objects.get(name="analyst")),
-    "auth/user": AdminModel("", ALL, lambda r: r.user, ("password", "changelist", "add", "history", "delete", "change", "object")),
-    "axes/accessattempt": AdminModel("", "vcd", lambda r: AccessAttempt.objects.create(
-        username="guess", ip_address="192.0.2.1", user_agent="x", get_data="", post_data="", failures_since_start=1,
-    ), why="lockouts are recorded, never added by hand", saves_unchanged=True),
-    "axes/accesslog": AdminModel(
-        "", "vcd", lambda r: AccessLog.objects.create(username="guess", ip_address="192.0.2.1", user_agent="x"), saves_unchanged=True,
+    "auth/user": AdminModel(
+        "", ALL, lambda r: r.user, ("password", "changelist", "add", "history", "delete", "change", "object")
     ),
-    "axes/accessfailurelog": AdminModel("", "vcd", lambda r: AccessFailureLog.objects.create(
-        username="guess", ip_address="192.0.2.1", user_agent="x", locked_out=False,
-    ), saves_unchanged=True),
+    "axes/accessattempt": AdminModel(
+        "",
+        "vcd",
+        lambda r: AccessAttempt.objects.create(
+            username="guess",
+            ip_address="192.0.2.1",
+            user_agent="x",
+            get_data="",
+            post_data="",
+            failures_since_start=1,
+        ),
+        why="lockouts are recorded, never added by hand",
+        saves_unchanged=True,
+    ),
+    "axes/accesslog": AdminModel(
+        "",
+        "vcd",
+        lambda r: AccessLog.objects.create(username="guess", ip_address="192.0.2.1", user_agent="x"),
+        saves_unchanged=True,
+    ),
+    "axes/accessfailurelog": AdminModel(
+        "",
+        "vcd",
+        lambda r: AccessFailureLog.objects.create(
+            username="guess",
+            ip_address="192.0.2.1",
+            user_agent="x",
+            locked_out=False,
+        ),
+        saves_unchanged=True,
+    ),
     "directory/country": AdminModel(
-        "v", ALL, lambda r: Country.objects.get(pk="ATA"), why="ISO 3166 reference data: editors read it; one no record refers to",
+        "v",
+        ALL,
+        lambda r: Country.objects.get(pk="ATA"),
+        why="ISO 3166 reference data: editors read it; one no record refers to",
     ),
     "directory/organisation": AdminModel(ALL, ALL, lambda r: OrganisationFactory(), TRACKED),
     "directory/person": AdminModel(ALL, ALL, lambda r: r.person, TRACKED),
@@ -404,24 +493,44 @@ ADMIN_MODELS = {
     "agreements/agreement": AdminModel(ALL, ALL, lambda r: r.agreement, WITH_STATUS),
     "trade/tradeflow": AdminModel(ALL, ALL, lambda r: TradeFlowFactory(), TRACKED),
     "trade/tradeclaim": AdminModel(ALL, ALL, lambda r: TradeClaimFactory(), TRACKED),
-    "timelines/timelineentry": AdminModel("v", "vd", lambda r: r.timeline_entry, why="computed by the refresh jobs: never added or edited"),
+    "timelines/timelineentry": AdminModel(
+        "v", "vd", lambda r: r.timeline_entry, why="computed by the refresh jobs: never added or edited"
+    ),
     "timelines/refreshrun": AdminModel("v", "vd", lambda r: RefreshRun.objects.create(scope="full", trigger="command")),
     "timelines/timelineoutbox": AdminModel("v", "vd", lambda r: TimelineOutbox.objects.create(units=["visit:1"])),
-    "django_celery_beat/periodictask": AdminModel("", ALL, lambda r: PeriodicTask.objects.create(
-        name="matrix", task="timelines.tasks.reconcile", interval=IntervalSchedule.objects.create(every=1, period="days"),
-    ), why="the beat schedule belongs to admins"),
-    "django_celery_beat/clockedschedule": AdminModel("", ALL, lambda r: ClockedSchedule.objects.create(clocked_time=timezone.now())),
+    "django_celery_beat/periodictask": AdminModel(
+        "",
+        ALL,
+        lambda r: PeriodicTask.objects.create(
+            name="matrix",
+            task="timelines.tasks.reconcile",
+            interval=IntervalSchedule.objects.create(every=1, period="days"),
+        ),
+        why="the beat schedule belongs to admins",
+    ),
+    "django_celery_beat/clockedschedule": AdminModel(
+        "", ALL, lambda r: ClockedSchedule.objects.create(clocked_time=timezone.now())
+    ),
     "django_celery_beat/crontabschedule": AdminModel("", ALL, lambda r: CrontabSchedule.objects.create()),
     "django_celery_beat/solarschedule": AdminModel(
-        "", ALL, lambda r: SolarSchedule.objects.create(event="sunrise", latitude=38.5, longitude=68.8),
+        "",
+        ALL,
+        lambda r: SolarSchedule.objects.create(event="sunrise", latitude=38.5, longitude=68.8),
     ),
-    "django_celery_beat/intervalschedule": AdminModel("", ALL, lambda r: IntervalSchedule.objects.create(every=5, period="minutes")),
+    "django_celery_beat/intervalschedule": AdminModel(
+        "", ALL, lambda r: IntervalSchedule.objects.create(every=5, period="minutes")
+    ),
     "chancery/importrun": AdminModel(
-        "va", "va", lambda r: ImportRun.objects.create(importer="trade", files="x.csv"),
+        "va",
+        "va",
+        lambda r: ImportRun.objects.create(importer="trade", files="x.csv"),
         why="editors start imports; runs are a log, never edited or deleted",
     ),
     "chancery/apitoken": AdminModel(
-        "", "vad", lambda r: ApiToken.objects.create(user=r.user, name="matrix")[0], why="tokens are issued and revoked, never edited",
+        "",
+        "vad",
+        lambda r: ApiToken.objects.create(user=r.user, name="matrix")[0],
+        why="tokens are issued and revoked, never edited",
     ),
 }
 
@@ -447,21 +556,39 @@ def _admin_url(kind):
 
 
 ADMIN_VIEWS = {
-    "changelist": AdminView("", lambda info, obj, r: reverse(f"admin:{info}_changelist"), "v", "v", why="an empty POST runs no action"),
-    "add": AdminView("add/", lambda info, obj, r: reverse(f"admin:{info}_add"), "a", "a", why="an empty form comes back with errors"),
+    "changelist": AdminView(
+        "", lambda info, obj, r: reverse(f"admin:{info}_changelist"), "v", "v", why="an empty POST runs no action"
+    ),
+    "add": AdminView(
+        "add/", lambda info, obj, r: reverse(f"admin:{info}_add"), "a", "a", why="an empty form comes back with errors"
+    ),
     "history": AdminView("<path:object_id>/history/", _admin_url("history"), "v", None),
     "simple_history_form": AdminView(
-        "^([^/]+)/history/([^/]+)/$", lambda info, obj, r: reverse(f"admin:{info}_simple_history", args=[obj.pk, r.history_id(obj)]),
-        "v", "v", why="a past version shown as a form; an empty POST is an invalid form",
+        "^([^/]+)/history/([^/]+)/$",
+        lambda info, obj, r: reverse(f"admin:{info}_simple_history", args=[obj.pk, r.history_id(obj)]),
+        "v",
+        "v",
+        why="a past version shown as a form; an empty POST is an invalid form",
     ),
     "delete": AdminView(
-        "<path:object_id>/delete/", _admin_url("delete"), "d", "d", post_allowed=302, data={"post": "yes"},
+        "<path:object_id>/delete/",
+        _admin_url("delete"),
+        "d",
+        "d",
+        post_allowed=302,
+        data={"post": "yes"},
         why="POST with the confirmation: deleted, back to the list",
     ),
-    "change": AdminView("<path:object_id>/change/", _admin_url("change"), "v", "c", why="view-only users see the form, cannot save it"),
+    "change": AdminView(
+        "<path:object_id>/change/", _admin_url("change"), "v", "c", why="view-only users see the form, cannot save it"
+    ),
     "object": AdminView(
-        "<path:object_id>/", lambda info, obj, r: reverse(f"admin:{info}_change", args=[obj.pk]).removesuffix("change/"), "", None,
-        get_allowed=302, why="Django's redirect to the change page, for any staff",
+        "<path:object_id>/",
+        lambda info, obj, r: reverse(f"admin:{info}_change", args=[obj.pk]).removesuffix("change/"),
+        "",
+        None,
+        get_allowed=302,
+        why="Django's redirect to the change page, for any staff",
     ),
     "status": AdminView("<path:object_id>/status/", _admin_url("status"), "c", "c"),
     "password": AdminView("<id>/password/", _admin_url("password_change"), "c", "c"),
@@ -477,10 +604,16 @@ def admin_route(model_path: str, model: AdminModel, kind: str) -> Route:
     view = ADMIN_VIEWS[kind]
     info = model_path.replace("/", "_")
     outsiders = (ADMIN_LOGIN,) * 4
-    expect = {"GET": ByRole(*outsiders, *(_admin_outcome(view.get, rights, view.get_allowed) for rights in (model.editor, model.admin)))}
+    expect = {
+        "GET": ByRole(
+            *outsiders, *(_admin_outcome(view.get, rights, view.get_allowed) for rights in (model.editor, model.admin))
+        )
+    }
     if view.post is not None:
         saved = 302 if kind == "change" and model.saves_unchanged else view.post_allowed
-        expect["POST"] = ByRole(*outsiders, *(_admin_outcome(view.post, rights, saved) for rights in (model.editor, model.admin)))
+        expect["POST"] = ByRole(
+            *outsiders, *(_admin_outcome(view.post, rights, saved) for rights in (model.editor, model.admin))
+        )
     why = " ".join(part for part in (model.why, view.why) if part)
     return Route(lambda r: view.url(info, model.record(r), r), expect, why, view.data)
 
@@ -514,7 +647,9 @@ def test_every_route_is_in_the_table():
     missing = sorted(set(routes) - set(EXPECTED))
     stale = sorted(set(EXPECTED) - set(routes))
     assert not duplicates, f"routes listed twice by the resolver: {duplicates}"
-    assert not missing, "routes without an entry in the permission matrix (add them to EXPECTED):\n  " + "\n  ".join(missing)
+    assert not missing, "routes without an entry in the permission matrix (add them to EXPECTED):\n  " + "\n  ".join(
+        missing
+    )
     assert not stale, "entries in the permission matrix for routes that no longer exist:\n  " + "\n  ".join(stale)
 
 

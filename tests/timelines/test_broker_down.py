@@ -30,7 +30,19 @@ class RedisServer:
 
     def start(self):
         self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no", "--dir", str(self.directory)],
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
             stdout=subprocess.DEVNULL,
         )
         client = redis.Redis.from_url(self.url)
@@ -79,9 +91,25 @@ def test_with_redis_stopped_an_edit_still_saves_and_the_timeline_catches_up_once
     response = editor_client.post(
         reverse("admin:visits_visit_add"),
         {
-            "visitor_country": "RUS", "host_country": "KGZ", "locale": "Bishkek", "start_date": "2017-02-28",
-            "start_precision": "day", "end_precision": "day", "kind": "official", "level": "head", "status": "announced",
-            **{f"{prefix}-{field}": value for prefix in ("participants", "agenda_items", "status_changes", "directory-citation-content_type-object_id") for field, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))},
+            "visitor_country": "RUS",
+            "host_country": "KGZ",
+            "locale": "Bishkek",
+            "start_date": "2017-02-28",
+            "start_precision": "day",
+            "end_precision": "day",
+            "kind": "official",
+            "level": "head",
+            "status": "announced",
+            **{
+                f"{prefix}-{field}": value
+                for prefix in (
+                    "participants",
+                    "agenda_items",
+                    "status_changes",
+                    "directory-citation-content_type-object_id",
+                )
+                for field, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+            },
         },
     )
 
@@ -98,5 +126,6 @@ def test_with_redis_stopped_an_edit_still_saves_and_the_timeline_catches_up_once
         wait_until(lambda: not TimelineOutbox.objects.exists(), timeout=20, what="the outbox to drain")
 
     assert [e.title for e in TimelineEntry.objects.filter(unit=visit_unit(visit.pk)).order_by("kind")] == [
-        "Official visit from Russia to Kyrgyzstan, Bishkek", "Announced: official visit from Russia to Kyrgyzstan",
+        "Official visit from Russia to Kyrgyzstan, Bishkek",
+        "Announced: official visit from Russia to Kyrgyzstan",
     ]

@@ -37,11 +37,16 @@ def entries(**filters):
 
 def test_a_visit_is_a_span_with_its_announcement_and_each_status_change(refresh_all):
     putin = PersonFactory(name="Vladimir Putin")
-    visit = VisitFactory(visitor=putin, status=Visit.Status.ANNOUNCED, start_date=datetime.date(2017, 2, 28), end_date=None)
+    visit = VisitFactory(
+        visitor=putin, status=Visit.Status.ANNOUNCED, start_date=datetime.date(2017, 2, 28), end_date=None
+    )
     record_initial_visit_status(visit=visit, on=datetime.date(2017, 2, 1), precision=DatePrecision.MONTH)
     change_visit_status(
-        visit=visit, to_status=Visit.Status.COMPLETED, on=datetime.date(2017, 2, 28),
-        new_start_date=datetime.date(2017, 2, 27), new_end_date=datetime.date(2017, 2, 28),
+        visit=visit,
+        to_status=Visit.Status.COMPLETED,
+        on=datetime.date(2017, 2, 28),
+        new_start_date=datetime.date(2017, 2, 27),
+        new_end_date=datetime.date(2017, 2, 28),
     )
     minister = ParticipantFactory(visit=visit).person
     topic = AgendaItemFactory(visit=visit).topic
@@ -50,12 +55,27 @@ def test_a_visit_is_a_span_with_its_announcement_and_each_status_change(refresh_
 
     rows = entries()
     assert [(e.kind, e.date, e.precision, e.title) for e in rows] == [
-        (Kind.VISIT_STATUS, datetime.date(2017, 2, 1), "month", "Announced: official visit by Vladimir Putin to Tajikistan"),
+        (
+            Kind.VISIT_STATUS,
+            datetime.date(2017, 2, 1),
+            "month",
+            "Announced: official visit by Vladimir Putin to Tajikistan",
+        ),
         (Kind.VISIT, datetime.date(2017, 2, 27), "day", "Official visit by Vladimir Putin to Tajikistan, Dushanbe"),
-        (Kind.VISIT_STATUS, datetime.date(2017, 2, 28), "day", "Completed: official visit by Vladimir Putin to Tajikistan"),
+        (
+            Kind.VISIT_STATUS,
+            datetime.date(2017, 2, 28),
+            "day",
+            "Completed: official visit by Vladimir Putin to Tajikistan",
+        ),
     ]
     span = rows[1]
-    assert (span.end_date, span.country_a_id, span.country_b_id, span.record) == (datetime.date(2017, 2, 28), "RUS", "TJK", visit)
+    assert (span.end_date, span.country_a_id, span.country_b_id, span.record) == (
+        datetime.date(2017, 2, 28),
+        "RUS",
+        "TJK",
+        visit,
+    )
     for entry in rows:
         assert set(entry.persons.all()) == {putin, minister}
         assert list(entry.topics.all()) == [topic]
@@ -66,7 +86,10 @@ def test_a_rumoured_or_cancelled_visit_says_so_in_its_title(refresh_all):
 
     refresh_all()
 
-    assert TimelineEntry.objects.get(kind=Kind.VISIT).title == "Official visit by Dmitry Medvedev to Tajikistan (cancelled)"
+    assert (
+        TimelineEntry.objects.get(kind=Kind.VISIT).title
+        == "Official visit by Dmitry Medvedev to Tajikistan (cancelled)"
+    )
 
 
 def test_an_agreement_gives_its_status_changes_and_each_new_draft(refresh_all):
@@ -74,7 +97,9 @@ def test_an_agreement_gives_its_status_changes_and_each_new_draft(refresh_all):
     record_initial_agreement_status(agreement=agreement, on=datetime.date(2016, 11, 1))
     change_agreement_status(agreement=agreement, to_status="drafting", on=datetime.date(2017, 1, 5))
     DraftVersionFactory(agreement=agreement, number=1)
-    DraftVersionFactory(agreement=agreement, number=2, created_at=datetime.datetime(2017, 2, 20, tzinfo=datetime.timezone.utc))
+    DraftVersionFactory(
+        agreement=agreement, number=2, created_at=datetime.datetime(2017, 2, 20, tzinfo=datetime.timezone.utc)
+    )
     topic = NegotiationTopicFactory()
     agreement.topics.add(topic)
 
@@ -97,14 +122,21 @@ def test_a_stance_restated_unchanged_is_no_event_and_a_change_says_what_it_was(r
     TopicStanceFactory(topic=topic, stance=TopicStance.Stance.UNDECIDED, as_of=datetime.date(2016, 5, 1))
     TopicStanceFactory(topic=topic, stance=TopicStance.Stance.UNDECIDED, as_of=datetime.date(2016, 9, 1))
     TopicStanceFactory(topic=topic, stance=TopicStance.Stance.OPEN, as_of=datetime.date(2017, 2, 1))
-    TopicStanceFactory(topic=topic, country=country("RUS"), stance=TopicStance.Stance.SUPPORTS, as_of=datetime.date(2016, 1, 1))
+    TopicStanceFactory(
+        topic=topic, country=country("RUS"), stance=TopicStance.Stance.SUPPORTS, as_of=datetime.date(2016, 1, 1)
+    )
 
     refresh_all()
 
     assert [(e.date, e.title, e.country_a_id, e.country_b_id) for e in entries(kind=Kind.TOPIC_STANCE)] == [
         (datetime.date(2016, 1, 1), "Russia supports accession to the EAEU", "RUS", "TJK"),
         (datetime.date(2016, 5, 1), "Tajikistan is undecided on accession to the EAEU", "RUS", "TJK"),
-        (datetime.date(2017, 2, 1), "Tajikistan is open to accession to the EAEU (was undecided, studying)", "RUS", "TJK"),
+        (
+            datetime.date(2017, 2, 1),
+            "Tajikistan is open to accession to the EAEU (was undecided, studying)",
+            "RUS",
+            "TJK",
+        ),
     ]
 
 
@@ -124,14 +156,22 @@ def test_a_denial_of_an_earlier_report_is_an_entry_and_the_report_alone_is_not(r
     CitationFactory(record=visit, reported_on=datetime.date(2017, 2, 1), field_name="start_date")
     spokesman = PersonFactory(name="Dmitry Peskov")
     denial = CitationFactory(
-        record=visit, reported_on=datetime.date(2017, 2, 3), field_name="start_date", stance=Citation.Stance.DENIES,
-        source__outlet__name="Kremlin press office", quote="no dates have been set", speaker=spokesman,
+        record=visit,
+        reported_on=datetime.date(2017, 2, 3),
+        field_name="start_date",
+        stance=Citation.Stance.DENIES,
+        source__outlet__name="Kremlin press office",
+        quote="no dates have been set",
+        speaker=spokesman,
     )
 
     refresh_all()
 
     entry = TimelineEntry.objects.get(kind=Kind.CONTRADICTION)
-    assert entry.title == "Kremlin press office denies the report of the official visit by Vladimir Putin to Tajikistan, 27–28 Feb 2017 (start date)"
+    assert (
+        entry.title
+        == "Kremlin press office denies the report of the official visit by Vladimir Putin to Tajikistan, 27–28 Feb 2017 (start date)"
+    )
     assert (entry.date, entry.summary, entry.record) == (datetime.date(2017, 2, 3), "“no dates have been set”", denial)
     assert (entry.country_a_id, entry.country_b_id) == ("RUS", "TJK")
     assert list(entry.persons.all()) == [spokesman]
@@ -149,9 +189,27 @@ def test_a_correction_with_nothing_earlier_to_correct_is_no_entry(refresh_all):
 
 def test_a_year_of_trade_figures_carries_turnover_change_and_share_as_the_indicators_compute_them(refresh_all):
     for year, exports, imports in ((2015, "800", "400"), (2016, "700", "424.4")):
-        TradeFlowFactory(reporter=country("TJK"), partner=country("RUS"), year=year, flow=TradeFlow.Flow.EXPORT, value_usd=Decimal(exports) * 10**6)
-        TradeFlowFactory(reporter=country("TJK"), partner=country("RUS"), year=year, flow=TradeFlow.Flow.IMPORT, value_usd=Decimal(imports) * 10**6)
-    TradeFlowFactory(reporter=country("TJK"), partner=country("W00"), year=2016, flow=TradeFlow.Flow.EXPORT, value_usd=Decimal("4260000000"))
+        TradeFlowFactory(
+            reporter=country("TJK"),
+            partner=country("RUS"),
+            year=year,
+            flow=TradeFlow.Flow.EXPORT,
+            value_usd=Decimal(exports) * 10**6,
+        )
+        TradeFlowFactory(
+            reporter=country("TJK"),
+            partner=country("RUS"),
+            year=year,
+            flow=TradeFlow.Flow.IMPORT,
+            value_usd=Decimal(imports) * 10**6,
+        )
+    TradeFlowFactory(
+        reporter=country("TJK"),
+        partner=country("W00"),
+        year=2016,
+        flow=TradeFlow.Flow.EXPORT,
+        value_usd=Decimal("4260000000"),
+    )
 
     refresh_all()
 
@@ -160,7 +218,12 @@ def test_a_year_of_trade_figures_carries_turnover_change_and_share_as_the_indica
     share = partner_share_of_turnover(reporter="TJK", partner="RUS", year=2016)
     assert latest.title == f"Tajikistan reports 2016 trade with Russia: USD 1.12 bn, {change:+.1f} % on 2015"
     assert f"Russia is {share} % of Tajikistan's trade turnover" in latest.summary
-    assert (latest.date, latest.precision, latest.country_a_id, latest.country_b_id) == (datetime.date(2016, 1, 1), "year", "RUS", "TJK")
+    assert (latest.date, latest.precision, latest.country_a_id, latest.country_b_id) == (
+        datetime.date(2016, 1, 1),
+        "year",
+        "RUS",
+        "TJK",
+    )
     assert TimelineEntry.objects.get(key="trade_release:TJK:RUS:comtrade:2015").title.endswith("USD 1.20 bn")
 
 

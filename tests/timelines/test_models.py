@@ -14,8 +14,15 @@ pytestmark = pytest.mark.django_db
 def entry(key, a, b, **extra):
     visit = VisitFactory()
     return TimelineEntry.objects.create(
-        key=key, kind="visit", date=datetime.date(2017, 2, 27), title="Visit", country_a_id=a, country_b_id=b,
-        content_type=ContentType.objects.get_for_model(visit), object_id=str(visit.pk), source_updated_at=timezone.now(),
+        key=key,
+        kind="visit",
+        date=datetime.date(2017, 2, 27),
+        title="Visit",
+        country_a_id=a,
+        country_b_id=b,
+        content_type=ContentType.objects.get_for_model(visit),
+        object_id=str(visit.pk),
+        source_updated_at=timezone.now(),
         **extra,
     )
 

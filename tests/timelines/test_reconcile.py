@@ -37,8 +37,15 @@ def corrupted(refresh_all):
     altered.save()
     altered.persons.clear()
     TimelineEntry.objects.create(
-        key="visit:999999", unit=visit_unit(999999), kind="visit", date=datetime.date(2017, 1, 1), title="A visit that never was",
-        country_a_id="RUS", country_b_id="TJK", content_type=ContentType.objects.get_for_model(Visit), object_id="999999",
+        key="visit:999999",
+        unit=visit_unit(999999),
+        kind="visit",
+        date=datetime.date(2017, 1, 1),
+        title="A visit that never was",
+        country_a_id="RUS",
+        country_b_id="TJK",
+        content_type=ContentType.objects.get_for_model(Visit),
+        object_id="999999",
         source_updated_at=timezone.now(),
     )
     return visits
@@ -117,7 +124,9 @@ def test_a_batch_delivered_twice_is_done_once(corrupted):
 
 
 @pytest.mark.celery_worker
-def test_the_scheduled_task_plans_a_run_whose_batches_the_worker_carries_out(transactional_db, django_db_serialized_rollback, celery_app):
+def test_the_scheduled_task_plans_a_run_whose_batches_the_worker_carries_out(
+    transactional_db, django_db_serialized_rollback, celery_app
+):
     visit = VisitFactory(visitor=PersonFactory())
     record_initial_visit_status(visit=visit, on=datetime.date(2017, 2, 1))
     celery_app.control.purge()  # drop the refreshes those saves queued: the run is to do the work
@@ -125,7 +134,9 @@ def test_the_scheduled_task_plans_a_run_whose_batches_the_worker_carries_out(tra
 
     with start_worker(celery_app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=10):
         reconcile_timelines.delay()  # what beat sends every night
-        run = wait_until(lambda: RefreshRun.objects.filter(status="succeeded").first(), timeout=20, what="the scheduled run")
+        run = wait_until(
+            lambda: RefreshRun.objects.filter(status="succeeded").first(), timeout=20, what="the scheduled run"
+        )
 
     assert (run.trigger, run.entries_created) == ("schedule", 2)
     assert TimelineEntry.objects.filter(unit=visit_unit(visit.pk)).count() == 2

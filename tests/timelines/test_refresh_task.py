@@ -21,7 +21,16 @@ pytestmark = pytest.mark.django_db
 def snapshot():
     """Everything stored, comparable across runs (ids included: an idempotent run keeps them)."""
     return sorted(
-        (e.id, e.key, e.unit, e.title, e.date, e.source_version, e.computed_at, tuple(sorted(e.persons.values_list("pk", flat=True))))
+        (
+            e.id,
+            e.key,
+            e.unit,
+            e.title,
+            e.date,
+            e.source_version,
+            e.computed_at,
+            tuple(sorted(e.persons.values_list("pk", flat=True))),
+        )
         for e in TimelineEntry.objects.all()
     )
 
@@ -81,8 +90,11 @@ def test_two_tasks_run_out_of_order_leave_the_latest_state():
     change_visit_status(visit=visit, to_status=Visit.Status.CONFIRMED, on=datetime.date(2017, 2, 10))
     after_first_edit = refresh_timeline_units.s([visit_unit(visit.pk)])
     change_visit_status(
-        visit=visit, to_status=Visit.Status.POSTPONED, on=datetime.date(2017, 2, 20),
-        new_start_date=datetime.date(2017, 4, 1), new_end_date=datetime.date(2017, 4, 2),
+        visit=visit,
+        to_status=Visit.Status.POSTPONED,
+        on=datetime.date(2017, 2, 20),
+        new_start_date=datetime.date(2017, 4, 1),
+        new_end_date=datetime.date(2017, 4, 2),
     )
     after_second_edit = refresh_timeline_units.s([visit_unit(visit.pk)])
 
@@ -91,7 +103,9 @@ def test_two_tasks_run_out_of_order_leave_the_latest_state():
 
     span = TimelineEntry.objects.get(kind="visit")
     assert (span.date, span.title, span.source_version) == (
-        datetime.date(2017, 4, 1), f"Official visit by {visit.visitor.name} to Tajikistan, Dushanbe (postponed)", visit.version
+        datetime.date(2017, 4, 1),
+        f"Official visit by {visit.visitor.name} to Tajikistan, Dushanbe (postponed)",
+        visit.version,
     )
     statuses = TimelineEntry.objects.filter(kind="visit_status").order_by("date")
     assert [e.title.split(":")[0] for e in statuses] == ["Confirmed", "Postponed"]
@@ -99,7 +113,10 @@ def test_two_tasks_run_out_of_order_leave_the_latest_state():
 
 def test_the_order_tasks_run_in_makes_no_difference():
     first_visit, second_visit = VisitFactory(), VisitFactory()
-    first, second = refresh_timeline_units.s([visit_unit(first_visit.pk)]), refresh_timeline_units.s([visit_unit(first_visit.pk), visit_unit(second_visit.pk)])
+    first, second = (
+        refresh_timeline_units.s([visit_unit(first_visit.pk)]),
+        refresh_timeline_units.s([visit_unit(first_visit.pk), visit_unit(second_visit.pk)]),
+    )
     content = lambda: sorted(TimelineEntry.objects.values_list("key", "unit", "title", "date", "source_version"))  # noqa: E731
 
     first.apply()
@@ -150,12 +167,14 @@ def test_trade_figures_written_in_bulk_ask_for_each_pair_once(django_capture_on_
     from trade.models import TradeFlow
 
     # Written as an importer writes them: in bulk, without a save signal each.
-    flows = TradeFlow.objects.bulk_create([
-        TradeFlowFactory.build(reporter=country("TJK"), partner=country("RUS"), year=2020),
-        TradeFlowFactory.build(reporter=country("TJK"), partner=country("RUS"), year=2021),
-        TradeFlowFactory.build(reporter=country("RUS"), partner=country("TJK"), year=2021),
-        TradeFlowFactory.build(reporter=country("KGZ"), partner=country("W00"), year=2021),
-    ])
+    flows = TradeFlow.objects.bulk_create(
+        [
+            TradeFlowFactory.build(reporter=country("TJK"), partner=country("RUS"), year=2020),
+            TradeFlowFactory.build(reporter=country("TJK"), partner=country("RUS"), year=2021),
+            TradeFlowFactory.build(reporter=country("RUS"), partner=country("TJK"), year=2021),
+            TradeFlowFactory.build(reporter=country("KGZ"), partner=country("W00"), year=2021),
+        ]
+    )
 
     with django_capture_on_commit_callbacks() as callbacks:
         with transaction.atomic():

@@ -20,7 +20,10 @@ def test_the_outbox_drain_and_the_nightly_reconciliation_are_scheduled_by_defaul
     tasks = {task.task: task for task in PeriodicTask.objects.filter(task__in=SCHEDULED)}
 
     assert set(tasks) == SCHEDULED
-    assert (tasks["timelines.tasks.drain_timeline_outbox"].interval.every, tasks["timelines.tasks.drain_timeline_outbox"].interval.period) == (60, "seconds")
+    assert (
+        tasks["timelines.tasks.drain_timeline_outbox"].interval.every,
+        tasks["timelines.tasks.drain_timeline_outbox"].interval.period,
+    ) == (60, "seconds")
     assert str(tasks["timelines.tasks.reconcile_timelines"].crontab.hour) == "3"
     assert SCHEDULED <= set(celery_app.tasks), timelines.tasks
 
@@ -31,7 +34,9 @@ def test_beat_reads_the_schedule_from_the_database(celery_app):
     assert f"--scheduler {settings.CELERY_BEAT_SCHEDULER}" in beat
 
     scheduler = DatabaseScheduler(app=celery_app, lazy=True)
-    entries = [scheduler.Entry(task, app=celery_app) for task in PeriodicTask.objects.enabled().filter(task__in=SCHEDULED)]
+    entries = [
+        scheduler.Entry(task, app=celery_app) for task in PeriodicTask.objects.enabled().filter(task__in=SCHEDULED)
+    ]
 
     assert {entry.task for entry in entries} == SCHEDULED
     assert all(entry.is_due().next > 0 for entry in entries)

@@ -23,8 +23,16 @@ def make_entries(count: int, *, pair=("RUS", "TJK"), kind="visit", persons=(), t
     now = timezone.now()
     entries = TimelineEntry.objects.bulk_create(
         TimelineEntry(
-            key=f"{prefix}:{n}", unit=f"visit:{n}", kind=kind, date=START + datetime.timedelta(days=n // 2), title=f"Entry {n}",
-            country_a_id=pair[0], country_b_id=pair[1], agreement=agreement, content_type=visit_type, object_id=str(n),
+            key=f"{prefix}:{n}",
+            unit=f"visit:{n}",
+            kind=kind,
+            date=START + datetime.timedelta(days=n // 2),
+            title=f"Entry {n}",
+            country_a_id=pair[0],
+            country_b_id=pair[1],
+            agreement=agreement,
+            content_type=visit_type,
+            object_id=str(n),
             source_updated_at=now,
         )
         for n in range(count)
@@ -70,7 +78,13 @@ def test_kinds_and_a_date_range_narrow_a_timeline():
     make_entries(10)
     stances = make_entries(10, kind="topic_stance", prefix="stance")
 
-    page = selectors.pair_timeline("RUS", "TJK", kinds=["topic_stance"], start=START + datetime.timedelta(days=1), end=START + datetime.timedelta(days=3))
+    page = selectors.pair_timeline(
+        "RUS",
+        "TJK",
+        kinds=["topic_stance"],
+        start=START + datetime.timedelta(days=1),
+        end=START + datetime.timedelta(days=3),
+    )
 
     assert [e.pk for e in page.entries] == [e.pk for e in stances[2:8]]
 
@@ -90,7 +104,11 @@ def test_person_topic_and_agreement_timelines_hold_their_entries():
     theirs = make_entries(6, persons=[person], topics=[topic], agreement=agreement)
     make_entries(4, prefix="others")
 
-    for read, subject in ((selectors.person_timeline, person), (selectors.topic_timeline, topic), (selectors.agreement_timeline, agreement)):
+    for read, subject in (
+        (selectors.person_timeline, person),
+        (selectors.topic_timeline, topic),
+        (selectors.agreement_timeline, agreement),
+    ):
         assert [e.pk for e in read_all(lambda **o: read(subject, **o), limit=4)] == [e.pk for e in theirs]
     assert [p.name for p in selectors.person_timeline(person.pk).entries[0].persons.all()] == [person.name]
 
@@ -118,7 +136,13 @@ def query_counts(subjects) -> list[int]:
             with CaptureQueriesContext(connection) as queries:
                 page = read(limit=5, after=cursor)
                 for entry in page.entries:  # what a page or serializer touches
-                    (entry.country_a, entry.country_b, entry.agreement, list(entry.persons.all()), list(entry.topics.all()))
+                    (
+                        entry.country_a,
+                        entry.country_b,
+                        entry.agreement,
+                        list(entry.persons.all()),
+                        list(entry.topics.all()),
+                    )
             counts.append(len(queries))
     return counts
 

@@ -36,13 +36,18 @@ def wait_until(condition, *, timeout: float, what, interval: float = 0.05):
 
 def test_an_edit_appears_in_the_timeline_within_seconds_through_the_real_worker(purged_queue, celery_worker):
     visit = VisitFactory(status=Visit.Status.ANNOUNCED)
-    wait_until(lambda: TimelineEntry.objects.filter(unit=visit_unit(visit.pk), kind="visit").exists(), timeout=10, what="the new visit")
+    wait_until(
+        lambda: TimelineEntry.objects.filter(unit=visit_unit(visit.pk), kind="visit").exists(),
+        timeout=10,
+        what="the new visit",
+    )
 
     change_visit_status(visit=visit, to_status=Visit.Status.COMPLETED, on=datetime.date(2017, 2, 28))
 
     completed = wait_until(
         lambda: TimelineEntry.objects.filter(unit=visit_unit(visit.pk), title__startswith="Completed:").first(),
-        timeout=10, what="the status change",
+        timeout=10,
+        what="the status change",
     )
     assert completed.date == datetime.date(2017, 2, 28)
 
@@ -77,16 +82,36 @@ class WorkerProcess:
 
     def start(self):
         env = {
-            **os.environ, "DATABASE_URL": database_url(), "REDIS_URL": settings.REDIS_URL, "CHANCERY_ENV": "development",
-            "CELERY_TASK_SOFT_TIME_LIMIT": "1", "CELERY_TASK_TIME_LIMIT": "2", "TIMELINE_RUN_STALLED_AFTER": str(self.STALLED_AFTER),
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "CHANCERY_ENV": "development",
+            "CELERY_TASK_SOFT_TIME_LIMIT": "1",
+            "CELERY_TASK_TIME_LIMIT": "2",
+            "TIMELINE_RUN_STALLED_AFTER": str(self.STALLED_AFTER),
             "DJANGO_SETTINGS_MODULE": "chancery.settings",
         }
         command = [
-            sys.executable, "-m", "celery", "-A", "chancery", "worker", "-l", "info", "-c", "1",
-            "--without-mingle", "--without-gossip", "--without-heartbeat", "-n", f"timelines-test-{uuid.uuid4().hex[:8]}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "chancery",
+            "worker",
+            "-l",
+            "info",
+            "-c",
+            "1",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+            "-n",
+            f"timelines-test-{uuid.uuid4().hex[:8]}@%h",
         ]
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
     def kill(self, sig=signal.SIGKILL):
         if self.process and self.process.poll() is None:
@@ -135,7 +160,10 @@ def test_a_worker_killed_in_the_middle_of_a_full_rebuild_then_restarted_ends_wit
     VisitStatusChange.objects.bulk_create(
         VisitStatusChange(visit=visit, from_status=before, to_status=after, changed_on=on)
         for visit in visits
-        for before, after, on in (("", "announced", datetime.date(2017, 2, 1)), ("announced", "completed", datetime.date(2017, 2, 28)))
+        for before, after, on in (
+            ("", "announced", datetime.date(2017, 2, 1)),
+            ("announced", "completed", datetime.date(2017, 2, 28)),
+        )
     )
     celery_app.control.purge()  # the refreshes the saves above queued: the rebuild is to do it all
     TimelineEntry.objects.all().delete()
@@ -144,7 +172,9 @@ def test_a_worker_killed_in_the_middle_of_a_full_rebuild_then_restarted_ends_wit
 
     first = worker_process()
     done = lambda: RefreshBatch.objects.filter(run=run, done_at__isnull=False).count()  # noqa: E731
-    wait_until(lambda: done() >= 10, timeout=60, what=lambda: f"the first worker's first batches\n{first.log()}", interval=0.01)
+    wait_until(
+        lambda: done() >= 10, timeout=60, what=lambda: f"the first worker's first batches\n{first.log()}", interval=0.01
+    )
     first.kill(signal.SIGKILL)
     done_when_killed = done()
     assert done_when_killed < run.batches_total, "the rebuild finished before the worker could be killed"
@@ -163,7 +193,9 @@ def test_a_worker_killed_in_the_middle_of_a_full_rebuild_then_restarted_ends_wit
         return RefreshRun.objects.get(pk=run.pk).status == RefreshRun.Status.SUCCEEDED
 
     wait_until(
-        finished, timeout=240, interval=0.1,
+        finished,
+        timeout=240,
+        interval=0.1,
         what=lambda: f"the run to finish after the restart ({broker_state(celery_app, run)})\n{second.log()}",
     )
     second.kill(signal.SIGTERM)

@@ -34,14 +34,30 @@ BULK = Path(__file__).parent / "files" / "comtrade_bulk_russia_2021.csv"
 SKIPPED = "skipped: not a country (group or nes area)"
 # The partners in the all-exports file that are not countries.
 NOT_COUNTRIES = {
-    "Areas, nes", "Bunkers", "Free Zones", "LAIA, nes", "North America and Central America, nes",
-    "Oceania, nes", "Other Africa, nes", "Other Europe, nes", "Special Categories",
+    "Areas, nes",
+    "Bunkers",
+    "Free Zones",
+    "LAIA, nes",
+    "North America and Central America, nes",
+    "Oceania, nes",
+    "Other Africa, nes",
+    "Other Europe, nes",
+    "Special Categories",
 }
 
 API_ROW = {
-    "freqCode": "A", "refPeriodId": "20210101", "refYear": "2021", "refMonth": "52",
-    "reporterCode": "643", "reporterISO": "RUS", "reporterDesc": "Russian Federation", "flowDesc": "Export",
-    "partnerCode": "762", "partnerISO": "TJK", "partnerDesc": "Tajikistan", "cmdDesc": "All Commodities",
+    "freqCode": "A",
+    "refPeriodId": "20210101",
+    "refYear": "2021",
+    "refMonth": "52",
+    "reporterCode": "643",
+    "reporterISO": "RUS",
+    "reporterDesc": "Russian Federation",
+    "flowDesc": "Export",
+    "partnerCode": "762",
+    "partnerISO": "TJK",
+    "partnerDesc": "Tajikistan",
+    "cmdDesc": "All Commodities",
     "primaryValue": "1114246510.97",
 }
 
@@ -105,7 +121,11 @@ def test_each_side_keeps_its_own_report_and_quoted_names_with_commas_are_read_wh
     assert figure("RUS", "HKG").value_usd == Decimal("1615975880.71")  # "China, Hong Kong SAR"
     assert figure("RUS", "W00").value_usd == Decimal("492313790696.65")  # to the cent, half up
     source = russia_to_tajikistan.source
-    assert (source.title, source.kind, source.outlet.name) == ("UN Comtrade", Source.Kind.DATASET, "United Nations Statistics Division")
+    assert (source.title, source.kind, source.outlet.name) == (
+        "UN Comtrade",
+        Source.Kind.DATASET,
+        "United Nations Statistics Division",
+    )
     assert russia_to_tajikistan.release == ""
 
 
@@ -146,8 +166,13 @@ def test_a_changed_value_in_a_later_file_updates_that_figure_and_bumps_its_versi
     run(TOTAL_EXPORTS)
     revised = tmp_path / "comtrade_total_exports_2021A_revised.csv"
     text = TOTAL_EXPORTS.read_text(encoding="utf-8")
-    revised.write_text(text.replace(",762,TJK,Tajikistan,Export,0,W00,World,All Commodities,1476799996\n",
-                                    ",762,TJK,Tajikistan,Export,0,W00,World,All Commodities,1480000000\n"), encoding="utf-8")
+    revised.write_text(
+        text.replace(
+            ",762,TJK,Tajikistan,Export,0,W00,World,All Commodities,1476799996\n",
+            ",762,TJK,Tajikistan,Export,0,W00,World,All Commodities,1480000000\n",
+        ),
+        encoding="utf-8",
+    )
     assert revised.read_text(encoding="utf-8") != text
 
     out = run(revised)
@@ -223,7 +248,8 @@ def _cut_in_last_field(path: Path):
 
 def _unquoted_comma(path: Path):
     path.write_text(
-        csv_text([API_ROW]) + "A,20210101,2021,52,643,RUS,Russian Federation,Export,344,HKG,China, Hong Kong SAR,All Commodities,1615975880.71\n"
+        csv_text([API_ROW])
+        + "A,20210101,2021,52,643,RUS,Russian Federation,Export,344,HKG,China, Hong Kong SAR,All Commodities,1615975880.71\n"
         + csv_text([{**API_ROW, "partnerCode": "398", "partnerISO": "KAZ"}]).split("\n", 1)[1],
         encoding="utf-8",
     )
@@ -238,11 +264,24 @@ def _unquoted_comma(path: Path):
         (_blank, "bad.csv: the file has no header line"),
         (_unknown_header, "bad.csv: the header matches no trade format; import_trade reads a UN Comtrade API CSV"),
         (_api_header_without_values, "bad.csv: looks like a UN Comtrade API CSV but has no column primaryValue"),
-        (_cut_mid_row, "bad.csv line 3: 11 fields where the header has 13 (the file is truncated or its quoting is broken)"),
+        (
+            _cut_mid_row,
+            "bad.csv line 3: 11 fields where the header has 13 (the file is truncated or its quoting is broken)",
+        ),
         (_cut_in_last_field, "bad.csv: the last line has no line ending, so the file looks truncated"),
         (_unquoted_comma, "bad.csv line 3: 14 fields where the header has 13"),
     ],
-    ids=["binary", "not-utf8", "empty", "blank", "unknown-header", "missing-column", "cut-mid-row", "cut-in-last-field", "unquoted-comma"],
+    ids=[
+        "binary",
+        "not-utf8",
+        "empty",
+        "blank",
+        "unknown-header",
+        "missing-column",
+        "cut-mid-row",
+        "cut-in-last-field",
+        "unquoted-comma",
+    ],
 )
 def test_a_malformed_file_is_refused_and_nothing_is_written(tmp_path, write, message):
     good = api_file(tmp_path, {}, name="good.csv")
@@ -268,11 +307,25 @@ def test_a_malformed_file_is_refused_and_nothing_is_written(tmp_path, write, mes
         ({"refYear": "1700"}, "refYear 1700 is outside 1800-2200"),
         ({"refMonth": "3"}, "refMonth '3' with freqCode A (an annual figure has refMonth 52)"),
         ({"flowDesc": "Transit"}, "unknown trade flow 'Transit' (expected Export, Import, Re-export or Re-import)"),
-        ({"reporterCode": "999", "reporterISO": "XYZ", "reporterDesc": "Nowhere"}, "unknown reporter code 'XYZ' (Nowhere)"),
+        (
+            {"reporterCode": "999", "reporterISO": "XYZ", "reporterDesc": "Nowhere"},
+            "unknown reporter code 'XYZ' (Nowhere)",
+        ),
         ({"partnerCode": "998", "partnerISO": "", "partnerDesc": ""}, "unknown partner code '998'"),
         ({"partnerCode": "643", "partnerISO": "RUS"}, "reporter and partner are the same country (RUS)"),
     ],
-    ids=["negative", "not-a-number", "thousands-separators", "empty", "year", "month", "flow", "reporter", "partner", "same-country"],
+    ids=[
+        "negative",
+        "not-a-number",
+        "thousands-separators",
+        "empty",
+        "year",
+        "month",
+        "flow",
+        "reporter",
+        "partner",
+        "same-country",
+    ],
 )
 def test_a_bad_row_is_rejected_with_its_line_and_reason_and_the_rest_is_imported(tmp_path, change, reason):
     path = api_file(tmp_path, {"partnerCode": "398", "partnerISO": "KAZ"}, change)
@@ -286,7 +339,11 @@ def test_a_bad_row_is_rejected_with_its_line_and_reason_and_the_rest_is_imported
 
 
 def test_line_numbers_are_lines_of_the_file_even_after_a_line_break_inside_quotes(tmp_path):
-    path = api_file(tmp_path, {"partnerDesc": "Tajikistan\n(Republic of)"}, {"partnerCode": "398", "partnerISO": "KAZ", "primaryValue": "-5"})
+    path = api_file(
+        tmp_path,
+        {"partnerDesc": "Tajikistan\n(Republic of)"},
+        {"partnerCode": "398", "partnerISO": "KAZ", "primaryValue": "-5"},
+    )
 
     run(path)
 
@@ -299,7 +356,11 @@ def test_a_figure_given_twice_in_one_file_is_rejected_as_a_duplicate(tmp_path):
     run(path)
 
     assert last_run().errors == [
-        {"file": "flows.csv", "line": 3, "reason": "duplicate id 'A/2021/52/RUS/TJK/X/TOTAL': already read at flows.csv line 2"}
+        {
+            "file": "flows.csv",
+            "line": 3,
+            "reason": "duplicate id 'A/2021/52/RUS/TJK/X/TOTAL': already read at flows.csv line 2",
+        }
     ]
     assert figure("RUS", "TJK").value_usd == Decimal("1114246510.97")
 
@@ -375,12 +436,17 @@ def test_monthly_api_figures_keep_their_month(tmp_path):
 
     run(path)
 
-    assert dict(TradeFlow.objects.values_list("external_key", "month")) == {"M/2021/3/RUS/TJK/X/TOTAL": 3, "M/2021/4/RUS/TJK/X/TOTAL": 4}
+    assert dict(TradeFlow.objects.values_list("external_key", "month")) == {
+        "M/2021/3/RUS/TJK/X/TOTAL": 3,
+        "M/2021/4/RUS/TJK/X/TOTAL": 4,
+    }
     assert last_run().errors == [{"file": "flows.csv", "line": 4, "reason": "month '13' is not 1-12"}]
 
 
 def test_one_formats_importer_on_its_own_refuses_another_formats_file():
-    with pytest.raises(FileRefused, match="comtrade_total_exports_2021A.csv: not an IMF Direction of Trade Statistics CSV"):
+    with pytest.raises(
+        FileRefused, match="comtrade_total_exports_2021A.csv: not an IMF Direction of Trade Statistics CSV"
+    ):
         run_import(ImfDotsImporter(), [TOTAL_EXPORTS])
 
     run_import(ImfDotsImporter(), [IMF_EXPORTS])
@@ -401,7 +467,10 @@ def test_every_created_and_changed_figure_has_a_history_row_naming_the_user_and_
     run_import(TradeImporter(user=editor), [api_file(tmp_path, {}, {"partnerCode": "398", "partnerISO": "KAZ"})])
     first_run = last_run()
 
-    run_import(TradeImporter(user=editor), [api_file(tmp_path, {"primaryValue": "5"}, {"partnerCode": "398", "partnerISO": "KAZ"})])
+    run_import(
+        TradeImporter(user=editor),
+        [api_file(tmp_path, {"primaryValue": "5"}, {"partnerCode": "398", "partnerISO": "KAZ"})],
+    )
 
     assert (last_run().created, last_run().updated, last_run().unchanged) == (0, 1, 1)
     history = TradeFlow.history.order_by("history_id")
@@ -412,7 +481,9 @@ def test_every_created_and_changed_figure_has_a_history_row_naming_the_user_and_
     ]
     assert {h.history_user for h in history} == {editor}
     assert [h.history_change_reason for h in history] == [
-        f"import (import run {first_run.pk})", f"import (import run {first_run.pk})", f"import (import run {last_run().pk})",
+        f"import (import run {first_run.pk})",
+        f"import (import run {first_run.pk})",
+        f"import (import run {last_run().pk})",
     ]
     assert figure("RUS", "TJK").history.count() == 2
 
@@ -431,7 +502,11 @@ def test_a_value_too_long_for_its_column_is_rejected_and_the_rest_of_its_batch_i
 
     assert "read 3, created 2, updated 0, unchanged 0, rejected 1" in out
     assert last_run().errors == [
-        {"file": "flows.csv", "line": 3, "reason": "commodity_code: Ensure this value has at most 12 characters (it has 13)."}
+        {
+            "file": "flows.csv",
+            "line": 3,
+            "reason": "commodity_code: Ensure this value has at most 12 characters (it has 13).",
+        }
     ]
     assert set(TradeFlow.objects.values_list("partner", flat=True)) == {"TJK", "KAZ"}
     assert TradeFlow.history.count() == 2
@@ -445,7 +520,11 @@ def test_a_duplicate_in_a_later_batch_or_file_names_where_the_figure_was_first_r
 
     assert "read 4, created 3, updated 0, unchanged 0, rejected 1" in out
     assert last_run().errors == [
-        {"file": "second.csv", "line": 3, "reason": "duplicate id 'A/2021/52/RUS/TJK/X/TOTAL': already read at first.csv line 2"}
+        {
+            "file": "second.csv",
+            "line": 3,
+            "reason": "duplicate id 'A/2021/52/RUS/TJK/X/TOTAL': already read at first.csv line 2",
+        }
     ]
     assert figure("RUS", "TJK").value_usd == Decimal("1114246510.97")
 

@@ -9,8 +9,12 @@ pytestmark = pytest.mark.django_db
 
 
 def flows(reporter, partner, year, exports, imports):
-    TradeFlowFactory(reporter=country(reporter), partner=country(partner), year=year, flow="export", value_usd=Decimal(exports))
-    TradeFlowFactory(reporter=country(reporter), partner=country(partner), year=year, flow="import", value_usd=Decimal(imports))
+    TradeFlowFactory(
+        reporter=country(reporter), partner=country(partner), year=year, flow="export", value_usd=Decimal(exports)
+    )
+    TradeFlowFactory(
+        reporter=country(reporter), partner=country(partner), year=year, flow="import", value_usd=Decimal(imports)
+    )
 
 
 def test_turnover_is_exports_plus_imports_as_the_reporter_reports_them():

@@ -53,7 +53,9 @@ def test_a_duplicate_external_key_in_one_dataset_is_refused():
 
 
 def test_a_percentage_claim_stated_in_dollars_is_refused():
-    claim = TradeClaimFactory.build(metric=TradeClaim.Metric.PARTNER_SHARE, value=Decimal("26.4"), unit=TradeClaim.Unit.USD)
+    claim = TradeClaimFactory.build(
+        metric=TradeClaim.Metric.PARTNER_SHARE, value=Decimal("26.4"), unit=TradeClaim.Unit.USD
+    )
     with pytest.raises(ValidationError) as excinfo:
         claim.full_clean()
     assert excinfo.value.message_dict["unit"] == ["Partner's share of total turnover is stated in percent."]

@@ -34,10 +34,10 @@ def run(command, *paths, **options):
 
 def trip_xml(tmp_path, *trips, name="trips.xml", root="trips"):
     body = "".join(
-        f"""<trip role="{t.get('role', 'president')}" who="{t.get('who', 'doe-jane')}"><id>{t['id']}</id>
-        <name>{t.get('name', 'Jane Doe')}</name><start-date>{t.get('start', '2001-02-03')}</start-date>
-        <end-date>{t.get('end', '2001-02-04')}</end-date><country id="{t.get('country', 'canada')}">X</country>
-        <locale>{t.get('locale', 'Ottawa')}</locale><remarks>{t.get('remarks', 'Met with the Prime Minister.')}</remarks></trip>"""
+        f"""<trip role="{t.get("role", "president")}" who="{t.get("who", "doe-jane")}"><id>{t["id"]}</id>
+        <name>{t.get("name", "Jane Doe")}</name><start-date>{t.get("start", "2001-02-03")}</start-date>
+        <end-date>{t.get("end", "2001-02-04")}</end-date><country id="{t.get("country", "canada")}">X</country>
+        <locale>{t.get("locale", "Ottawa")}</locale><remarks>{t.get("remarks", "Met with the Prime Minister.")}</remarks></trip>"""
         for t in trips
     )
     path = tmp_path / name
@@ -69,7 +69,11 @@ def test_a_named_trip_keeps_its_dates_locale_traveller_and_post():
     assert trip.kind == Visit.Kind.SUMMIT  # "Attended the G-20 Economic Summit Meeting."
     assert trip.level == Visit.Level.HEAD
     post = trip.visitor.positions.get()
-    assert (post.title, post.start_date, post.end_date) == ("President of the United States", datetime.date(2009, 1, 20), datetime.date(2017, 1, 20))
+    assert (post.title, post.start_date, post.end_date) == (
+        "President of the United States",
+        datetime.date(2009, 1, 20),
+        datetime.date(2017, 1, 20),
+    )
 
 
 def test_all_foreign_leaders_visits_are_imported_with_titles_split_and_kinds_parsed():
@@ -83,7 +87,9 @@ def test_all_foreign_leaders_visits_are_imported_with_titles_split_and_kinds_par
     assert Person.objects.count() == 1450
     assert "visitors without a recognised title: 5" in out
 
-    papandreou = Visit.objects.get(external_source="hsg-visits", visitor__name="George Papandreou", start_date=datetime.date(2010, 3, 8))
+    papandreou = Visit.objects.get(
+        external_source="hsg-visits", visitor__name="George Papandreou", start_date=datetime.date(2010, 3, 8)
+    )
     assert papandreou.visitor_country_id == "GRC"
     assert papandreou.visitor.positions.filter(title="Prime Minister", country="GRC").exists()
 
@@ -111,14 +117,26 @@ def test_rakhmonov_and_rahmon_are_one_person_once_the_alias_is_known():
 def test_reimporting_the_same_files_creates_nothing():
     run("import_hsg_travels", PRESIDENTS, *TRAVELS)
     run("import_hsg_visits", *VISITS)
-    counts = (Visit.objects.count(), Person.objects.count(), Position.objects.count(), Citation.objects.count(), VisitStatusChange.objects.count())
+    counts = (
+        Visit.objects.count(),
+        Person.objects.count(),
+        Position.objects.count(),
+        Citation.objects.count(),
+        VisitStatusChange.objects.count(),
+    )
     history = Visit.history.count()
 
     out = run("import_hsg_travels", PRESIDENTS, *TRAVELS) + run("import_hsg_visits", *VISITS)
 
     assert "created 0, updated 0, unchanged 832, rejected 0" in out
     assert "created 0, updated 0, unchanged 3264, rejected 0" in out
-    assert (Visit.objects.count(), Person.objects.count(), Position.objects.count(), Citation.objects.count(), VisitStatusChange.objects.count()) == counts
+    assert (
+        Visit.objects.count(),
+        Person.objects.count(),
+        Position.objects.count(),
+        Citation.objects.count(),
+        VisitStatusChange.objects.count(),
+    ) == counts
     assert Visit.history.count() == history
 
 
@@ -168,7 +186,10 @@ def test_bad_rows_are_rejected_with_file_line_and_reason_and_the_rest_imported(t
 
 
 def test_the_secretary_of_state_role_is_imported_too(tmp_path):
-    run("import_hsg_travels", trip_xml(tmp_path, {"id": "s1", "role": "secretary", "who": "blinken-antony", "name": "Antony Blinken"}))
+    run(
+        "import_hsg_travels",
+        trip_xml(tmp_path, {"id": "s1", "role": "secretary", "who": "blinken-antony", "name": "Antony Blinken"}),
+    )
     visit = Visit.objects.get(external_id="s1")
     assert visit.level == Visit.Level.MINISTER
     assert visit.visitor.positions.get().title == "Secretary of State"
@@ -181,7 +202,10 @@ def test_the_secretary_of_state_role_is_imported_too(tmp_path):
         ("<trips><trip><id>1</id><name>Jos\xe9</name></trip></trips>".encode("latin-1"), "not well-formed XML"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
         (b"", "the file is empty"),
-        (b"<?xml version='1.0'?><visits></visits>", "expected an Office of the Historian <trips> or <presidents> file, found <visits>"),
+        (
+            b"<?xml version='1.0'?><visits></visits>",
+            "expected an Office of the Historian <trips> or <presidents> file, found <visits>",
+        ),
         (b"id,name\n1,2\n", "not well-formed XML"),
     ],
     ids=["truncated", "wrong-encoding", "binary", "empty", "wrong-root", "csv"],
@@ -235,7 +259,10 @@ def test_a_visitor_title_is_split_from_the_name(text, expected):
         ("State visit.", ("state", "")),
         ("Official working visit. Met with the President.", ("working", "Met with the President.")),
         ("Working Visit; addressed Congress.", ("working", "Addressed Congress.")),
-        ("Met with President Bush during a private visit.", ("private", "Met with President Bush during a private visit.")),
+        (
+            "Met with President Bush during a private visit.",
+            ("private", "Met with President Bush during a private visit."),
+        ),
         ("Attended the NATO Summit Meeting.", ("summit", "Attended the NATO Summit Meeting.")),
         ("Met with the Secretary of State.", ("", "Met with the Secretary of State.")),
     ],

@@ -20,7 +20,12 @@ def test_an_allowed_change_updates_the_visit_and_appends_one_history_row(editor)
     visit.refresh_from_db()
     assert visit.status == "completed"
     assert visit.version == 2
-    assert (change.from_status, change.to_status, change.changed_on, change.recorded_by) == ("announced", "completed", FEB_28, editor)
+    assert (change.from_status, change.to_status, change.changed_on, change.recorded_by) == (
+        "announced",
+        "completed",
+        FEB_28,
+        editor,
+    )
     assert VisitStatusChange.objects.filter(visit=visit).count() == 1
 
 
@@ -54,8 +59,12 @@ def test_a_postponed_visit_is_announced_again_with_new_dates():
     change_visit_status(visit=visit, to_status="postponed", on=datetime.date(2017, 2, 20))
 
     change_visit_status(
-        visit=visit, to_status="announced", on=datetime.date(2017, 3, 1),
-        new_start_date=datetime.date(2017, 4, 1), new_start_precision="month", new_end_date=datetime.date(2017, 4, 1),
+        visit=visit,
+        to_status="announced",
+        on=datetime.date(2017, 3, 1),
+        new_start_date=datetime.date(2017, 4, 1),
+        new_start_precision="month",
+        new_end_date=datetime.date(2017, 4, 1),
     )
 
     visit.refresh_from_db()

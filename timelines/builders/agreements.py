@@ -27,7 +27,9 @@ STATUS_PHRASES = {
 
 def agreement_parties(ids) -> dict[int, set[str]]:
     parties = defaultdict(set)
-    for agreement_id, country_id in AgreementParty.objects.filter(agreement_id__in=ids).values_list("agreement_id", "country_id"):
+    for agreement_id, country_id in AgreementParty.objects.filter(agreement_id__in=ids).values_list(
+        "agreement_id", "country_id"
+    ):
         parties[agreement_id].add(country_id)
     return parties
 
@@ -52,10 +54,14 @@ def build_agreement_entries(ids: list[str]) -> list[EntrySpec]:
     parties = agreement_parties(agreements)
     topics = agreement_topics(agreements)
     changes = defaultdict(list)
-    for change in AgreementStatusChange.objects.filter(agreement_id__in=agreements).order_by("agreement_id", "changed_on", "recorded_at", "id"):
+    for change in AgreementStatusChange.objects.filter(agreement_id__in=agreements).order_by(
+        "agreement_id", "changed_on", "recorded_at", "id"
+    ):
         changes[change.agreement_id].append(change)
     drafts = defaultdict(list)
-    for draft in DraftVersion.objects.filter(agreement_id__in=agreements).order_by("agreement_id", "number").defer("text"):
+    for draft in (
+        DraftVersion.objects.filter(agreement_id__in=agreements).order_by("agreement_id", "number").defer("text")
+    ):
         drafts[draft.agreement_id].append(draft)
 
     agreement_type = content_type_id(Agreement)

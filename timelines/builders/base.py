@@ -43,8 +43,21 @@ class EntrySpec:
 
 
 SCALAR_FIELDS = (
-    "key", "unit", "kind", "date", "precision", "end_date", "title", "summary", "country_a_id", "country_b_id",
-    "agreement_id", "content_type_id", "object_id", "source_updated_at", "source_version",
+    "key",
+    "unit",
+    "kind",
+    "date",
+    "precision",
+    "end_date",
+    "title",
+    "summary",
+    "country_a_id",
+    "country_b_id",
+    "agreement_id",
+    "content_type_id",
+    "object_id",
+    "source_updated_at",
+    "source_version",
 )
 
 

@@ -92,7 +92,10 @@ def _agenda_item_targets(pks) -> dict[str, Target]:
 
 def _trade_targets(model):
     def targets(pks) -> dict[str, Target]:
-        return {str(row.pk): Target(str(row), *ordered_pair(row.reporter_id, row.partner_id)) for row in model.objects.filter(pk__in=pks)}
+        return {
+            str(row.pk): Target(str(row), *ordered_pair(row.reporter_id, row.partner_id))
+            for row in model.objects.filter(pk__in=pks)
+        }
 
     return targets
 
@@ -149,7 +152,9 @@ def build_contradiction_entries(ids: list[str]) -> list[EntrySpec]:
         condition |= Q(content_type__app_label=app_label, content_type__model=model, object_id__in=object_ids)
     citations = defaultdict(list)
     for citation in Citation.objects.filter(condition).select_related("content_type", "source__outlet").order_by("id"):
-        citations[(f"{citation.content_type.app_label}.{citation.content_type.model}", citation.object_id)].append(citation)
+        citations[(f"{citation.content_type.app_label}.{citation.content_type.model}", citation.object_id)].append(
+            citation
+        )
 
     contradicting = [
         (record, citation, when)

@@ -39,7 +39,11 @@ def _figures(pairs: set[tuple[str, str]]):
     flows = (
         TradeFlow.objects.annual()
         .all_goods()
-        .filter(reporter_id__in={r for r, _ in pairs}, partner_id__in={p for _, p in pairs}, flow__in=[Flow.EXPORT, Flow.IMPORT])
+        .filter(
+            reporter_id__in={r for r, _ in pairs},
+            partner_id__in={p for _, p in pairs},
+            flow__in=[Flow.EXPORT, Flow.IMPORT],
+        )
         .values("reporter_id", "partner_id", "dataset", "year")
         .annotate(
             exports=Sum("value_usd", filter=Q(flow=Flow.EXPORT), default=Decimal(0)),

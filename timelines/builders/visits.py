@@ -41,8 +41,10 @@ def visit_phrase(*, kind: str, visitor: str | None, visitor_country: str, host_c
 def phrase_of(visit: Visit) -> str:
     """visit_phrase() of a Visit instance; needs its visitor and both countries loaded."""
     return visit_phrase(
-        kind=visit.kind, visitor=visit.visitor.name if visit.visitor_id else None,
-        visitor_country=visit.visitor_country.name, host_country=visit.host_country.name,
+        kind=visit.kind,
+        visitor=visit.visitor.name if visit.visitor_id else None,
+        visitor_country=visit.visitor_country.name,
+        host_country=visit.host_country.name,
     )
 
 
@@ -52,8 +54,22 @@ def build_visit_entries(ids: list[str]) -> list[EntrySpec]:
     Rows are read as plain values, not model instances: a full rebuild reads every visit.
     """
     visits = Visit.objects.filter(pk__in=ids).values(
-        "id", "updated_at", "version", "visitor_id", "visitor__name", "visitor_country_id", "visitor_country__name",
-        "host_country_id", "host_country__name", "locale", "start_date", "start_precision", "end_date", "kind", "status", "summary",
+        "id",
+        "updated_at",
+        "version",
+        "visitor_id",
+        "visitor__name",
+        "visitor_country_id",
+        "visitor_country__name",
+        "host_country_id",
+        "host_country__name",
+        "locale",
+        "start_date",
+        "start_precision",
+        "end_date",
+        "kind",
+        "status",
+        "summary",
     )
     visits = {visit["id"]: visit for visit in visits}
     if not visits:
@@ -86,7 +102,9 @@ def build_visit_entries(ids: list[str]) -> list[EntrySpec]:
             "country_b_id": country_b,
         }
         phrase = visit_phrase(
-            kind=visit["kind"], visitor=visit["visitor__name"], visitor_country=visit["visitor_country__name"],
+            kind=visit["kind"],
+            visitor=visit["visitor__name"],
+            visitor_country=visit["visitor_country__name"],
             host_country=visit["host_country__name"],
         )
         span = phrase[:1].upper() + phrase[1:]

@@ -18,10 +18,14 @@ FIRST_YEAR, LAST_YEAR = 1800, 2200  # as TradeFlow's tradeflow_year_plausible co
 Flow = TradeFlow.Flow
 # Names and codes of flows as the formats write them, lower-cased without spaces or hyphens.
 FLOWS = {
-    "export": Flow.EXPORT, "x": Flow.EXPORT,
-    "import": Flow.IMPORT, "m": Flow.IMPORT,
-    "reexport": Flow.RE_EXPORT, "rx": Flow.RE_EXPORT,
-    "reimport": Flow.RE_IMPORT, "rm": Flow.RE_IMPORT,
+    "export": Flow.EXPORT,
+    "x": Flow.EXPORT,
+    "import": Flow.IMPORT,
+    "m": Flow.IMPORT,
+    "reexport": Flow.RE_EXPORT,
+    "rx": Flow.RE_EXPORT,
+    "reimport": Flow.RE_IMPORT,
+    "rm": Flow.RE_IMPORT,
 }
 # Comtrade's flow codes, used in external keys.
 FLOW_CODES = {Flow.EXPORT: "X", Flow.IMPORT: "M", Flow.RE_EXPORT: "RX", Flow.RE_IMPORT: "RM"}
@@ -33,8 +37,10 @@ SOURCES = {
         "title": "UN Comtrade",
         "url": "https://comtradeplus.un.org/",
         "outlet": {
-            "name": "United Nations Statistics Division", "abbreviation": "UNSD",
-            "kind": Organisation.Kind.STATISTICS_OFFICE, "url": "https://unstats.un.org/",
+            "name": "United Nations Statistics Division",
+            "abbreviation": "UNSD",
+            "kind": Organisation.Kind.STATISTICS_OFFICE,
+            "url": "https://unstats.un.org/",
         },
     },
     "imf-dots": {
@@ -42,8 +48,10 @@ SOURCES = {
         "title": "IMF Direction of Trade Statistics",
         "url": "https://data.imf.org/",
         "outlet": {
-            "name": "International Monetary Fund", "abbreviation": "IMF",
-            "kind": Organisation.Kind.BLOC, "url": "https://www.imf.org/",
+            "name": "International Monetary Fund",
+            "abbreviation": "IMF",
+            "kind": Organisation.Kind.BLOC,
+            "url": "https://www.imf.org/",
         },
     },
 }
@@ -161,7 +169,9 @@ class TradeCsvImporter(Importer):
     def check_file(self, path: Path) -> None:
         header = read_header(path)
         if not self.reads(header):
-            raise FileRefused(f"{path.name}: not {self.description} (expected columns {', '.join(sorted(self.marker_columns))})")
+            raise FileRefused(
+                f"{path.name}: not {self.description} (expected columns {', '.join(sorted(self.marker_columns))})"
+            )
         self.check_columns_and_rows(path, header)
 
     def check_columns_and_rows(self, path: Path, header: list[str]) -> None:
@@ -188,7 +198,9 @@ class TradeCsvImporter(Importer):
                 if header is None:
                     header = [cell.strip() for cell in row]
                 elif len(row) != len(header):  # the file changed since check_file
-                    raise FileRefused(f"{path.name} line {reader.line_num}: {len(row)} fields where the header has {len(header)}")
+                    raise FileRefused(
+                        f"{path.name} line {reader.line_num}: {len(row)} fields where the header has {len(header)}"
+                    )
                 else:
                     yield reader.line_num, dict(zip(header, row))
 
@@ -208,7 +220,16 @@ class TradeCsvImporter(Importer):
         return self._source
 
     def figure(
-        self, *, key: str, reporter: str, partner: str, year: int, month: int | None, flow: str, commodity: str, value: Decimal
+        self,
+        *,
+        key: str,
+        reporter: str,
+        partner: str,
+        year: int,
+        month: int | None,
+        flow: str,
+        commodity: str,
+        value: Decimal,
     ) -> tuple[dict[str, Any], None]:
         """The values build() returns for one figure. `release` is left to editors: files do not carry it."""
         if reporter == partner:

@@ -29,18 +29,64 @@ COMTRADE_COUNTRIES = {
 # Comtrade codes for groups of countries and areas that are not countries (from Comtrade's
 # partner and reporter tables). Checked before the ISO column: 492 is "Europe EU, nes" in
 # Comtrade although its ISO column says MCO (Monaco is counted in France, 251).
-COMTRADE_AREAS = frozenset({
-    "97", "711", "975",  # European Union, Southern African Customs Union (until 1999), ASEAN
-    "129", "221", "290", "471", "472", "473", "492", "527", "568", "577", "636", "637", "697", "879", "899",  # "..., nes"
-    "837", "838", "839",  # bunkers, free zones, special categories
-})
+COMTRADE_AREAS = frozenset(
+    {
+        "97",
+        "711",
+        "975",  # European Union, Southern African Customs Union (until 1999), ASEAN
+        "129",
+        "221",
+        "290",
+        "471",
+        "472",
+        "473",
+        "492",
+        "527",
+        "568",
+        "577",
+        "636",
+        "637",
+        "697",
+        "879",
+        "899",  # "..., nes"
+        "837",
+        "838",
+        "839",  # bunkers, free zones, special categories
+    }
+)
 COMTRADE_WORLD = "0"
 
 # The IMF's aggregates and "not allocated" areas (from its area code list).
-IMF_AREAS = frozenset({
-    "1C_080", "1C_092", "1C_198", "1C_440", "1C_903", "A10", "A109", "B0", "E1", "E19", "F1", "F19", "F6",
-    "F97", "F979", "R1", "R14", "S19", "U2", "X88", "XR29", "XR43", "XR99", "XS25", "XS5", "_X",
-})
+IMF_AREAS = frozenset(
+    {
+        "1C_080",
+        "1C_092",
+        "1C_198",
+        "1C_440",
+        "1C_903",
+        "A10",
+        "A109",
+        "B0",
+        "E1",
+        "E19",
+        "F1",
+        "F19",
+        "F6",
+        "F97",
+        "F979",
+        "R1",
+        "R14",
+        "S19",
+        "U2",
+        "X88",
+        "XR29",
+        "XR43",
+        "XR99",
+        "XS25",
+        "XS5",
+        "_X",
+    }
+)
 # Former states the IMF keeps under codes of its own ("CS" is Serbia and Montenegro to the
 # IMF, but also Czechoslovakia's old ISO code).
 IMF_COUNTRIES = {

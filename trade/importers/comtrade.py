@@ -39,8 +39,14 @@ class ComtradeApiImporter(TradeCsvImporter):
     scope = {"dataset": "comtrade"}
     marker_columns = frozenset({"freqCode", "reporterCode", "partnerCode"})
     required_columns = (
-        "freqCode", "refYear", "refMonth", "reporterCode", "partnerCode",
-        ("flowCode", "flowDesc"), ("cmdCode", "cmdDesc"), "primaryValue",
+        "freqCode",
+        "refYear",
+        "refMonth",
+        "reporterCode",
+        "partnerCode",
+        ("flowCode", "flowDesc"),
+        ("cmdCode", "cmdDesc"),
+        "primaryValue",
     )
     breakdowns = (
         ("partner2Code", "second partner", frozenset({"", "0"})),
@@ -50,8 +56,12 @@ class ComtradeApiImporter(TradeCsvImporter):
 
     def build(self, row: dict[str, str]):
         skip_breakdowns(row, self.breakdowns)
-        reporter = self.countries.comtrade(row["reporterCode"], row.get("reporterISO", ""), row.get("reporterDesc", ""), role="reporter")
-        partner = self.countries.comtrade(row["partnerCode"], row.get("partnerISO", ""), row.get("partnerDesc", ""), role="partner")
+        reporter = self.countries.comtrade(
+            row["reporterCode"], row.get("reporterISO", ""), row.get("reporterDesc", ""), role="reporter"
+        )
+        partner = self.countries.comtrade(
+            row["partnerCode"], row.get("partnerISO", ""), row.get("partnerDesc", ""), role="partner"
+        )
         year = parse_year(row["refYear"], what="refYear")
         month = self.month(row["freqCode"], row["refMonth"])
         flow = parse_flow(row.get("flowCode") or row.get("flowDesc", ""))
@@ -59,7 +69,14 @@ class ComtradeApiImporter(TradeCsvImporter):
         value = parse_value(row["primaryValue"])
         key = comtrade_key(year=year, month=month, reporter=reporter, partner=partner, flow=flow, commodity=commodity)
         return self.figure(
-            key=key, reporter=reporter, partner=partner, year=year, month=month, flow=flow, commodity=commodity, value=value
+            key=key,
+            reporter=reporter,
+            partner=partner,
+            year=year,
+            month=month,
+            flow=flow,
+            commodity=commodity,
+            value=value,
         )
 
     @staticmethod
@@ -92,7 +109,12 @@ class ComtradeBulkImporter(TradeCsvImporter):
     scope = {"dataset": "comtrade"}
     marker_columns = frozenset({"Reporter Code", "Partner Code", "Trade Value (US$)"})
     required_columns = (
-        "Period", "Reporter Code", "Partner Code", ("Trade Flow Code", "Trade Flow"), "Commodity Code", "Trade Value (US$)",
+        "Period",
+        "Reporter Code",
+        "Partner Code",
+        ("Trade Flow Code", "Trade Flow"),
+        "Commodity Code",
+        "Trade Value (US$)",
     )
     breakdowns = (
         ("2nd Partner Code", "second partner", frozenset({"", "0"})),
@@ -101,13 +123,20 @@ class ComtradeBulkImporter(TradeCsvImporter):
     )
     # The classic files number their flows.
     FLOW_NUMBERS = {
-        "1": TradeFlow.Flow.IMPORT, "2": TradeFlow.Flow.EXPORT, "3": TradeFlow.Flow.RE_EXPORT, "4": TradeFlow.Flow.RE_IMPORT,
+        "1": TradeFlow.Flow.IMPORT,
+        "2": TradeFlow.Flow.EXPORT,
+        "3": TradeFlow.Flow.RE_EXPORT,
+        "4": TradeFlow.Flow.RE_IMPORT,
     }
 
     def build(self, row: dict[str, str]):
         skip_breakdowns(row, self.breakdowns)
-        reporter = self.countries.comtrade(row["Reporter Code"], row.get("Reporter ISO", ""), row.get("Reporter", ""), role="reporter")
-        partner = self.countries.comtrade(row["Partner Code"], row.get("Partner ISO", ""), row.get("Partner", ""), role="partner")
+        reporter = self.countries.comtrade(
+            row["Reporter Code"], row.get("Reporter ISO", ""), row.get("Reporter", ""), role="reporter"
+        )
+        partner = self.countries.comtrade(
+            row["Partner Code"], row.get("Partner ISO", ""), row.get("Partner", ""), role="partner"
+        )
         year, month = self.period(row["Period"])
         flow = self.flow(row)
         commodity = row["Commodity Code"].strip()
@@ -117,7 +146,14 @@ class ComtradeBulkImporter(TradeCsvImporter):
         value = parse_value(row["Trade Value (US$)"])
         key = comtrade_key(year=year, month=month, reporter=reporter, partner=partner, flow=flow, commodity=commodity)
         return self.figure(
-            key=key, reporter=reporter, partner=partner, year=year, month=month, flow=flow, commodity=commodity, value=value
+            key=key,
+            reporter=reporter,
+            partner=partner,
+            year=year,
+            month=month,
+            flow=flow,
+            commodity=commodity,
+            value=value,
         )
 
     @staticmethod

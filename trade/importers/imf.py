@@ -29,6 +29,11 @@ class ImfDotsImporter(TradeCsvImporter):
         value = parse_value(row["value"])
         return self.figure(
             key=f"A/{year}/{reporter}/{partner}/{indicator}",  # e.g. 'A/2021/RUS/W00/TXG_FOB_USD'
-            reporter=reporter, partner=partner, year=year, month=None,
-            flow=INDICATORS[indicator], commodity=TOTAL, value=value,
+            reporter=reporter,
+            partner=partner,
+            year=year,
+            month=None,
+            flow=INDICATORS[indicator],
+            commodity=TOTAL,
+            value=value,
         )

@@ -16,5 +16,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No active user {username!r}; create one with create_user first.")
         instance, token = ApiToken.objects.create(user=user, name=name)
-        self.stderr.write(f"Token {instance.token_key}… for {username} ({name}); expires {instance.expiry:%Y-%m-%d}. Store it now: it is not shown again.")
+        self.stderr.write(
+            f"Token {instance.token_key}… for {username} ({name}); expires {instance.expiry:%Y-%m-%d}. Store it now: it is not shown again."
+        )
         self.stdout.write(token)

@@ -17,8 +17,13 @@ class Command(BaseCommand):
     def handle(self, *args, path, verbosity, **options):
         call_command(
             # Full-precision timestamps; import_data reads the file as ordinary JSON.
-            "dumpdata", format=FORMAT, natural_foreign=True, natural_primary=True, exclude=EXCLUDED_FROM_BACKUP,
-            output=path, verbosity=verbosity,
+            "dumpdata",
+            format=FORMAT,
+            natural_foreign=True,
+            natural_primary=True,
+            exclude=EXCLUDED_FROM_BACKUP,
+            output=path,
+            verbosity=verbosity,
         )
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"Exported to {path}."))

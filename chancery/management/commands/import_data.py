@@ -15,7 +15,8 @@ class Command(BaseCommand):
         existing = {label: count for label, count in content_counts().items() if count}
         if existing and not force:
             raise CommandError(
-                "This database already holds records (" + ", ".join(f"{n} {label}" for label, n in existing.items())
+                "This database already holds records ("
+                + ", ".join(f"{n} {label}" for label, n in existing.items())
                 + "); restore into a freshly migrated database, or pass --force to load over them."
             )
         call_command("loaddata", path, verbosity=verbosity)

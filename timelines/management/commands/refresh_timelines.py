@@ -1,8 +1,8 @@
 """Reconcile the timelines now, in this process, with a progress bar.
 
-    python manage.py refresh_timelines               catch up: the outbox, then unfinished runs
-    python manage.py refresh_timelines --full        recompute everything, repair and report drift
-    python manage.py refresh_timelines --pair RUS-TJK   the same for one country pair
+python manage.py refresh_timelines               catch up: the outbox, then unfinished runs
+python manage.py refresh_timelines --full        recompute everything, repair and report drift
+python manage.py refresh_timelines --pair RUS-TJK   the same for one country pair
 """
 
 import time
@@ -22,7 +22,9 @@ class Command(BaseCommand):
         scope = parser.add_mutually_exclusive_group()
         scope.add_argument("--full", action="store_true", help="Reconcile every timeline entry.")
         scope.add_argument("--pair", metavar="AAA-BBB", help="Reconcile one country pair, e.g. RUS-TJK.")
-        parser.add_argument("--batch-size", type=int, default=None, help="Units per batch (default TIMELINE_REFRESH_BATCH_SIZE).")
+        parser.add_argument(
+            "--batch-size", type=int, default=None, help="Units per batch (default TIMELINE_REFRESH_BATCH_SIZE)."
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar (for logs and cron).")
 
     def handle(self, *args, full=False, pair=None, batch_size=None, no_progress=False, verbosity=1, **options):
@@ -47,7 +49,12 @@ class Command(BaseCommand):
         for run in runs:
             pending = list(reconcile.pending_batches(run))
             with tqdm(total=run.units_total, desc=str(run), unit="unit", disable=quiet, file=self.stderr) as bar:
-                bar.update(run.units_total - sum(len(units) for units in run.batches.filter(done_at__isnull=True).values_list("units", flat=True)))
+                bar.update(
+                    run.units_total
+                    - sum(
+                        len(units) for units in run.batches.filter(done_at__isnull=True).values_list("units", flat=True)
+                    )
+                )
                 reconcile.run_batches(pending, on_batch=lambda batch: bar.update(len(batch.units)))
             run.refresh_from_db()
             if verbosity:
