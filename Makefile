@@ -1,7 +1,8 @@
 # Chancery developer entry points.
 #
 #   make run     migrate, load demo data, serve on http://127.0.0.1:8000
-#   make test    the whole suite on PostgreSQL + Redis, then on SQLite + Redis
+#   make test    lint (ruff, import-linter), then the whole suite on PostgreSQL + Redis and on SQLite + Redis
+#   make lint    ruff's lint and format check, and the import contracts, alone
 #   make venv    (re)install requirements-dev.txt into .venv when it changes
 #   make clean   remove the virtualenv, collected static files and caches
 #
@@ -26,10 +27,10 @@ CELERY_BEAT   := celery -A chancery beat -l info --scheduler django_celery_beat.
 
 export VENV PYTEST_ARGS GUNICORN CELERY_WORKER CELERY_BEAT
 
-.PHONY: help venv run test test-compose services-up services-down clean
+.PHONY: help venv run test lint test-compose services-up services-down clean
 
 help:
-	@echo "make run | test [PYTEST_ARGS=...] | venv | services-up | services-down | clean"
+	@echo "make run | test [PYTEST_ARGS=...] | lint | venv | services-up | services-down | clean"
 
 venv: $(STAMP)
 
@@ -40,8 +41,15 @@ $(STAMP): requirements.txt requirements-dev.txt scripts/venv.sh
 run: venv
 	scripts/run.sh
 
-test: venv
+test: lint
 	scripts/test.sh
+
+# Style (ruff, configured in pyproject.toml) and the dependency rule between apps
+# (import-linter contracts in pyproject.toml; docs/architecture.md explains them).
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # Full stack in containers (needs a Docker engine): SECRET_KEY must be set in the environment.
 services-up:

@@ -1,14 +1,10 @@
 from django.contrib import admin
-from django.utils import timezone
 
 from agreements.models import Agreement, AgreementParty, AgreementStatusChange, DraftVersion
-from agreements.services import (
-    AGREEMENT_STATUS_MACHINE,
-    add_draft_version,
-    change_agreement_status,
-    record_initial_agreement_status,
-)
-from chancery.admin_mixins import CitationInline, ReadOnlyHistoryInline, StatusMachineAdmin
+from agreements.services import add_draft_version
+from core.admin_mixins import StatusHistoryInline, StatusMachineAdmin
+from directory.admin_mixins import CitationInline
+from directory.selectors import citations_of
 
 
 class AgreementPartyInline(admin.TabularInline):
@@ -17,10 +13,8 @@ class AgreementPartyInline(admin.TabularInline):
     autocomplete_fields = ["country"]
 
 
-class AgreementStatusChangeInline(ReadOnlyHistoryInline, admin.TabularInline):
+class AgreementStatusChangeInline(StatusHistoryInline):
     model = AgreementStatusChange
-    fields = ["from_status", "to_status", "changed_on", "changed_precision", "recorded_by", "recorded_at", "note"]
-    readonly_fields = fields
 
 
 class DraftVersionInline(admin.StackedInline):
@@ -51,9 +45,7 @@ class AgreementAdmin(StatusMachineAdmin):
     date_hierarchy = "signed_on"
     inlines = [AgreementPartyInline, AgreementStatusChangeInline, DraftVersionInline, CitationInline]
 
-    status_machine = AGREEMENT_STATUS_MACHINE
-    record_argument = "agreement"
-    change_status = staticmethod(change_agreement_status)
+    citations_of = staticmethod(citations_of)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not DraftVersion:
@@ -70,8 +62,3 @@ class AgreementAdmin(StatusMachineAdmin):
             for draft_form in formset.extra_forms
             if draft_form.has_changed()
         ]
-
-    def record_initial_status(self, obj, *, user):
-        record_initial_agreement_status(
-            agreement=obj, on=timezone.localdate(), user=user, note="Recorded in the admin."
-        )

@@ -3,21 +3,18 @@
 import django_filters
 from django.db import transaction
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from agreements.models import Agreement, AgreementParty, DraftVersion
-from agreements.services import AGREEMENT_STATUS_MACHINE, change_agreement_status, record_initial_agreement_status
-from chancery.api.conditional import ConditionalMixin
-from chancery.api.filters import (
-    CountryCodeFilter,
-    ImpreciseDateFromFilter,
-    ImpreciseDateToFilter,
-    PairFilter,
-    TrackedFilterSet,
-)
-from chancery.api.pagination import CursorPagination
-from chancery.api.serializers import CitationSerializer, CountryField, LabelledChoicesMixin, StatusChangeSerializer
-from chancery.api.transitions import TransitionsMixin
+from core.api.conditional import ConditionalMixin
+from core.api.filters import ImpreciseDateFromFilter, ImpreciseDateToFilter, TrackedFilterSet
+from core.api.pagination import CursorPagination
+from core.api.serializers import LabelledChoicesMixin, StatusChangeSerializer
+from core.api.transitions import TransitionsMixin
+from core.status import record_first_status
+from directory.filters import CountryCodeFilter, PairFilter
+from directory.serializers import CitationSerializer, CitedTransitionSerializer, CountryField
 from visits.models import NegotiationTopic
 
 
@@ -92,8 +89,8 @@ class AgreementSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
         agreement = Agreement.objects.create(**validated_data)
         AgreementParty.objects.bulk_create(AgreementParty(agreement=agreement, country=c) for c in parties)
         agreement.topics.set(topics)
-        record_initial_agreement_status(
-            agreement=agreement,
+        record_first_status(
+            agreement,
             on=timezone.localdate(),
             user=self.context["request"].user,
             note="Recorded through the API.",
@@ -133,6 +130,7 @@ class AgreementFilter(TrackedFilterSet):
         return queryset.between_parties(*value)
 
 
+@extend_schema_view(transitions=extend_schema(request=CitedTransitionSerializer))
 class AgreementViewSet(TransitionsMixin, ConditionalMixin, viewsets.ModelViewSet):
     """Agreements. Status changes go through `POST /agreements/{id}/transitions/`."""
 
@@ -147,6 +145,4 @@ class AgreementViewSet(TransitionsMixin, ConditionalMixin, viewsets.ModelViewSet
     ordering = ["-id"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    status_machine = AGREEMENT_STATUS_MACHINE
-    record_argument = "agreement"
-    transition = staticmethod(change_agreement_status)
+    transition_serializer_class = CitedTransitionSerializer

@@ -8,8 +8,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from chancery.dates import format_imprecise_date
-from chancery.models import TrackedModel, precision_field
+from core.models import StatusChange, TrackedModel, precision_field
+from core.statemachine import StatusMachine, forward_along
 from directory.models import Citation, Country
 from visits.models import NegotiationTopic, Visit
 
@@ -20,6 +20,16 @@ class AgreementQuerySet(models.QuerySet):
 
     def between_parties(self, a: Country | str, b: Country | str):
         return self.filter(parties=a).filter(parties=b)
+
+
+def _agreement_status_machine(S) -> StatusMachine:
+    main_line = [S.PROPOSED, S.DRAFTING, S.NEGOTIATING, S.INITIALLED, S.SIGNED, S.RATIFIED, S.IN_FORCE]
+    transitions = forward_along(main_line)
+    for open_status in main_line[:-1]:
+        transitions[open_status] |= {S.ABANDONED}
+    transitions[S.IN_FORCE] = {S.SUSPENDED, S.TERMINATED}
+    transitions[S.SUSPENDED] = {S.IN_FORCE, S.TERMINATED}
+    return StatusMachine(name="agreement", choices=S.choices, transitions=transitions)
 
 
 class Agreement(TrackedModel):
@@ -34,6 +44,11 @@ class Agreement(TrackedModel):
         SUSPENDED = "suspended", "Suspended"
         TERMINATED = "terminated", "Terminated"
         ABANDONED = "abandoned", "Abandoned"
+
+    # Which status may follow which; core.status.change_status enforces it.
+    status_machine = _agreement_status_machine(Status)
+    # Key dates the agreement keeps in step with its history: status -> field prefix.
+    KEY_DATES = {Status.PROPOSED: "proposed", Status.SIGNED: "signed", Status.IN_FORCE: "in_force"}
 
     class Kind(models.TextChoices):
         TREATY = "treaty", "Treaty"
@@ -91,6 +106,13 @@ class Agreement(TrackedModel):
     def __str__(self):
         return self.title
 
+    def status_changed(self, to_status: str, *, on, precision: str) -> None:
+        """Signing, entry into force and proposal dates follow the history."""
+        prefix = self.KEY_DATES.get(to_status)
+        if prefix:
+            setattr(self, f"{prefix}_on", on)
+            setattr(self, f"{prefix}_precision", precision)
+
     def clean(self):
         if self.signed_on and self.in_force_on and self.in_force_on < self.signed_on:
             raise ValidationError({"in_force_on": "An agreement cannot enter into force before it is signed."})
@@ -112,35 +134,21 @@ class AgreementParty(TrackedModel):
         return f"{self.country} — {self.agreement}"
 
 
-class AgreementStatusChange(models.Model):
+class AgreementStatusChange(StatusChange):
     """Append-only history of an agreement's status: one row per change, never edited."""
+
+    record_field = "agreement"
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(
         max_length=12, choices=Agreement.Status.choices, blank=True, help_text="Empty for the first status recorded."
     )
     to_status = models.CharField(max_length=12, choices=Agreement.Status.choices)
-    changed_on = models.DateField(help_text="When it happened in the world.")
-    changed_precision = precision_field()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="agreement_status_changes",
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
-    citation = models.ForeignKey(
-        Citation, null=True, blank=True, on_delete=models.SET_NULL, related_name="agreement_status_changes"
-    )
+    citation = models.ForeignKey(Citation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["agreement", "changed_on", "recorded_at", "id"]
         indexes = [models.Index(fields=["agreement", "changed_on"], name="agreementstatus_date_idx")]
-
-    def __str__(self):
-        return f"{self.agreement_id}: {self.from_status or '—'} → {self.to_status} on {format_imprecise_date(self.changed_on, self.changed_precision)}"
 
 
 class DraftVersion(models.Model):

@@ -3,15 +3,15 @@
 import difflib
 
 from django import forms
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from agreements.drafts import diff_summary, side_by_side_diff
 from agreements.models import Agreement, AgreementStatusChange, DraftVersion
-from chancery.pages import page_view, paginate, render_page
-from directory.models import Country
-from directory.views import ListFilterForm, citations_of
+from agreements.selectors import with_parties
+from core.pages import page_view, paginate, render_page
+from directory.forms import ListFilterForm
+from directory.selectors import citations_of
 
 # The main line an agreement follows; the small timeline on its page shows where it is on it.
 MAIN_LINE = [
@@ -23,10 +23,6 @@ MAIN_LINE = [
     Agreement.Status.RATIFIED,
     Agreement.Status.IN_FORCE,
 ]
-
-
-def with_parties(agreements):
-    return agreements.prefetch_related(Prefetch("parties", queryset=Country.objects.only("alpha3", "name")))
 
 
 class AgreementFilterForm(ListFilterForm):

@@ -226,7 +226,7 @@ def series(a: str, b: str, dataset: str = "comtrade", commodity: str = "TOTAL") 
         cur.execute(SERIES_CLAIMS_SQL, [b, a, a, b])
         claims = defaultdict(list)
         for row in cur.fetchall():
-            claim = dict(zip(CLAIM_COLUMNS, row))
+            claim = dict(zip(CLAIM_COLUMNS, row, strict=False))
             claim["stated_by"] = row[len(CLAIM_COLUMNS) + PERSON_COLUMNS.index("name")]
             claims[claim["year"], claim["month"]].append(claim)
     periods = []

@@ -135,7 +135,7 @@ def launch(specs: dict[str, tuple[int, list[str], dict]], log_dir: Path) -> dict
             wait_for_port(port, 60)
         except RuntimeError:
             stop_servers(servers, log_dir)
-            raise SystemExit(f"bench_api: the {name} server did not start; see {log_dir}/gunicorn-{name}.log")
+            raise SystemExit(f"bench_api: the {name} server did not start; see {log_dir}/gunicorn-{name}.log") from None
     return servers
 
 
@@ -285,7 +285,7 @@ def warm_workers(port: int, paths: list[str], headers: dict | None = None, round
     than a short load-generator run."""
     with ThreadPoolExecutor(4) as pool:
         for path, (status, body) in zip(
-            paths * rounds, pool.map(lambda path: get(port, path, headers), paths * rounds)
+            paths * rounds, pool.map(lambda path: get(port, path, headers), paths * rounds), strict=False
         ):
             if status != 200:
                 raise SystemExit(f"bench_api: GET {path} on port {port} answered {status}: {body[:300]!r}")
@@ -394,11 +394,10 @@ def sql_differences(paths: list[str]) -> dict[str, str]:
     The app's queries are caught as it answers the path in this process (Django's test
     client, the analyst's token); the bare app's are built by its own functions.
     """
+    import bare_app
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-
-    import bare_app
 
     client = Client(HTTP_AUTHORIZATION=f"Token {TOKEN}", HTTP_ACCEPT="application/json", HTTP_HOST="127.0.0.1")
     differences = {}

@@ -210,7 +210,7 @@ def bench_rebuild(args) -> None:
         )
     analyse_timeline()
     passes = []
-    for n in range(args.rebuilds):
+    for _ in range(args.rebuilds):
         started = time.perf_counter()
         run = reconcile()
         passes.append(time.perf_counter() - started)

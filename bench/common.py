@@ -73,7 +73,7 @@ class Result:
 
     @property
     def ratios(self) -> list[float]:
-        return [a / b for a, b in zip(self.samples, self.baseline_samples) if b]
+        return [a / b for a, b in zip(self.samples, self.baseline_samples, strict=False) if b]
 
 
 def median(values: list[float]) -> float:

@@ -31,7 +31,7 @@ def main() -> int:
         start,
         "## Fuzzing (`make fuzz`)",
         "",
-        f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on {cpu_model()}, {os.cpu_count()} cores, commit {commit or 'unknown'}.",
+        f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {cpu_model()}, {os.cpu_count()} cores, commit {commit or 'unknown'}.",
         "Schemathesis generates requests for every operation of the OpenAPI schema, anonymous, with an analyst's",
         "token and with an editor's (writes included, in the test database); each answer must not be a 5xx and must",
         "conform to the schema (status code, content type, body). `make test` runs the same tests with 8 examples per",

@@ -68,7 +68,7 @@ BUSY_PAIRS = [
     ("UZB", "TJK"),
     ("KAZ", "KGZ"),
 ]
-STAMP = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)  # created/updated: fixed, so reruns match
+STAMP = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)  # created/updated: fixed, so reruns match
 
 
 # --- COPY plumbing ----------------------------------------------------------------------------
@@ -85,7 +85,7 @@ class LineReader(io.RawIOBase):
     def read(self, size=-1):
         size = 1 << 16 if size is None or size < 0 else size
         while len(self._buffer) < size:
-            chunk = "".join(line for _, line in zip(range(2000), self._lines))
+            chunk = "".join(line for _, line in zip(range(2000), self._lines, strict=False))
             if not chunk:
                 break
             self._buffer += chunk.encode()
@@ -440,9 +440,8 @@ def generate_database(scale: float, seed: int) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chancery.settings")
     django.setup()
-    from django.db import connection, transaction
-
     from django.contrib.contenttypes.models import ContentType
+    from django.db import connection, transaction
 
     from agreements.models import Agreement, AgreementParty, AgreementStatusChange, DraftVersion
     from directory.models import Citation, Country, Person, Position, Source

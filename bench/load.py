@@ -182,7 +182,7 @@ def render(runs: list[dict], meta: list[tuple[str, str]]) -> tuple[str, bool]:
     met = bool(complete) and len(complete) == len(runs) and errors == 0
 
     facts = [
-        ("Date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+        ("Date", datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")),
         ("Machine", f"{cpu_model()}, {os.cpu_count()} cores (shared with other work)"),
         *meta,
         ("Runs", f"{len(runs)} ({len(complete)} complete)"),

@@ -69,7 +69,7 @@ def ratio_text(values: list[float]) -> str:
 
 
 def ratios(result: dict) -> list[float]:
-    return [a / b for a, b in zip(result["samples"], result["baseline_samples"]) if b]
+    return [a / b for a, b in zip(result["samples"], result["baseline_samples"], strict=False) if b]
 
 
 def verdict(target: dict) -> str:
@@ -99,7 +99,7 @@ def render(results: list[dict], meta: list[tuple[str, str]], kept: str = "", com
     if commit_at_start and commit != commit_at_start:
         commit_text += f"; **HEAD moved to {commit} during the run**, so some figures may be of either"
     facts = [
-        ("Date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+        ("Date", datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")),
         ("CPU", f"{cpu_model()}, {os.cpu_count()} cores"),
         ("Memory", memory_total()),
         ("Commit", commit_text),

@@ -57,41 +57,46 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "imports",
     "directory",
     "visits",
     "agreements",
     "trade",
     "timelines",
-    # Last: its post_migrate handler assigns the permissions of all the apps above.
-    "chancery",
+    "editorial",
+    "demo",
+    # Last: the kernel's post_migrate handler assigns the permissions of all the apps above.
+    # Its app label is "chancery" (core/apps.py), so databases made before the kernel moved
+    # out of the chancery package keep their tables and migration history.
+    "core",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A NUL byte in the path or query string is a 400 before it can reach a query.
-    "chancery.request_guard.RefuseNulBytesMiddleware",
+    "core.request_guard.RefuseNulBytesMiddleware",
     # A database out of reach (restarting, say) answers 503 with Retry-After, not a 500.
-    "chancery.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Django's, making the message storage only for requests that use it.
-    "chancery.middleware.LazyMessageMiddleware",
+    "core.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the request's user on every audit-history row.
     "simple_history.middleware.HistoryRequestMiddleware",
     # django-csp's, with the header built once instead of per response.
-    "chancery.middleware.CSPMiddleware",
+    "core.middleware.CSPMiddleware",
     # Last, as django-axes asks: counts failed logins and locks out repeated guessing.
     "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, reading permissions through the shared cache (chancery.roles).
-    "chancery.roles.CachedPermissionsBackend",
+    # Django's ModelBackend, reading permissions through the shared cache (core.roles).
+    "core.roles.CachedPermissionsBackend",
 ]
 # Five wrong passwords for one username from one address lock that pair out for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
@@ -145,7 +150,7 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Django's backend, with a health check that asks the socket instead of sending SELECT 1.
-    DATABASES["default"]["ENGINE"] = "chancery.db.postgresql"
+    DATABASES["default"]["ENGINE"] = "core.db.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -189,7 +194,7 @@ if REDIS_URL:
     # without its cache, logged, until Redis answers again).
     CACHES = {
         "default": {
-            "BACKEND": "chancery.cache.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -245,6 +250,10 @@ MEDIA_URL = "media/"
 IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_BYTES", 200 * 1024 * 1024, minimum=1)
 
 # Importers an editor can run from the admin, by ImportRun.importer name.
+# The apps whose models are Chancery's records: what the roles give access to (core.roles),
+# what a backup holds (core.backup).
+CHANCERY_CONTENT_APPS = ("directory", "visits", "agreements", "trade", "timelines")
+
 CHANCERY_IMPORTERS = {
     "hsg-travels": "visits.importers.HsgTravelsImporter",
     "hsg-visits": "visits.importers.HsgVisitsImporter",
@@ -255,7 +264,7 @@ CHANCERY_IMPORTERS = {
 REVIEW_STALE_AGREEMENT_DAYS = env_int("REVIEW_STALE_AGREEMENT_DAYS", 180, minimum=1)
 
 # Backups (export_data) keep timestamps to the microsecond; Django's "json" cuts them to milliseconds.
-SERIALIZATION_MODULES = {"exact_json": "chancery.exact_json"}
+SERIALIZATION_MODULES = {"exact_json": "core.exact_json"}
 
 # --- API ---------------------------------------------------------------------------------------
 # Anonymous visitors may read the API only when this is on; off by default.
@@ -273,34 +282,34 @@ REST_KNOX = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
-        "chancery.api.auth.TokenAuthentication",
+        "core.api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["chancery.api.permissions.RolePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RolePermission"],
     "DEFAULT_RENDERER_CLASSES": [
         "drf_orjson_renderer.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     # orjson, refusing bodies over DATA_UPLOAD_MAX_MEMORY_SIZE as Django does for forms.
-    "DEFAULT_PARSER_CLASSES": ["chancery.api.parsers.BoundedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.BoundedJSONParser"],
     # DRF's negotiation, remembered per Accept header instead of parsed on every request.
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "chancery.api.negotiation.CachedContentNegotiation",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.CachedContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": [
-        "chancery.api.filters.SafeFilterBackend",
+        "core.api.filters.SafeFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "chancery.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "DEFAULT_THROTTLE_CLASSES": [
-        "chancery.api.throttling.AnonymousRateThrottle",
-        "chancery.api.throttling.ClientRateThrottle",
+        "core.api.throttling.AnonymousRateThrottle",
+        "core.api.throttling.ClientRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anonymous": env_str("API_ANONYMOUS_RATE", "60/min"),
         "client": env_str("API_CLIENT_RATE", "1200/min"),
     },
-    "EXCEPTION_HANDLER": "chancery.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "chancery.api.schema.ChanceryAutoSchema",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ChanceryAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
     # Datetimes handed to the renderer as they are (the bulk lists skip serializers) come out
@@ -314,13 +323,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and docs are served as the API is: to signed-in readers (or to anyone when
     # API_ANONYMOUS_READ is on), not to every visitor.
-    "SERVE_PERMISSIONS": ["chancery.api.permissions.RolePermission"],
+    "SERVE_PERMISSIONS": ["core.api.permissions.RolePermission"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "DatePrecisionEnum": "chancery.dates.DatePrecision",
+        "DatePrecisionEnum": "core.dates.DatePrecision",
         "CitationStanceEnum": "directory.models.Citation.Stance",
         "TopicStanceEnum": "visits.models.TopicStance.Stance",
     },
@@ -337,8 +346,8 @@ LOGGING = {
 # (the timelines app owns this block; see README "Timelines, worker and beat")
 # Beat reads its schedule from the database, so users with the admin role change it in the
 # admin (Periodic tasks); the defaults are created by a timelines data migration. Above
-# "chancery", whose post_migrate handler gives the admin role its permissions.
-INSTALLED_APPS.insert(INSTALLED_APPS.index("chancery"), "django_celery_beat")
+# "core", whose post_migrate handler gives the admin role its permissions.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("core"), "django_celery_beat")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Units per reconciliation batch: one transaction and one task each.
 TIMELINE_REFRESH_BATCH_SIZE = env_int("TIMELINE_REFRESH_BATCH_SIZE", 500, minimum=1)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from chancery.admin_mixins import TrackedAdmin, merge_selected
+from core.admin_mixins import TrackedAdmin
+from directory.admin_mixins import merge_selected
 from directory.models import Citation, Country, Organisation, Person, PersonAlias, Position, Source
 
 

@@ -5,11 +5,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, viewsets
 
-from chancery.api.conditional import ConditionalMixin
-from chancery.api.filters import FilterSet, TrackedFilterSet
-from chancery.api.pagination import CursorPagination
-from chancery.api.serializers import CitationSerializer, CountryField, LabelledChoicesMixin
+from core.api.conditional import ConditionalMixin
+from core.api.filters import FilterSet, TrackedFilterSet
+from core.api.pagination import CursorPagination
+from core.api.serializers import LabelledChoicesMixin
 from directory.models import Citation, Country, Organisation, Person, Position, Source
+from directory.serializers import CitationSerializer, CountryField
 
 
 class CountrySerializer(LabelledChoicesMixin, serializers.ModelSerializer):

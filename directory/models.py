@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
-from chancery.dates import format_imprecise_date, format_imprecise_range
-from chancery.models import TrackedModel, precision_field
+from core.dates import format_imprecise_date, format_imprecise_range
+from core.models import TrackedModel, precision_field
 
 
 class CountryQuerySet(models.QuerySet):

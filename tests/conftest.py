@@ -5,7 +5,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from tests.data import make_demo, make_imported
 from tests.factories import UserFactory
+from visits.models import Visit
 
 
 def pytest_configure(config):
@@ -96,3 +98,44 @@ def celery_worker(celery_app, django_db_serialized_rollback, transactional_db):
         celery_app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=10
     ) as worker:
         yield worker
+
+
+# --- the demo case and real imports, for tests that read pages and answers -----------------
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst)
+    return client
+
+
+@pytest.fixture(scope="module")
+def shared_demo(django_db_setup, django_db_blocker):
+    """`demo` made once for a module's tests (see shared_by_the_module): for modules whose
+    every test reads the demo case; they say so with pytest.mark.usefixtures("shared_demo")."""
+    yield from shared_by_the_module(django_db_blocker, make_demo)
+
+
+@pytest.fixture(scope="module")
+def shared_imported(django_db_setup, django_db_blocker):
+    """`imported` made once for a module's tests, as shared_demo is."""
+    yield from shared_by_the_module(django_db_blocker, make_imported)
+
+
+@pytest.fixture
+def demo(request, db):
+    """The demo case with the pair's trade figures and its timelines built."""
+    if "shared_demo" not in request.fixturenames:
+        make_demo()
+    return {
+        "dushanbe": Visit.objects.get(external_id="putin-dushanbe-2017-02"),
+        "groundwork": Visit.objects.get(external_id="shuvalov-dushanbe-2017-01-27"),
+    }
+
+
+@pytest.fixture
+def imported(request, db):
+    """Real records through the real importers: a decade of leaders' visits to the United States,
+    a president's travels, and 2021 total exports from UN Comtrade."""
+    if "shared_imported" not in request.fixturenames:
+        make_imported()

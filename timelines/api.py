@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from chancery.api.csv import CSVRenderer, stream_rows_csv, wants_csv
-from chancery.api.filters import CountryCodeField, PairField
-from chancery.dates import format_imprecise_range
+from core.api.csv import CSVRenderer, stream_rows_csv, wants_csv
+from core.dates import format_imprecise_range
+from directory.filters import CountryCodeField, PairField
 from timelines import selectors
 from timelines.models import TimelineEntry
 from visits.models import NegotiationTopic

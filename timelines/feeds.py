@@ -22,13 +22,13 @@ from icalendar import Calendar, Event
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
 
-from chancery.dates import format_imprecise_date
-from chancery.pages import date_span, page_view
+from core.dates import format_imprecise_date
+from core.pages import date_span, page_view
 from directory.models import Country, Person
 from timelines import selectors
-from timelines.views import pair_codes, entry_url
+from timelines.pages.entries import entry_url, pair_codes
 from visits.models import NegotiationTopic, Visit
-from visits.views import upcoming_visits
+from visits.selectors import upcoming_visits
 
 FEED_ENTRIES = 50
 CALENDAR_VISITS = 200

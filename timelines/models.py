@@ -16,8 +16,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 
-from chancery.dates import format_imprecise_date
-from chancery.models import precision_field
+from core.dates import format_imprecise_date
+from core.models import precision_field
 from directory.models import Country, Person
 
 

@@ -2,7 +2,7 @@
 
 Other apps know nothing of timelines. Their saves and deletes send Django's post_save and
 post_delete (and m2m_changed for plain many-to-many fields); their importers' bulk writes
-send chancery.signals.records_imported. Each receiver names the refresh units the change
+send imports.signals.records_imported. Each receiver names the refresh units the change
 touches, from the instance's own fields and without a query, and asks for them to be
 refreshed after the transaction commits.
 """
@@ -13,8 +13,8 @@ from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from agreements.models import Agreement, AgreementParty, AgreementStatusChange, DraftVersion
-from chancery.signals import records_imported
 from directory.models import Citation, Country, Person, Source
+from imports.signals import records_imported
 from timelines import units as u
 from timelines.queue import refresh_after_commit
 from trade.models import TradeClaim, TradeFlow

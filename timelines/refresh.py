@@ -161,7 +161,7 @@ def _sync(units: set[str], outcome: RefreshOutcome, keep_changes: bool) -> set[s
             [(row["id"], spec) for row, spec, names in to_update if {"person_ids", "topic_ids"} & set(names)]
         )
     if to_create:
-        _add_links(list(zip(_insert(to_create, now), to_create)))
+        _add_links(list(zip(_insert(to_create, now), to_create, strict=False)))
 
     outcome.created += len(to_create)
     outcome.updated += len(to_update)

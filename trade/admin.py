@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from chancery.admin_mixins import CitationInline, TrackedAdmin
+from core.admin_mixins import TrackedAdmin
+from directory.admin_mixins import CitationInline
 from trade.models import TradeClaim, TradeFlow
 
 

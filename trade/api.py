@@ -1,6 +1,7 @@
 """API for trade data users: flows in bulk (JSON or streamed CSV), pair series, stated claims."""
 
 import django_filters
+from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -10,20 +11,14 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from chancery.api.conditional import ConditionalMixin
-from chancery.api.csv import CSVRenderer, stream_queryset_csv, stream_rows_csv, wants_csv
-from chancery.api.fastpath import token_json_pages
-from chancery.api.filters import (
-    CountryCodeFilter,
-    EitherSideFilter,
-    PairFilter,
-    SafeFilterBackend,
-    TrackedFilterSet,
-    country_code,
-)
-from chancery.api.pagination import CursorPagination
-from chancery.api.serializers import CitationSerializer, CountryField, LabelledChoicesMixin
-from drf_orjson_renderer.renderers import ORJSONRenderer
+from core.api.conditional import ConditionalMixin
+from core.api.csv import CSVRenderer, stream_queryset_csv, stream_rows_csv, wants_csv
+from core.api.fastpath import token_json_pages
+from core.api.filters import SafeFilterBackend, TrackedFilterSet
+from core.api.pagination import CursorPagination
+from core.api.serializers import LabelledChoicesMixin
+from directory.filters import CountryCodeFilter, EitherSideFilter, PairFilter, country_code
+from directory.serializers import CitationSerializer, CountryField
 from trade.flow_sql import flow_page
 from trade.models import TOTAL, TradeClaim, TradeFlow
 from trade.series import pair_series
@@ -166,7 +161,7 @@ class TradeFlowViewSet(viewsets.ReadOnlyModelViewSet):
 
     def page(self, request) -> dict:
         """A page of the list as JSON data: what `list` answers, and what a token's plain JSON
-        GET is answered with without the rest of DRF (chancery.api.fastpath)."""
+        GET is answered with without the rest of DRF (core.api.fastpath)."""
         # The bulk read data users hammer: the filter form validates, hand-written SQL reads
         # (trade/flow_sql.py), rows become JSON without model instances or a serializer per
         # row. test_trade checks both against the FilterSet and TradeFlowSerializer.

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from chancery.models import TrackedModel
+from core.models import TrackedModel
 from directory.models import Citation, Country, Person, Source
 
 TOTAL = "TOTAL"  # commodity code for all goods

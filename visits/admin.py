@@ -1,10 +1,9 @@
 from django.contrib import admin
 
-from django.utils import timezone
-
-from chancery.admin_mixins import CitationInline, ReadOnlyHistoryInline, StatusMachineAdmin, TrackedAdmin
+from core.admin_mixins import StatusHistoryInline, StatusMachineAdmin, TrackedAdmin
+from directory.admin_mixins import CitationInline
+from directory.selectors import citations_of
 from visits.models import AgendaItem, NegotiationTopic, Participant, TopicStance, Tour, Visit, VisitStatusChange
-from visits.services import VISIT_STATUS_MACHINE, change_visit_status, record_initial_visit_status
 
 
 class ParticipantInline(admin.TabularInline):
@@ -19,10 +18,8 @@ class AgendaItemInline(admin.TabularInline):
     autocomplete_fields = ["topic"]
 
 
-class VisitStatusChangeInline(ReadOnlyHistoryInline, admin.TabularInline):
+class VisitStatusChangeInline(StatusHistoryInline):
     model = VisitStatusChange
-    fields = ["from_status", "to_status", "changed_on", "changed_precision", "recorded_by", "recorded_at", "note"]
-    readonly_fields = fields
 
 
 @admin.register(Visit)
@@ -41,12 +38,7 @@ class VisitAdmin(StatusMachineAdmin):
     inlines = [ParticipantInline, AgendaItemInline, VisitStatusChangeInline, CitationInline]
     list_select_related = ["visitor", "visitor_country", "host_country"]
 
-    status_machine = VISIT_STATUS_MACHINE
-    record_argument = "visit"
-    change_status = staticmethod(change_visit_status)
-
-    def record_initial_status(self, obj, *, user):
-        record_initial_visit_status(visit=obj, on=timezone.localdate(), user=user, note="Recorded in the admin.")
+    citations_of = staticmethod(citations_of)
 
 
 @admin.register(Tour)

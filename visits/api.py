@@ -4,22 +4,18 @@ import django_filters
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from chancery.api.conditional import ConditionalMixin
-from chancery.api.filters import (
-    CountryCodeFilter,
-    EitherSideFilter,
-    ImpreciseDateFromFilter,
-    ImpreciseDateToFilter,
-    PairFilter,
-    TrackedFilterSet,
-)
-from chancery.api.pagination import CursorPagination
-from chancery.api.serializers import CitationSerializer, CountryField, LabelledChoicesMixin, StatusChangeSerializer
-from chancery.api.transitions import TransitionsMixin
+from core.api.conditional import ConditionalMixin
+from core.api.filters import ImpreciseDateFromFilter, ImpreciseDateToFilter, TrackedFilterSet
+from core.api.pagination import CursorPagination
+from core.api.serializers import LabelledChoicesMixin, StatusChangeSerializer
+from core.api.transitions import TransitionsMixin
+from core.status import record_first_status
+from directory.filters import CountryCodeFilter, EitherSideFilter, PairFilter
+from directory.serializers import CitationSerializer, CitedTransitionSerializer, CountryField
 from visits.models import AgendaItem, NegotiationTopic, Participant, TopicStance, Visit
-from visits.services import VISIT_STATUS_MACHINE, change_visit_status, record_initial_visit_status
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -103,8 +99,8 @@ class VisitSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
     @transaction.atomic
     def create(self, validated_data):
         visit = super().create(validated_data)
-        record_initial_visit_status(
-            visit=visit, on=timezone.localdate(), user=self.context["request"].user, note="Recorded through the API."
+        record_first_status(
+            visit, on=timezone.localdate(), user=self.context["request"].user, note="Recorded through the API."
         )
         return visit
 
@@ -143,6 +139,7 @@ class VisitFilter(TrackedFilterSet):
         return queryset.filter(Q(visitor=value) | Q(participants__person=value)).distinct()
 
 
+@extend_schema_view(transitions=extend_schema(request=CitedTransitionSerializer))
 class VisitViewSet(TransitionsMixin, ConditionalMixin, viewsets.ModelViewSet):
     """Visits between countries. Status changes go through `POST /visits/{id}/transitions/`."""
 
@@ -157,9 +154,7 @@ class VisitViewSet(TransitionsMixin, ConditionalMixin, viewsets.ModelViewSet):
     ordering = ["-start_date", "-id"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    status_machine = VISIT_STATUS_MACHINE
-    record_argument = "visit"
-    transition = staticmethod(change_visit_status)
+    transition_serializer_class = CitedTransitionSerializer
 
 
 class TopicStanceSerializer(LabelledChoicesMixin, serializers.ModelSerializer):

@@ -6,18 +6,19 @@ Office's own id, so re-importing a corrected file updates in place.
 """
 
 import datetime
-import re
 from pathlib import Path
 
-from lxml import etree
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from lxml import etree
 
-from chancery.dates import DatePrecision
-from chancery.importing import FileRefused, Importer, RowError, check_not_binary, parse_iso_date
+from core.dates import DatePrecision
+from core.status import record_first_statuses
 from directory.crosswalk import HsgCountryResolver, UnknownCountry
 from directory.models import Citation, Organisation, Person, PersonAlias, Position, Source
-from visits.models import Visit, VisitStatusChange
+from imports.importer import FileRefused, Importer, RowError, check_not_binary, parse_iso_date
+from visits.hsg_text import parse_kind, split_title
+from visits.models import Visit
 
 USA = "USA"
 OFFICE_OF_THE_HISTORIAN = {
@@ -27,116 +28,6 @@ OFFICE_OF_THE_HISTORIAN = {
     "country_id": USA,
     "url": "https://history.state.gov/",
 }
-
-# (words that open the text, kind). Longest first, so "official working visit" wins over
-# "official visit" and "working visit".
-KIND_PHRASES = [
-    ("official working visit", Visit.Kind.WORKING),
-    ("state visit", Visit.Kind.STATE),
-    ("official visit", Visit.Kind.OFFICIAL),
-    ("working visit", Visit.Kind.WORKING),
-    ("private visit", Visit.Kind.PRIVATE),
-    ("informal visit", Visit.Kind.PRIVATE),
-    ("unofficial visit", Visit.Kind.PRIVATE),
-    ("transit", Visit.Kind.TRANSIT),
-]
-_SUMMIT = re.compile(r"\bsummit\b", re.IGNORECASE)
-
-
-def parse_kind(text: str) -> tuple[str, str]:
-    """(kind, rest of the text). The kind phrase is taken off the start of the text when it
-    opens it; otherwise the kind is inferred from the text, which is kept whole."""
-    text = " ".join(text.split())
-    lowered = text.lower()
-    for phrase, kind in KIND_PHRASES:
-        if lowered.startswith(phrase) and (len(text) == len(phrase) or not text[len(phrase)].isalnum()):
-            rest = text[len(phrase) :].lstrip(" .;,:")
-            return kind, rest[:1].upper() + rest[1:]
-    for phrase, kind in KIND_PHRASES:
-        if phrase in lowered and kind != Visit.Kind.TRANSIT:
-            return kind, text
-    if _SUMMIT.search(text):
-        return Visit.Kind.SUMMIT, text
-    return "", text
-
-
-# Titles that open a visitor's text, mapped to the level of the visit.
-_HEAD = Visit.Level.HEAD
-_DEPUTY = Visit.Level.DEPUTY
-_MINISTER = Visit.Level.MINISTER
-_OFFICIAL = Visit.Level.OFFICIAL
-TITLE_LEVELS = {
-    "President": _HEAD,
-    "Prime Minister": _HEAD,
-    "King": _HEAD,
-    "Queen": _HEAD,
-    "Emperor": _HEAD,
-    "Empress": _HEAD,
-    "Chancellor": _HEAD,
-    "Shah": _HEAD,
-    "Sultan": _HEAD,
-    "Emir": _HEAD,
-    "Amir": _HEAD,
-    "Grand Duke": _HEAD,
-    "Grand Duchess": _HEAD,
-    "Prince": _HEAD,
-    "Princess": _HEAD,
-    "Premier": _HEAD,
-    "Governor General": _HEAD,
-    "Governor-General": _HEAD,
-    "Chairman": _HEAD,
-    "General Secretary": _HEAD,
-    "First Secretary": _HEAD,
-    "Taoiseach": _HEAD,
-    "Pope": _HEAD,
-    "Regent": _HEAD,
-    "Captain Regent": _HEAD,
-    "Sheikh": _HEAD,
-    "Head of State": _HEAD,
-    "Chief of State": _HEAD,
-    "State Counsellor": _HEAD,
-    "Junta Member": _HEAD,
-    "General": _HEAD,
-    "Brigadier General": _HEAD,
-    "Lieutenant General": _HEAD,
-    "Crown Prince": _DEPUTY,
-    "Vice President": _DEPUTY,
-    "Deputy Prime Minister": _DEPUTY,
-    "First Deputy Prime Minister": _DEPUTY,
-    "Vice Premier": _DEPUTY,
-    "Foreign Minister": _MINISTER,
-    "Minister": _MINISTER,
-    "Secretary General": _OFFICIAL,
-    "Secretary-General": _OFFICIAL,
-}
-_MODIFIERS = ("Acting", "Interim", "Provisional", "Transitional", "Federal")
-_SUFFIXES = ("elect", "designate")
-_TITLE = re.compile(
-    r"^(?P<modifier>(?:%s) )?(?P<title>%s)(?:-(?P<suffix>%s))?(?=[\s]|[A-Z])\s*(?P<name>.+)$"
-    % (
-        "|".join(_MODIFIERS),
-        "|".join(re.escape(t) for t in sorted(TITLE_LEVELS, key=len, reverse=True)),
-        "|".join(_SUFFIXES),
-    ),
-    re.IGNORECASE,
-)
-
-
-def split_title(visitor: str) -> tuple[str, str, str]:
-    """'Prime Minister George Papandreou' -> ('Prime Minister', 'George Papandreou', 'head').
-
-    An unrecognised title gives ('', whole text, ''): the person is still found or created,
-    and the importer counts it so an editor can look.
-    """
-    text = " ".join(visitor.replace("- ", "-").split())
-    match = _TITLE.match(text)
-    if not match:
-        return "", text, ""
-    canonical = next(t for t in TITLE_LEVELS if t.lower() == match["title"].lower())
-    title = " ".join(filter(None, [match["modifier"] and match["modifier"].strip().capitalize(), canonical]))
-    if match["suffix"]:
-        title = f"{title}-{match['suffix'].lower()}"
-    return title, match["name"].strip(), TITLE_LEVELS[canonical]
 
 
 def iterparse(path: Path, events: tuple[str, ...]):
@@ -266,16 +157,19 @@ class HsgXmlImporter(Importer):
             return
         visit_type = ContentType.objects.get_for_model(Visit)
         source = self.source
-        VisitStatusChange.objects.bulk_create(
-            VisitStatusChange(
-                visit=visit,
-                from_status="",
-                to_status=visit.status,
-                changed_on=visit.end_date or visit.start_date,
-                recorded_by=self.user,
-                note=f"Imported from the Office of the Historian record {visit.external_id}.",
-            )
-            for visit, _ in created
+        record_first_statuses(
+            Visit,
+            (
+                (
+                    visit,
+                    visit.end_date or visit.start_date,
+                    DatePrecision.DAY,
+                    f"Imported from the Office of the Historian record {visit.external_id}.",
+                    None,
+                )
+                for visit, _ in created
+            ),
+            user=self.user,
         )
         Citation.objects.bulk_create(
             Citation(

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,8 +9,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from chancery.dates import format_imprecise_date, format_imprecise_range
-from chancery.models import TrackedModel, precision_field
+from core.dates import format_imprecise_date, format_imprecise_range
+from core.models import StatusChange, TrackedModel, precision_field
+from core.statemachine import StatusMachine, forward_along
 from directory.models import Citation, Country, Person
 
 
@@ -47,6 +47,16 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(start_date__gte=today, status__in=Visit.Status.open_values()).order_by("start_date")
 
 
+def _visit_status_machine(S) -> StatusMachine:
+    transitions = forward_along([S.RUMOURED, S.ANNOUNCED, S.CONFIRMED, S.UNDER_WAY, S.COMPLETED])
+    for open_status in (S.RUMOURED, S.ANNOUNCED, S.CONFIRMED):
+        transitions[open_status] |= {S.POSTPONED, S.CANCELLED}
+    transitions[S.UNDER_WAY] |= {S.CANCELLED}  # cut short before it really began
+    # A postponed visit is announced again with new dates, or called off.
+    transitions[S.POSTPONED] = {S.ANNOUNCED, S.CONFIRMED, S.CANCELLED}
+    return StatusMachine(name="visit", choices=S.choices, transitions=transitions)
+
+
 class Visit(TrackedModel):
     class Status(models.TextChoices):
         RUMOURED = "rumoured", "Rumoured"
@@ -61,6 +71,9 @@ class Visit(TrackedModel):
         def open_values(cls) -> list[str]:
             """Statuses of a visit that may still happen."""
             return [cls.RUMOURED, cls.ANNOUNCED, cls.CONFIRMED, cls.UNDER_WAY, cls.POSTPONED]
+
+    # Which status may follow which; core.status.change_status enforces it.
+    status_machine = _visit_status_machine(Status)
 
     class Kind(models.TextChoices):
         STATE = "state", "State visit"
@@ -144,6 +157,25 @@ class Visit(TrackedModel):
     def date_display(self) -> str:
         return format_imprecise_range(self.start_date, self.start_precision, self.end_date, self.end_precision)
 
+    def status_changed(
+        self,
+        to_status: str,
+        *,
+        on: datetime.date,
+        precision: str,
+        new_start_date: datetime.date | None = None,
+        new_start_precision: str | None = None,
+        new_end_date: datetime.date | None = None,
+        new_end_precision: str | None = None,
+    ) -> None:
+        """A status change may come with new dates (a postponed visit announced again)."""
+        if new_start_date is not None:
+            self.start_date = new_start_date
+            self.start_precision = new_start_precision or self.start_precision
+        if new_end_date is not None:
+            self.end_date = new_end_date
+            self.end_precision = new_end_precision or self.end_precision
+
     def clean(self):
         errors = {}
         if self.end_date and self.start_date and self.end_date < self.start_date:
@@ -154,8 +186,10 @@ class Visit(TrackedModel):
             raise ValidationError(errors)
 
 
-class VisitStatusChange(models.Model):
+class VisitStatusChange(StatusChange):
     """Append-only history of a visit's status: one row per change, never edited."""
+
+    record_field = "visit"
 
     # The history belongs to its visit; the audit log keeps a deleted visit's record.
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="status_changes")
@@ -163,23 +197,11 @@ class VisitStatusChange(models.Model):
         max_length=10, choices=Visit.Status.choices, blank=True, help_text="Empty for the first status recorded."
     )
     to_status = models.CharField(max_length=10, choices=Visit.Status.choices)
-    changed_on = models.DateField(help_text="When it happened in the world.")
-    changed_precision = precision_field()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="visit_status_changes"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
-    citation = models.ForeignKey(
-        Citation, null=True, blank=True, on_delete=models.SET_NULL, related_name="visit_status_changes"
-    )
+    citation = models.ForeignKey(Citation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["visit", "changed_on", "recorded_at", "id"]
         indexes = [models.Index(fields=["visit", "changed_on"], name="visitstatus_visit_date_idx")]
-
-    def __str__(self):
-        return f"{self.visit_id}: {self.from_status or '—'} → {self.to_status} on {format_imprecise_date(self.changed_on, self.changed_precision)}"
 
 
 class Participant(TrackedModel):

@@ -7,30 +7,17 @@ pair's trade around it) are brought in by the template through chancery's templa
 from django import forms
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
-from django.utils import timezone
 
-from chancery.pages import page_view, paginate, render_page, wants
+from core.pages import page_view, paginate, render_page, wants
+from directory.forms import ListFilterForm
 from directory.models import Citation, Person
-from directory.views import ListFilterForm, citations_of
-from visits.importers import TITLE_LEVELS
+from directory.selectors import citations_of
 from visits.models import NegotiationTopic, Visit
+from visits.selectors import VISIT_RELATIONS
+from visits.titles import TITLE_LEVELS
 
-VISIT_RELATIONS = ("visitor", "visitor_country", "host_country")
 # Posts whose holder receives visiting heads of state or government: "President", "King"...
 HEAD_TITLES = tuple(title for title, level in TITLE_LEVELS.items() if level == Visit.Level.HEAD)
-
-
-def visit_mark(visit: Visit) -> dict:
-    """A visit as a mark on a trade chart, over the whole period its dates cover."""
-    return {
-        "start": visit.start_date,
-        "precision": visit.start_precision,
-        "end": visit.end_date,
-        "end_precision": visit.end_precision,
-        "label": str(visit),
-        "url": reverse("visit", args=[visit.pk]),
-    }
 
 
 class VisitFilterForm(ListFilterForm):
@@ -181,8 +168,3 @@ def topic_list(request):
         {"page": page, "status": status, "statuses": NegotiationTopic.Status.choices},
         fragments={"topic-results": "visits/_topic_results.html"},
     )
-
-
-def upcoming_visits(*, today=None):
-    """Open visits from today on, soonest first, with what their rows show."""
-    return Visit.objects.upcoming(today or timezone.localdate()).select_related(*VISIT_RELATIONS)

@@ -12,16 +12,16 @@ bench_api.py measures each beside the bare app and the real endpoint, which adds
 one the filter form, the keyset paginator and content negotiation over three renderers.
 """
 
+import bare_app
 import orjson
 from django.db import connection
 from django.http import HttpResponse
 from django.urls import path
+from drf_orjson_renderer.renderers import ORJSONRenderer
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-import bare_app
-from drf_orjson_renderer.renderers import ORJSONRenderer
 from trade.models import TradeFlow
 
 

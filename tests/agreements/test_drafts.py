@@ -82,7 +82,7 @@ def test_an_upload_that_is_not_a_readable_draft_is_refused(name, content, messag
 def test_a_draft_added_in_the_admin_is_numbered_by_the_service_and_earlier_ones_stay_read_only(editor_client, editor):
     from django.urls import reverse
 
-    from tests.chancery.admin_forms import admin_form_data
+    from tests.core.admin_forms import admin_form_data
 
     agreement = AgreementFactory()
     add_draft_version(agreement=agreement, text="Article 1.", author=editor)

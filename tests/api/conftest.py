@@ -5,7 +5,7 @@ import sys
 import pytest
 from rest_framework.test import APIClient
 
-from chancery.models import ApiToken
+from core.models import ApiToken
 from tests.factories import UserFactory
 
 

@@ -6,11 +6,10 @@ import re
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
-from django.test import override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from chancery.models import ApiToken
+from core.models import ApiToken
 from tests.factories import PersonFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +60,7 @@ def test_a_token_for_an_unknown_user_is_refused():
 
 
 def test_a_client_over_its_rate_is_told_when_to_come_back(analyst_api, monkeypatch):
-    from chancery.api.throttling import ClientRateThrottle
+    from core.api.throttling import ClientRateThrottle
 
     cache.clear()
     monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"client": "3/min", "anonymous": "3/min"})

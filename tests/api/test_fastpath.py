@@ -1,4 +1,4 @@
-"""The flows list's short road (chancery.api.fastpath): a token's plain JSON GET is answered
+"""The flows list's short road (core.api.fastpath): a token's plain JSON GET is answered
 without the rest of DRF, with DRF's own answer; everything else, refusals included, is DRF's,
 and a request handed over is counted against its token's rate limit once."""
 
@@ -12,8 +12,8 @@ from django.urls import resolve, reverse
 from knox.crypto import hash_token
 from rest_framework.response import Response
 
-from chancery.api.throttling import ClientRateThrottle
-from chancery.models import ApiToken
+from core.api.throttling import ClientRateThrottle
+from core.models import ApiToken
 from tests.factories import UserFactory
 from trade.models import TradeFlow
 

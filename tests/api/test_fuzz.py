@@ -12,18 +12,18 @@ from collections import Counter
 
 import pytest
 import schemathesis
-from schemathesis.config import SchemathesisConfig
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
 
-from chancery.models import ApiToken
 from chancery.wsgi import application
+from core.models import ApiToken
 from tests.factories import (
     AgreementFactory,
     CitationFactory,

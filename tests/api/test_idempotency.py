@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from chancery.models import IdempotencyKey
+from core.models import IdempotencyKey
 from tests.api.conftest import token_client
 from tests.factories import UserFactory
 from visits.models import Visit

@@ -1,19 +1,19 @@
-"""The remembered content negotiation (chancery.api.negotiation) answers as DRF's own does."""
+"""The remembered content negotiation (core.api.negotiation) answers as DRF's own does."""
 
 import itertools
 
 import pytest
 from django.http import Http404
+from drf_orjson_renderer.renderers import ORJSONRenderer
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from chancery.api import negotiation
-from chancery.api.csv import CSVRenderer
-from chancery.api.negotiation import CachedContentNegotiation
-from drf_orjson_renderer.renderers import ORJSONRenderer
+from core.api import negotiation
+from core.api.csv import CSVRenderer
+from core.api.negotiation import CachedContentNegotiation
 
 HEADERS = [
     None,

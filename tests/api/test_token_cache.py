@@ -1,4 +1,4 @@
-"""API tokens are remembered in the cache (chancery.api.auth), and forgotten the moment what
+"""API tokens are remembered in the cache (core.api.auth), and forgotten the moment what
 they may do changes: revocation, the user deactivated, deleted or moved to another role."""
 
 import datetime
@@ -14,8 +14,8 @@ from django.utils import timezone
 from knox.crypto import hash_token
 from rest_framework.test import APIClient
 
-from chancery.api.auth import _cache_key
-from chancery.models import ApiToken
+from core.api.auth import _cache_key
+from core.models import ApiToken
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
@@ -123,7 +123,7 @@ def test_writes_through_a_cached_token_are_attributed_to_its_user():
 
 
 def test_each_token_has_its_own_budget_counted_in_the_same_round_trip(analyst, monkeypatch):
-    from chancery.api.throttling import ClientRateThrottle
+    from core.api.throttling import ClientRateThrottle
 
     monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"client": "2/min", "anonymous": "2/min"})
     first, stored, token = client_with_token(analyst)
@@ -139,7 +139,7 @@ def test_each_token_has_its_own_budget_counted_in_the_same_round_trip(analyst, m
 
 
 def test_a_session_counts_against_its_user(analyst, monkeypatch):
-    from chancery.api.throttling import ClientRateThrottle
+    from core.api.throttling import ClientRateThrottle
 
     monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"client": "2/min", "anonymous": "2/min"})
     browser = APIClient()
@@ -148,7 +148,7 @@ def test_a_session_counts_against_its_user(analyst, monkeypatch):
 
 
 def test_the_user_and_token_built_from_a_cached_entry_are_those_in_the_database(analyst):
-    from chancery.api.auth import USER_FIELDS, TokenAuthentication
+    from core.api.auth import USER_FIELDS, TokenAuthentication
 
     client, stored, token = client_with_token(analyst)
     assert client.get(COUNTRIES).status_code == 200  # now cached

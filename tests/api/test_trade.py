@@ -2,14 +2,14 @@
 
 import csv
 import io
-from urllib.parse import urlencode
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import TradeFlowFactory, country

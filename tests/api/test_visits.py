@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.status import change_status
 from tests.factories import (
     AgendaItemFactory,
     CitationFactory,
@@ -17,7 +18,6 @@ from tests.factories import (
     country,
 )
 from visits.models import Visit
-from visits.services import change_visit_status
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("visits-list")
@@ -37,7 +37,7 @@ def test_a_visit_carries_its_history_citations_and_labels(analyst_api, editor):
     visit = VisitFactory(
         status="announced", start_date=datetime.date(2017, 2, 1), start_precision="month", end_date=None
     )
-    change_visit_status(visit=visit, to_status="completed", on=datetime.date(2017, 2, 28), user=editor)
+    change_status(visit, to_status="completed", on=datetime.date(2017, 2, 28), user=editor)
     CitationFactory(record=visit, reliability="anonymous_source", quote="official visit on February 28")
 
     body = analyst_api.get(reverse("visits-detail", args=[visit.pk])).json()
@@ -126,7 +126,7 @@ def test_the_list_costs_the_same_queries_for_one_visit_as_for_fifty(analyst_api,
         for visit in VisitFactory.create_batch(n):
             CitationFactory(record=visit)
             AgendaItemFactory(visit=visit)
-            change_visit_status(visit=visit, to_status="confirmed", on=datetime.date(2017, 2, 1), user=editor)
+            change_status(visit, to_status="confirmed", on=datetime.date(2017, 2, 1), user=editor)
 
     make(1)
     analyst_api.get(LIST)  # warm the per-user permission cache

@@ -8,31 +8,28 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 PAGES = [
-    reverse_args
-    for reverse_args in [
-        ("home", []),
-        ("search", []),
-        ("country-list", []),
-        ("country", ["TJK"]),
-        ("pair", ["RUS-TJK"]),
-        ("visit-list", []),
-        ("visit", [1]),
-        ("person", [1]),
-        ("topic-list", []),
-        ("topic", ["ayni"]),
-        ("agreement-list", []),
-        ("agreement", [1]),
-        ("agreement-draft", [1, 1]),
-        ("trade-explorer", []),
-        ("pair-timeline-items", ["RUS-TJK"]),
-        ("pair-visit-marks", ["RUS-TJK"]),
-        ("pair-feed", ["RUS-TJK"]),
-        ("country-feed", ["TJK"]),
-        ("person-feed", [1]),
-        ("topic-feed", ["ayni"]),
-        ("pair-calendar", ["RUS-TJK"]),
-        ("country-calendar", ["TJK"]),
-    ]
+    ("home", []),
+    ("search", []),
+    ("country-list", []),
+    ("country", ["TJK"]),
+    ("pair", ["RUS-TJK"]),
+    ("visit-list", []),
+    ("visit", [1]),
+    ("person", [1]),
+    ("topic-list", []),
+    ("topic", ["ayni"]),
+    ("agreement-list", []),
+    ("agreement", [1]),
+    ("agreement-draft", [1, 1]),
+    ("trade-explorer", []),
+    ("pair-timeline-items", ["RUS-TJK"]),
+    ("pair-visit-marks", ["RUS-TJK"]),
+    ("pair-feed", ["RUS-TJK"]),
+    ("country-feed", ["TJK"]),
+    ("person-feed", [1]),
+    ("topic-feed", ["ayni"]),
+    ("pair-calendar", ["RUS-TJK"]),
+    ("country-calendar", ["TJK"]),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Pages read a signed-in user's permissions through the shared cache (chancery.roles.
+"""Pages read a signed-in user's permissions through the shared cache (core.roles.
 CachedPermissionsBackend), as the API does: no permission queries once cached, and a role
 change reaches the next page at once."""
 

@@ -14,7 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements.services import add_draft_version, record_initial_agreement_status
+from agreements.services import add_draft_version
+from core.status import record_first_status
+from tests.data import build_timelines
 from tests.factories import (
     AgendaItemFactory,
     AgreementFactory,
@@ -28,9 +30,7 @@ from tests.factories import (
     VisitFactory,
     country,
 )
-from tests.pages.conftest import build_timelines
 from visits.models import Visit
-from visits.services import record_initial_visit_status
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ class Story:
         self.topic.countries.add("RUS", "TJK")
         self.agreement = AgreementFactory(title="Cooperation agreement")
         self.agreement.topics.add(self.topic)
-        record_initial_agreement_status(agreement=self.agreement, on=datetime.date(2017, 2, 1))
+        record_first_status(self.agreement, on=datetime.date(2017, 2, 1))
         self.visit = self.visit_to("TJK", datetime.date(2017, 2, 27))
         self.grow(2)
 
@@ -67,7 +67,7 @@ class Story:
             tour=self.tour if host == "TJK" else None,
             status=Visit.Status.COMPLETED,
         )
-        record_initial_visit_status(visit=visit, on=day)
+        record_first_status(visit, on=day)
         CitationFactory(record=visit)
         AgendaItemFactory(visit=visit, topic=self.topic)
         return visit
@@ -80,7 +80,7 @@ class Story:
             visit.save()
             TopicStanceFactory(topic=self.topic, country=country("TJK"), as_of=datetime.date(year, 1, 1))
             other = AgreementFactory(title=f"Protocol {year}")
-            record_initial_agreement_status(agreement=other, on=datetime.date(year, 1, 1))
+            record_first_status(other, on=datetime.date(year, 1, 1))
             add_draft_version(agreement=self.agreement, text=f"Text as of {year}.")
             for reporter, partner in (("RUS", "TJK"), ("TJK", "RUS"), ("TJK", "W00")):
                 for flow in ("export", "import"):

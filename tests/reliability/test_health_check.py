@@ -1,6 +1,6 @@
 """A persistent connection's health check asks the socket, not the server, unless the server spoke.
 
-chancery/db/postgresql/base.py: Django's check sends SELECT 1 at the start of every request;
+core/db/postgresql/base.py: Django's check sends SELECT 1 at the start of every request;
 ours reads the socket, and only when the server has sent something (a goodbye) asks. Runs on
 a cluster of the test's own, so it runs the same in both passes of `make test`.
 """
@@ -9,14 +9,14 @@ import psycopg2
 from django.db import connections
 from django.db.utils import load_backend
 
-from tests.reliability.conftest import ThrowawayPostgres
+from tests.services import ThrowawayPostgres
 from tests.timelines.test_worker import wait_until
 
 
 def wrapper_for(cluster: ThrowawayPostgres):
     settings = connections.create_connection("default").settings_dict.copy()
     settings.update(
-        ENGINE="chancery.db.postgresql",
+        ENGINE="core.db.postgresql",
         NAME="chancery",
         USER="postgres",
         PASSWORD="",
@@ -27,7 +27,7 @@ def wrapper_for(cluster: ThrowawayPostgres):
         OPTIONS={},
         TEST={},
     )
-    backend = load_backend("chancery.db.postgresql")
+    backend = load_backend("core.db.postgresql")
     return backend.DatabaseWrapper(settings, alias="health-check-test")
 
 

@@ -13,9 +13,9 @@ import redis
 import requests
 from django.test import Client
 
-from chancery.models import ApiToken
+from core.models import ApiToken
 from tests.factories import UserFactory, VisitFactory
-from tests.reliability.conftest import tail
+from tests.services import tail
 from tests.timelines.test_worker import database_url
 from timelines.models import TimelineEntry, TimelineOutbox
 from timelines.refresh import refresh_units

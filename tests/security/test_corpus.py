@@ -21,8 +21,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from chancery.models import ImportRun
-from chancery.tasks import run_import_task
+from imports.models import ImportRun
+from imports.tasks import run_import_task
 from tests.api.conftest import token_client
 from tests.corpus.generate import billion_laughs, deep_json, long_string, zip_bomb_docx
 from tests.factories import (
@@ -64,7 +64,7 @@ def table_counts() -> dict[str, int]:
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in labels and model._meta.label != "chancery.ImportRun"
+        if model._meta.app_label in labels and model._meta.label != "imports.ImportRun"
     }
 
 
@@ -648,11 +648,11 @@ def test_a_hostile_import_upload_is_refused_by_the_run_and_imports_nothing(
     before = table_counts()
     with override_settings(MEDIA_ROOT=tmp_path):
         response = editor_client.post(
-            reverse("admin:chancery_importrun_add"), {"importer": importer, "upload": SimpleUploadedFile(file, content)}
+            reverse("admin:imports_importrun_add"), {"importer": importer, "upload": SimpleUploadedFile(file, content)}
         )
         assert response.status_code == 302
         run = ImportRun.objects.get()
-        run_import_task(run.pk)  # what the worker does; tests/chancery/test_import_upload.py runs a real one
+        run_import_task(run.pk)  # what the worker does; tests/imports/test_admin.py runs a real one
         run.refresh_from_db()
         page = editor_client.get(response["Location"]).content.decode()
     assert run.status == ImportRun.Status.REFUSED
@@ -677,7 +677,7 @@ def test_an_import_upload_the_form_can_judge_is_refused_on_the_form(
 ):
     with override_settings(MEDIA_ROOT=tmp_path, IMPORT_UPLOAD_MAX_BYTES=100):
         response = editor_client.post(
-            reverse("admin:chancery_importrun_add"),
+            reverse("admin:imports_importrun_add"),
             {
                 "importer": importer,
                 "upload": SimpleUploadedFile(
@@ -819,7 +819,7 @@ def test_hostile_numbers_and_dates_in_trade_rows_are_rejected_row_by_row(tmp_pat
     ]
     rows = [
         f"A,20210101,{year},52,643,RUS,Russian Federation,Export,{code},{iso},Somewhere,All Commodities,{value}"
-        for (year, value), (code, iso) in zip(values, PARTNERS)
+        for (year, value), (code, iso) in zip(values, PARTNERS, strict=False)
     ]
     # A formula in a description the importer does not keep: the figure itself is sound.
     rows.append("A,20210101,2021,52,643,RUS,Russian Federation,Export,762,TJK,\"=cmd|' /C calc'!A0\",All Commodities,1")

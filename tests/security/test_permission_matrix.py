@@ -46,7 +46,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -55,9 +54,10 @@ from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
 
 from agreements.services import add_draft_version
-from chancery.api.throttling import AnonymousRateThrottle, ClientRateThrottle
-from chancery.models import ApiToken, ImportRun
+from core.api.throttling import AnonymousRateThrottle, ClientRateThrottle
+from core.models import ApiToken
 from directory.models import Country
+from imports.models import ImportRun
 from tests.factories import (
     AgendaItemFactory,
     AgreementFactory,
@@ -283,7 +283,7 @@ SITE = {
         {"GET": ByRole(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404, 404)},
         "no model has get_absolute_url, so there is nowhere to send staff",
     ),
-    "admin/^(?P<app_label>auth|axes|directory|visits|agreements|trade|timelines|django_celery_beat|chancery)/$": Route(
+    "admin/^(?P<app_label>auth|axes|imports|directory|visits|agreements|trade|timelines|django_celery_beat|chancery)/$": Route(
         lambda r: reverse("admin:app_list", args=["auth"]),
         {"GET": ByRole(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404, 200)},
         "the users app: editors have no permission in it, so for them it does not exist",
@@ -520,7 +520,7 @@ ADMIN_MODELS = {
     "django_celery_beat/intervalschedule": AdminModel(
         "", ALL, lambda r: IntervalSchedule.objects.create(every=5, period="minutes")
     ),
-    "chancery/importrun": AdminModel(
+    "imports/importrun": AdminModel(
         "va",
         "va",
         lambda r: ImportRun.objects.create(importer="trade", files="x.csv"),

@@ -16,7 +16,7 @@ class DraftVersionFactory(factory.django.DjangoModelFactory):
     agreement = factory.SubFactory(AgreementFactory)
     number = factory.Sequence(lambda n: n + 1)
     text = "Article 1. The Parties shall cooperate."
-    created_at = factory.LazyFunction(lambda: datetime.datetime(2017, 2, 10, 12, tzinfo=datetime.timezone.utc))
+    created_at = factory.LazyFunction(lambda: datetime.datetime(2017, 2, 10, 12, tzinfo=datetime.UTC))
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):

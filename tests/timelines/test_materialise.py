@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from agreements.services import change_agreement_status, record_initial_agreement_status
-from chancery.dates import DatePrecision
+from core.dates import DatePrecision
+from core.status import change_status, record_first_status
 from directory.models import Citation
 from tests.factories import (
     AgendaItemFactory,
@@ -25,7 +25,6 @@ from timelines.models import TimelineEntry
 from trade.indicators import partner_share_of_turnover, trade_turnover_series, year_on_year_change
 from trade.models import TradeFlow
 from visits.models import TopicStance, Visit
-from visits.services import change_visit_status, record_initial_visit_status
 
 pytestmark = pytest.mark.django_db
 Kind = TimelineEntry.Kind
@@ -40,9 +39,9 @@ def test_a_visit_is_a_span_with_its_announcement_and_each_status_change(refresh_
     visit = VisitFactory(
         visitor=putin, status=Visit.Status.ANNOUNCED, start_date=datetime.date(2017, 2, 28), end_date=None
     )
-    record_initial_visit_status(visit=visit, on=datetime.date(2017, 2, 1), precision=DatePrecision.MONTH)
-    change_visit_status(
-        visit=visit,
+    record_first_status(visit, on=datetime.date(2017, 2, 1), precision=DatePrecision.MONTH)
+    change_status(
+        visit,
         to_status=Visit.Status.COMPLETED,
         on=datetime.date(2017, 2, 28),
         new_start_date=datetime.date(2017, 2, 27),
@@ -94,12 +93,10 @@ def test_a_rumoured_or_cancelled_visit_says_so_in_its_title(refresh_all):
 
 def test_an_agreement_gives_its_status_changes_and_each_new_draft(refresh_all):
     agreement = AgreementFactory(title="Agreement on air services")
-    record_initial_agreement_status(agreement=agreement, on=datetime.date(2016, 11, 1))
-    change_agreement_status(agreement=agreement, to_status="drafting", on=datetime.date(2017, 1, 5))
+    record_first_status(agreement, on=datetime.date(2016, 11, 1))
+    change_status(agreement, to_status="drafting", on=datetime.date(2017, 1, 5))
     DraftVersionFactory(agreement=agreement, number=1)
-    DraftVersionFactory(
-        agreement=agreement, number=2, created_at=datetime.datetime(2017, 2, 20, tzinfo=datetime.timezone.utc)
-    )
+    DraftVersionFactory(agreement=agreement, number=2, created_at=datetime.datetime(2017, 2, 20, tzinfo=datetime.UTC))
     topic = NegotiationTopicFactory()
     agreement.topics.add(topic)
 
@@ -229,7 +226,7 @@ def test_a_year_of_trade_figures_carries_turnover_change_and_share_as_the_indica
 
 def test_a_deleted_record_takes_its_entries_with_it(refresh_all):
     kept, deleted = VisitFactory(), VisitFactory()
-    record_initial_visit_status(visit=deleted, on=datetime.date(2017, 2, 1))
+    record_first_status(deleted, on=datetime.date(2017, 2, 1))
     refresh_all()
     deleted_id = deleted.pk
     deleted.delete()

@@ -10,15 +10,15 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.utils import timezone
 
+from core.status import record_first_status
 from tests.factories import PersonFactory, VisitFactory, country
-from tests.timelines.test_worker import wait_until
 from tests.timelines.factories import ParticipantFactory
+from tests.timelines.test_worker import wait_until
 from timelines.models import RefreshBatch, RefreshRun, TimelineEntry, TimelineOutbox, TimelineRepair
 from timelines.reconcile import plan_run, process_batch, stalled_runs
 from timelines.tasks import drain_timeline_outbox, reconcile_timelines
 from timelines.units import visit_unit
 from visits.models import Visit
-from visits.services import record_initial_visit_status
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def corrupted(refresh_all):
     """A correct timeline of three visits, then damaged: an entry deleted, one altered, one added."""
     visits = [VisitFactory(), VisitFactory(), VisitFactory(host_country=country("KGZ"))]
     for visit in visits:
-        record_initial_visit_status(visit=visit, on=datetime.date(2017, 2, 1))
+        record_first_status(visit, on=datetime.date(2017, 2, 1))
     ParticipantFactory(visit=visits[1])
     refresh_all()
     TimelineEntry.objects.get(key=f"visit:{visits[0].pk}").delete()
@@ -128,7 +128,7 @@ def test_the_scheduled_task_plans_a_run_whose_batches_the_worker_carries_out(
     transactional_db, django_db_serialized_rollback, celery_app
 ):
     visit = VisitFactory(visitor=PersonFactory())
-    record_initial_visit_status(visit=visit, on=datetime.date(2017, 2, 1))
+    record_first_status(visit, on=datetime.date(2017, 2, 1))
     celery_app.control.purge()  # drop the refreshes those saves queued: the run is to do the work
     TimelineEntry.objects.all().delete()  # (without Redis they ran at once)
 
@@ -173,7 +173,7 @@ def test_beats_minutely_task_sends_a_stalled_runs_lost_batches_again_and_the_run
     settings.TIMELINE_RUN_STALLED_AFTER = 1
     visits = [VisitFactory(visitor=PersonFactory()) for _ in range(3)]
     for visit in visits:
-        record_initial_visit_status(visit=visit, on=datetime.date(2017, 2, 1))
+        record_first_status(visit, on=datetime.date(2017, 2, 1))
     celery_app.control.purge()
     TimelineEntry.objects.all().delete()
     run = plan_run(trigger="test", batch_size=1)

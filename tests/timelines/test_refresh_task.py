@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
-from chancery.importing import run_import
+from core.status import change_status, record_first_status
+from imports.runner import run_import
 from tests.factories import PersonFactory, TopicStanceFactory, TradeFlowFactory, VisitFactory, country
 from timelines.models import TimelineEntry
 from timelines.tasks import refresh_timeline_units
 from timelines.units import visit_unit
 from visits.importers import HsgTravelsImporter
 from visits.models import Visit
-from visits.services import change_visit_status, record_initial_visit_status
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_a_change_asks_for_its_units_once_the_transaction_commits(django_capture
     with django_capture_on_commit_callbacks() as callbacks:
         with transaction.atomic():
             visit = VisitFactory()
-            record_initial_visit_status(visit=visit, on=datetime.date(2017, 2, 1))
+            record_first_status(visit, on=datetime.date(2017, 2, 1))
             stance = TopicStanceFactory()
 
     assert len(callbacks) == 1, "one refresh for the whole transaction, not one per save"
@@ -74,7 +74,7 @@ def test_a_renamed_person_refreshes_the_visits_they_made():
 
 def test_the_same_task_run_twice_leaves_the_same_rows_and_writes_nothing_the_second_time():
     visit = VisitFactory()
-    record_initial_visit_status(visit=visit, on=datetime.date(2017, 2, 1))
+    record_first_status(visit, on=datetime.date(2017, 2, 1))
     task = refresh_timeline_units.s([visit_unit(visit.pk)])
 
     task.apply()
@@ -87,10 +87,10 @@ def test_the_same_task_run_twice_leaves_the_same_rows_and_writes_nothing_the_sec
 
 def test_two_tasks_run_out_of_order_leave_the_latest_state():
     visit = VisitFactory(status=Visit.Status.ANNOUNCED)
-    change_visit_status(visit=visit, to_status=Visit.Status.CONFIRMED, on=datetime.date(2017, 2, 10))
+    change_status(visit, to_status=Visit.Status.CONFIRMED, on=datetime.date(2017, 2, 10))
     after_first_edit = refresh_timeline_units.s([visit_unit(visit.pk)])
-    change_visit_status(
-        visit=visit,
+    change_status(
+        visit,
         to_status=Visit.Status.POSTPONED,
         on=datetime.date(2017, 2, 20),
         new_start_date=datetime.date(2017, 4, 1),
@@ -163,7 +163,7 @@ def test_records_an_importer_writes_in_bulk_are_refreshed_too(tmp_path: Path, dj
 
 
 def test_trade_figures_written_in_bulk_ask_for_each_pair_once(django_capture_on_commit_callbacks):
-    from chancery.signals import records_imported
+    from imports.signals import records_imported
     from trade.models import TradeFlow
 
     # Written as an importer writes them: in bulk, without a save signal each.

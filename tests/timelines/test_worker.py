@@ -12,6 +12,7 @@ import uuid
 import pytest
 from django.conf import settings
 
+from core.status import change_status
 from tests.factories import PersonFactory, VisitFactory
 from timelines.models import RefreshBatch, RefreshRun, TimelineEntry
 from timelines.reconcile import all_units, plan_run
@@ -19,7 +20,6 @@ from timelines.refresh import refresh_units
 from timelines.tasks import drain_timeline_outbox, queue_run
 from timelines.units import visit_unit
 from visits.models import Visit, VisitStatusChange
-from visits.services import change_visit_status
 
 pytestmark = pytest.mark.celery_worker
 
@@ -42,7 +42,7 @@ def test_an_edit_appears_in_the_timeline_within_seconds_through_the_real_worker(
         what="the new visit",
     )
 
-    change_visit_status(visit=visit, to_status=Visit.Status.COMPLETED, on=datetime.date(2017, 2, 28))
+    change_status(visit, to_status=Visit.Status.COMPLETED, on=datetime.date(2017, 2, 28))
 
     completed = wait_until(
         lambda: TimelineEntry.objects.filter(unit=visit_unit(visit.pk), title__startswith="Completed:").first(),

@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from chancery.statemachine import StaleEdit
+from core.statemachine import StaleEdit
+from core.status import change_status
 from tests.factories import VisitFactory
-from visits.models import VisitStatusChange
-from visits.services import VISIT_STATUS_MACHINE, change_visit_status
+from visits.models import Visit, VisitStatusChange
 
 pytestmark = pytest.mark.django_db
 FEB_28 = datetime.date(2017, 2, 28)
@@ -15,7 +15,7 @@ FEB_28 = datetime.date(2017, 2, 28)
 def test_an_allowed_change_updates_the_visit_and_appends_one_history_row(editor):
     visit = VisitFactory(status="announced")
 
-    change = change_visit_status(visit=visit, to_status="completed", on=FEB_28, user=editor, note="Took place.")
+    change = change_status(visit, to_status="completed", on=FEB_28, user=editor, note="Took place.")
 
     visit.refresh_from_db()
     assert visit.status == "completed"
@@ -33,7 +33,7 @@ def test_an_impossible_change_is_refused_with_the_allowed_targets_and_writes_not
     visit = VisitFactory(status="completed")
 
     with pytest.raises(ValidationError) as excinfo:
-        change_visit_status(visit=visit, to_status="rumoured", on=FEB_28)
+        change_status(visit, to_status="rumoured", on=FEB_28)
 
     assert excinfo.value.message_dict["to_status"] == [
         "A visit cannot go from Completed to Rumoured. Allowed from Completed: none (it is final)."
@@ -45,10 +45,10 @@ def test_an_impossible_change_is_refused_with_the_allowed_targets_and_writes_not
 
 def test_a_stale_edit_is_refused():
     visit = VisitFactory(status="announced")
-    change_visit_status(visit=visit, to_status="confirmed", on=FEB_28)
+    change_status(visit, to_status="confirmed", on=FEB_28)
 
     with pytest.raises(StaleEdit):
-        change_visit_status(visit=visit, to_status="postponed", on=FEB_28, expected_version=1)
+        change_status(visit, to_status="postponed", on=FEB_28, expected_version=1)
 
     visit.refresh_from_db()
     assert visit.status == "confirmed"
@@ -56,10 +56,10 @@ def test_a_stale_edit_is_refused():
 
 def test_a_postponed_visit_is_announced_again_with_new_dates():
     visit = VisitFactory(status="announced")
-    change_visit_status(visit=visit, to_status="postponed", on=datetime.date(2017, 2, 20))
+    change_status(visit, to_status="postponed", on=datetime.date(2017, 2, 20))
 
-    change_visit_status(
-        visit=visit,
+    change_status(
+        visit,
         to_status="announced",
         on=datetime.date(2017, 3, 1),
         new_start_date=datetime.date(2017, 4, 1),
@@ -74,7 +74,7 @@ def test_a_postponed_visit_is_announced_again_with_new_dates():
 
 def test_a_month_precise_change_is_stored_at_the_start_of_its_month():
     visit = VisitFactory(status="rumoured")
-    change = change_visit_status(visit=visit, to_status="announced", on=FEB_28, precision="month")
+    change = change_status(visit, to_status="announced", on=FEB_28, precision="month")
     assert change.changed_on == datetime.date(2017, 2, 1)
 
 
@@ -88,14 +88,14 @@ def test_a_month_precise_change_is_stored_at_the_start_of_its_month():
     ],
 )
 def test_the_transition_table_offers_these_targets(current, targets):
-    assert VISIT_STATUS_MACHINE.allowed_targets(current) == targets
+    assert Visit.status_machine.allowed_targets(current) == targets
 
 
 def test_a_visit_gets_only_one_first_status_row():
-    from visits.services import record_initial_visit_status
+    from core.status import record_first_status
 
     visit = VisitFactory(status="rumoured")
-    record_initial_visit_status(visit=visit, on=FEB_28)
+    record_first_status(visit, on=FEB_28)
     with pytest.raises(ValueError, match="already has a status history"):
-        record_initial_visit_status(visit=visit, on=FEB_28)
+        record_first_status(visit, on=FEB_28)
     assert visit.status_changes.count() == 1

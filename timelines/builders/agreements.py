@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementParty, AgreementStatusChange, DraftVersion
-from chancery.dates import DatePrecision
+from core.dates import DatePrecision
 from timelines.builders.base import EntrySpec, content_type_id, pair_of, summary, title
 from timelines.models import TimelineEntry
 from timelines.units import agreement_unit

@@ -15,7 +15,7 @@ from django.apps import apps
 from django.db.models import Q
 
 from agreements.models import Agreement
-from chancery.dates import format_imprecise_date
+from core.dates import format_imprecise_date
 from directory.models import Citation
 from timelines.builders.agreements import agreement_parties, agreement_topics
 from timelines.builders.base import EntrySpec, content_type_id, lower_first, ordered_pair, pair_of, summary, title

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Max, Min, Q, Sum
 
-from chancery.dates import DatePrecision
+from core.dates import DatePrecision
 from directory.models import Country
 from timelines.builders.base import EntrySpec, content_type_id, ordered_pair, summary, title
 from timelines.models import TimelineEntry
@@ -107,7 +107,7 @@ def build_trade_entries(ids: list[str]) -> list[EntrySpec]:
                     object_id=str(row["first_id"]),
                     source_updated_at=row["updated_at"],
                     source_version=row["version"],
-                    **dict(zip(("country_a_id", "country_b_id"), ordered_pair(reporter, partner))),
+                    **dict(zip(("country_a_id", "country_b_id"), ordered_pair(reporter, partner), strict=False)),
                 )
             )
     return specs

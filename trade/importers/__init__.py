@@ -7,7 +7,7 @@ skipped and counted, not stored; see trade.importers.codes.
 
 from pathlib import Path
 
-from chancery.importing import FileRefused, Importer
+from imports.importer import FileRefused, Importer
 from trade.importers.base import TradeCsvImporter, read_header
 from trade.importers.codes import CountryCodes
 from trade.importers.comtrade import ComtradeApiImporter, ComtradeBulkImporter

@@ -6,8 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from chancery.importing import FileRefused, Importer, RowError, check_not_binary, check_utf8
 from directory.models import Organisation, Source
+from imports.importer import FileRefused, Importer, RowError, check_not_binary, check_utf8
 from trade.importers.codes import CountryCodes
 from trade.models import TradeFlow
 
@@ -147,7 +147,7 @@ class TradeCsvImporter(Importer):
     model = TradeFlow
     key_field = "external_key"
     # A figure is one row with nothing beside it, and figure() checks the rules across its
-    # fields, so on PostgreSQL batches go through one upsert each (chancery.import_upsert).
+    # fields, so on PostgreSQL batches go through one upsert each (imports.upsert).
     upsert_in_sql = True
     batch_size = 10_000
     format_name: str  # ImportRun.format, e.g. "comtrade-api"
@@ -202,7 +202,7 @@ class TradeCsvImporter(Importer):
                         f"{path.name} line {reader.line_num}: {len(row)} fields where the header has {len(header)}"
                     )
                 else:
-                    yield reader.line_num, dict(zip(header, row))
+                    yield reader.line_num, dict(zip(header, row, strict=False))
 
     @property
     def source(self) -> Source:

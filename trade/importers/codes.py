@@ -8,8 +8,8 @@ never stored. A code that is neither a country nor a known group is an error in 
 
 from functools import cached_property
 
-from chancery.importing import RowError, SkipRow
 from directory.models import Country
+from imports.importer import RowError, SkipRow
 
 NOT_A_COUNTRY = "not a country (group or nes area)"
 

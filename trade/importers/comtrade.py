@@ -5,7 +5,7 @@ Chancery (period, reporter, partner, flow, goods), so a figure imported from eit
 or under two Comtrade codes for one country, is one row.
 """
 
-from chancery.importing import RowError, SkipRow
+from imports.importer import RowError, SkipRow
 from trade.importers.base import FLOW_CODES, TradeCsvImporter, parse_flow, parse_value, parse_year
 from trade.models import TOTAL, TradeFlow
 

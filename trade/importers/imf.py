@@ -1,6 +1,6 @@
 """IMF Direction of Trade Statistics (dataset "imf-dots"): annual goods exports and imports."""
 
-from chancery.importing import RowError
+from imports.importer import RowError
 from trade.importers.base import TradeCsvImporter, parse_value, parse_year
 from trade.models import TOTAL, TradeFlow
 

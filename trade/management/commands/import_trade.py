@@ -1,6 +1,6 @@
 """import_trade PATH...: trade figures from UN Comtrade (API or classic bulk CSV) and IMF CSV files."""
 
-from chancery.import_command import ImportCommand
+from imports.command import ImportCommand
 from trade.importers import TradeImporter
 
 

@@ -1,4 +1,4 @@
-from chancery.import_command import ImportCommand
+from imports.command import ImportCommand
 from visits.importers import HsgVisitsImporter
 
 

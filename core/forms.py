@@ -1,0 +1,31 @@
+"""Forms the admin and the pages share."""
+
+from django import forms
+
+from core.dates import DatePrecision
+
+
+class StatusChangeForm(forms.Form):
+    """An editor's status change: only the targets the record's machine allows are offered.
+
+    `citations` are the ones the change may name as its source (the record's own); the form
+    carries the version it was loaded with, so a stale edit is refused.
+    """
+
+    to_status = forms.ChoiceField(label="New status")
+    on = forms.DateField(
+        label="When it happened",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="With month or year precision any day in it will do.",
+    )
+    precision = forms.ChoiceField(choices=DatePrecision.choices, initial=DatePrecision.DAY)
+    note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    citation = forms.ModelChoiceField(queryset=None, required=False, label="Source of the change")
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, record, citations, **kwargs):
+        super().__init__(*args, **kwargs)
+        machine = type(record).status_machine
+        self.fields["to_status"].choices = [(s, machine.labels[s]) for s in machine.allowed_targets(record.status)]
+        self.fields["citation"].queryset = citations
+        self.fields["loaded_version"].initial = record.version

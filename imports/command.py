@@ -1,0 +1,72 @@
+"""The management command every importer shares: paths in, progress bar, summary out."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from imports.importer import FileRefused, Importer
+from imports.runner import run_import
+
+
+class ImportCommand(BaseCommand):
+    importer_class: type[Importer]
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Read, check and count everything, then save nothing."
+        )
+        parser.add_argument(
+            "--report", type=Path, help="Write every rejected row (file, line, reason) to this CSV file."
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=None,
+            help=f"Records written per batch (default {self.importer_class.batch_size:,}).",
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help="No progress bar (it is off anyway when not on a terminal)."
+        )
+
+    def handle(self, *args, paths, dry_run, report, batch_size, no_progress, verbosity, **options):
+        if batch_size is not None and batch_size < 1:
+            raise CommandError("--batch-size must be at least 1")
+        importer = self.importer_class()
+        bar = tqdm(
+            unit=" rows",
+            desc=importer.name,
+            disable=no_progress or verbosity == 0 or None,
+            file=self.stderr._out,
+        )
+
+        def on_progress(tally):
+            bar.update(tally.read - bar.n)
+            bar.set_postfix(created=tally.created, updated=tally.updated, rejected=tally.rejected, refresh=False)
+
+        try:
+            run = run_import(
+                importer, paths, dry_run=dry_run, batch_size=batch_size, report_path=report, on_progress=on_progress
+            )
+        except FileRefused as exc:
+            bar.close()
+            raise CommandError(f"Refused, nothing imported: {exc}") from None
+        bar.close()
+        if verbosity == 0:
+            return
+        summary = (
+            f"{run.importer} ({run.format or 'detected format'}): read {run.rows_read}, created {run.created}, "
+            f"updated {run.updated}, unchanged {run.unchanged}, rejected {run.rejected}"
+        )
+        self.stdout.write(self.style.SUCCESS(summary) if not run.rejected else self.style.WARNING(summary))
+        for name, count in sorted(run.extra_counts.items()):
+            self.stdout.write(f"  {name}: {count}")
+        for problem in run.errors[:20]:
+            self.stdout.write(f"  rejected {problem['file']} line {problem['line']}: {problem['reason']}")
+        if run.rejected > 20:
+            hint = f"all of them are in {report}" if report else "use --report FILE to list them all"
+            self.stdout.write(f"  ... and {run.rejected - 20} more rejected rows; {hint}")
+        if dry_run:
+            self.stdout.write("Dry run: nothing was saved.")
+        self.stdout.write(f"Recorded as import run #{run.pk}.")

@@ -1,0 +1,302 @@
+"""The machinery every importer shares: checking, streaming, batched upserts, reporting.
+
+An importer says how to read its format and how to turn one raw record into field values;
+`run_import` does the rest the same way for all of them:
+
+1. every file is checked from end to end before anything is written (truncated XML, wrong
+   encoding, a binary file, a missing header): a file that is not what it claims is refused
+   and nothing changes;
+2. records stream through in batches; each batch is matched on the importer's external key
+   and created, updated (only the fields that differ, version bumped) or left unchanged,
+   with audit history written in bulk (on PostgreSQL, importers that allow it are written
+   by imports.upsert: COPY and one upsert statement per batch);
+3. a record that cannot be imported is rejected with its file, line and reason, and the
+   rest goes on; the reasons go to the ImportRun and, in full, to an optional CSV report
+   (a record the format carries but Chancery does not keep is skipped and counted instead);
+4. the whole run is one transaction: a crash leaves nothing half-written, and --dry-run
+   rolls it back after counting.
+"""
+
+import csv
+import os
+from pathlib import Path
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError, connection, models, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from imports.importer import FileRefused, Importer, Pending, RowError, RowProblem, SkipRow, Tally
+from imports.models import ImportRun
+from imports.seen_keys import SeenKeys
+from imports.signals import records_imported
+from imports.upsert import PostgresUpsert
+
+
+class ImportRunner:
+    def __init__(
+        self, importer: Importer, *, batch_size: int | None = None, report_path: Path | None = None, on_progress=None
+    ):
+        self.importer = importer
+        self.batch_size = batch_size or importer.batch_size
+        self.tally = Tally()
+        self.problems: list[RowProblem] = []
+        self.report_path = report_path
+        self.on_progress = on_progress
+        self._seen = SeenKeys()
+        self._in_sql = False
+        self._upsert: PostgresUpsert | None = None
+        self._report_file = None
+        self._report = None
+
+    def reject(self, file: str, line: int, reason: str) -> None:
+        self.tally.rejected += 1
+        problem = RowProblem(file, line, reason)
+        if len(self.problems) < ImportRun.MAX_STORED_ERRORS:
+            self.problems.append(problem)
+        if self._report:
+            self._report.writerow([file, line, reason])
+
+    def run(self, paths: list[Path], *, dry_run: bool = False) -> Tally:
+        for path in paths:
+            if not path.is_file():
+                raise FileRefused(f"{path}: no such file")
+            self.importer.check_file(path)
+        if self.report_path:
+            self._report_file = open(self.report_path, "w", newline="", encoding="utf-8")
+            self._report = csv.writer(self._report_file)
+            self._report.writerow(["file", "line", "reason"])
+        self._in_sql = self.importer.upsert_in_sql and connection.vendor == "postgresql"
+        try:
+            with transaction.atomic():
+                for path in paths:
+                    self._import_file(path)
+                if dry_run:
+                    transaction.set_rollback(True)
+        finally:
+            if self._report_file:
+                self._report_file.close()
+        self.tally.extra = self.importer.extra
+        return self.tally
+
+    def _import_file(self, path: Path) -> None:
+        batch: list[Pending] = []
+        for line, raw in self.importer.read(path):
+            self.tally.read += 1
+            try:
+                values, context = self.importer.build(raw)
+            except RowError as exc:
+                self.reject(path.name, line, str(exc))
+                continue
+            except SkipRow as exc:
+                self.importer.extra[f"skipped: {exc}"] += 1
+                continue
+            key = str(values[self.importer.key_field])
+            if first := self._seen.first_read(key, path.name, line):
+                self.reject(path.name, line, f"duplicate id {key!r}: already read at {first[0]} line {first[1]}")
+                continue
+            batch.append(Pending(path.name, line, key, values, context))
+            if len(batch) >= self.batch_size:
+                self._flush(batch)
+                batch = []
+        if batch:
+            self._flush(batch)
+
+    def _change_reason(self) -> str:
+        importer = self.importer
+        return f"{importer.change_reason} (import run {importer.run.pk})" if importer.run else importer.change_reason
+
+    def _flush(self, batch: list[Pending]) -> None:
+        written = self._write_in_sql(batch) if self._in_sql else self._write_with_orm(batch)
+        if written:
+            records_imported.send(sender=self.importer.model, pks=written)
+        if self.on_progress:
+            self.on_progress(self.tally)
+
+    def _write_in_sql(self, batch: list[Pending]) -> list[Any]:
+        """The batch through PostgresUpsert; returns the pks of the rows created or updated."""
+        scope = self.importer.scope
+        rows = [{**scope, **pending.values} for pending in batch]
+        if self._upsert is None:  # here, not in run(): an importer's scope may depend on the file being read
+            self._upsert = PostgresUpsert(
+                self.importer.model,
+                columns=list(rows[0]),
+                key_fields=[*scope, self.importer.key_field],
+                user_id=self.importer.user.pk if self.importer.user else None,
+                change_reason=self._change_reason(),
+            )
+            self._upsert.prepare()
+        now = timezone.now()
+        try:
+            with transaction.atomic():  # a savepoint: a refused batch is undone alone
+                written = self._upsert.write(rows, now=now)
+        except (DataError, IntegrityError):
+            # Some value does not fit: find the rows to blame as the ORM path would, reject
+            # them and write the rest. If no row is to blame, the error is the run's.
+            valid = [values for values, pending in zip(rows, batch, strict=False) if self._valid(values, pending)]
+            if len(valid) == len(rows):
+                raise
+            rows = valid
+            written = self._upsert.write(rows, now=now)
+        self.tally.created += written.created
+        self.tally.updated += written.updated
+        self.tally.unchanged += len(rows) - written.created - written.updated
+        return written.pks
+
+    def _valid(self, values: dict[str, Any], pending: Pending) -> bool:
+        try:
+            _validate(self.importer.model(**values))
+        except ValidationError as exc:
+            self.reject(pending.file, pending.line, _validation_message(exc))
+            return False
+        return True
+
+    def _write_with_orm(self, batch: list[Pending]) -> list[Any]:
+        """The batch through the ORM and simple_history; returns the pks of the rows created or updated."""
+        importer = self.importer
+        model = importer.model
+        existing = importer.existing(p.key for p in batch)
+        to_create: list[tuple[models.Model, Pending]] = []
+        to_update: list[tuple[models.Model, Pending]] = []
+        changed_fields: set[str] = set()
+        for pending in batch:
+            values = {**importer.scope, **pending.values}
+            current = existing.get(pending.key)
+            if current is None:
+                obj = model(**values)
+                try:
+                    _validate(obj)
+                except ValidationError as exc:
+                    self.reject(pending.file, pending.line, _validation_message(exc))
+                    continue
+                to_create.append((obj, pending))
+                continue
+            differing = {
+                name: value
+                for name, value in values.items()
+                if name not in importer.create_only_fields and _differs(getattr(current, name), value)
+            }
+            if not differing:
+                self.tally.unchanged += 1
+                continue
+            for name, value in differing.items():
+                setattr(current, name, value)
+            try:
+                _validate(current)
+            except ValidationError as exc:
+                current.refresh_from_db()
+                self.reject(pending.file, pending.line, _validation_message(exc))
+                continue
+            if hasattr(current, "version"):
+                current.version += 1
+                differing["version"] = current.version
+            if hasattr(current, "updated_at"):
+                current.updated_at = timezone.now()
+                differing["updated_at"] = current.updated_at
+            changed_fields |= differing.keys()
+            to_update.append((current, pending))
+
+        reason = self._change_reason()
+        if to_create:
+            created = bulk_create_with_history(
+                [obj for obj, _ in to_create],
+                model,
+                batch_size=self.batch_size,
+                default_user=importer.user,
+                default_change_reason=reason,
+            )
+            to_create = list(zip(created, (p for _, p in to_create), strict=False))
+            self.tally.created += len(to_create)
+        if to_update:
+            bulk_update_with_history(
+                [obj for obj, _ in to_update],
+                model,
+                sorted(changed_fields),
+                batch_size=self.batch_size,
+                default_user=importer.user,
+                default_change_reason=reason,
+            )
+            self.tally.updated += len(to_update)
+        importer.after_save(to_create, to_update)
+        return [obj.pk for obj, _ in to_create + to_update]
+
+
+def _validate(obj: models.Model) -> None:
+    """Field and model validation without a query per foreign key.
+
+    Importers map codes to rows they have already looked up, so re-checking each foreign key
+    against the database would only multiply the queries by the batch size.
+    """
+    foreign_keys = [f.name for f in obj._meta.concrete_fields if f.is_relation]
+    obj.clean_fields(exclude=foreign_keys)
+    obj.clean()
+
+
+def _differs(current: Any, new: Any) -> bool:
+    return current != new
+
+
+def _validation_message(exc: ValidationError) -> str:
+    message_dict = getattr(exc, "message_dict", None)
+    if message_dict:
+        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in message_dict.items())
+    return " ".join(getattr(exc, "messages", [str(exc)]))
+
+
+def run_import(
+    importer: Importer,
+    paths: list[Path],
+    *,
+    dry_run: bool = False,
+    batch_size: int | None = None,
+    report_path: Path | None = None,
+    run: ImportRun | None = None,
+    on_progress=None,
+) -> ImportRun:
+    """Run an importer over files and record the run; FileRefused propagates after being recorded."""
+    run = run or ImportRun.objects.create(
+        importer=importer.name, files="\n".join(os.fspath(p) for p in paths), user=importer.user, dry_run=dry_run
+    )
+    importer.run = run
+    run.status = ImportRun.Status.RUNNING
+    run.started_at = timezone.now()
+    run.save(update_fields=["status", "started_at"])
+
+    def progress(tally: Tally) -> None:
+        cache.set(run.progress_cache_key, {"read": tally.read, "rejected": tally.rejected}, timeout=3600)
+        if on_progress:
+            on_progress(tally)
+
+    runner = ImportRunner(importer, batch_size=batch_size, report_path=report_path, on_progress=progress)
+    try:
+        tally = runner.run(paths, dry_run=dry_run)
+    except FileRefused as exc:
+        _finish(run, ImportRun.Status.REFUSED, str(exc), runner, importer)
+        raise
+    except Exception as exc:
+        _finish(run, ImportRun.Status.FAILED, f"{type(exc).__name__}: {exc}", runner, importer)
+        raise
+    message = "Dry run: counted, then rolled back; nothing was saved." if dry_run else ""
+    _finish(run, ImportRun.Status.SUCCEEDED, message, runner, importer, tally)
+    return run
+
+
+def _finish(
+    run: ImportRun, status: str, message: str, runner: ImportRunner, importer: Importer, tally: Tally | None = None
+) -> None:
+    # A refused or failed run rolled back: it read rows but saved none of them.
+    tally = tally or Tally(read=runner.tally.read, rejected=runner.tally.rejected)
+    run.status = status
+    run.message = message
+    run.format = importer.format or run.format
+    run.finished_at = timezone.now()
+    run.rows_read = tally.read
+    run.created = tally.created
+    run.updated = tally.updated
+    run.unchanged = tally.unchanged
+    run.rejected = tally.rejected
+    run.extra_counts = dict(importer.extra) if status == ImportRun.Status.SUCCEEDED else {}
+    run.errors = [problem.__dict__ for problem in runner.problems]
+    run.save()

@@ -1,0 +1,121 @@
+"""A database made before the kernel left the project package migrates forward intact.
+
+tests/core/forward/files/ holds a SQLite database and a PostgreSQL dump made at commit
+0fe2cce (the last with models under `chancery/`), with the demo, a trade import, users, an
+API token and an idempotency key in them, and what that commit's API answered from each
+(tests/core/forward/make_fixture.sh made them). Here each is migrated to this commit and
+read again the same way: every table's row count, the token hashes and import runs column by
+column, and every API list and composed answer must be what they were.
+"""
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+from tests.services import ThrowawayPostgres
+
+ROOT = Path(settings.BASE_DIR)
+FILES = Path(__file__).parent / "forward" / "files"
+
+
+def _run(*args: str, database_url: str) -> str:
+    env = {**os.environ, "DATABASE_URL": database_url, "CHANCERY_ENV": "development"}
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"{args} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result.stdout
+
+
+def _migrated(database_url: str) -> dict:
+    _run("manage.py", "migrate", "--no-input", database_url=database_url)
+    return json.loads(_run("tests/core/forward/snapshot.py", database_url=database_url))
+
+
+def _moves(database_url: str) -> dict:
+    """Where ImportRun and its permissions are after the migration."""
+    script = (
+        "import json, django; django.setup()\n"
+        "from django.contrib.auth.models import Group, Permission\n"
+        "from django.contrib.contenttypes.models import ContentType\n"
+        "from django.db.migrations.recorder import MigrationRecorder\n"
+        "print(json.dumps({\n"
+        " 'content_types': sorted(ContentType.objects.filter(model='importrun').values_list('app_label', flat=True)),\n"
+        " 'editor_import_perms': sorted(Group.objects.get(name='editor').permissions.filter(\n"
+        "     codename__endswith='_importrun').values_list('content_type__app_label', 'codename')),\n"
+        " 'applied': MigrationRecorder.Migration.objects.filter(app__in=['imports', 'chancery']).count(),\n"
+        "}))\n"
+    )
+    return json.loads(_run("-c", script, database_url=database_url))
+
+
+def _assert_same(after: dict, before: dict) -> None:
+    assert after["models"] == before["models"]
+    assert after["rows"] == before["rows"]
+    assert after["kept"] == before["kept"]
+    for url, pages in before["api"].items():
+        assert after["api"][url] == pages, f"{url} answers differently after the migration"
+    assert set(after["api"]) == set(before["api"])
+
+
+def _assert_moved(database_url: str) -> None:
+    moves = _moves(database_url)
+    assert moves["content_types"] == ["imports"]
+    assert moves["editor_import_perms"] == [["imports", "add_importrun"], ["imports", "view_importrun"]]
+    assert moves["applied"] == 5  # chancery 0001-0004 and imports 0001
+
+
+def test_a_sqlite_database_of_the_old_layout_keeps_every_row_and_answer(tmp_path):
+    database = tmp_path / "forward.sqlite3"
+    with gzip.open(FILES / "forward.sqlite3.gz") as packed, open(database, "wb") as out:
+        shutil.copyfileobj(packed, out)
+    url = f"sqlite:///{database}"
+    before = json.loads((FILES / "answer-sqlite.json").read_text())
+
+    after = _migrated(url)
+
+    _assert_same(after, before)
+    _assert_moved(url)
+    assert before["rows"]["chancery_importrun"] == 1 and len(before["kept"]["chancery_apitoken"]) == 1
+
+
+def test_a_postgresql_database_of_the_old_layout_keeps_every_row_and_answer(tmp_path):
+    cluster = ThrowawayPostgres()
+    try:
+        cluster.create()
+        dump = tmp_path / "forward.sql"
+        dump.write_bytes(gzip.decompress((FILES / "forward.postgresql.sql.gz").read_bytes()))
+        load = subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(cluster.port),
+                "-U",
+                "postgres",
+                "-d",
+                "chancery",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-f",
+                str(dump),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert load.returncode == 0, load.stderr[-3000:]
+        before = json.loads((FILES / "answer-postgresql.json").read_text())
+
+        after = _migrated(cluster.url)
+
+        _assert_same(after, before)
+        _assert_moved(cluster.url)
+    finally:
+        cluster.destroy()
