@@ -82,21 +82,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Django's, making the message storage only for requests that use it.
-    "core.middleware.LazyMessageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the request's user on every audit-history row.
     "simple_history.middleware.HistoryRequestMiddleware",
-    # django-csp's, with the header built once instead of per response.
-    "core.middleware.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: counts failed logins and locks out repeated guessing.
     "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, reading permissions through the shared cache (core.roles).
-    "core.roles.CachedPermissionsBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # Five wrong passwords for one username from one address lock that pair out for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
@@ -148,9 +145,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+    # A persistent connection the server dropped (a restart) is replaced at the next request.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Django's backend, with a health check that asks the socket instead of sending SELECT 1.
-    DATABASES["default"]["ENGINE"] = "core.db.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -194,7 +190,7 @@ if REDIS_URL:
     # without its cache, logged, until Redis answers again).
     CACHES = {
         "default": {
-            "BACKEND": "core.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -292,8 +288,6 @@ REST_FRAMEWORK = {
     ],
     # orjson, refusing bodies over DATA_UPLOAD_MAX_MEMORY_SIZE as Django does for forms.
     "DEFAULT_PARSER_CLASSES": ["core.api.parsers.BoundedJSONParser"],
-    # DRF's negotiation, remembered per Accept header instead of parsed on every request.
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.CachedContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": [
         "core.api.filters.SafeFilterBackend",
         "rest_framework.filters.SearchFilter",

@@ -24,21 +24,22 @@ class CoreConfig(AppConfig):
 
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
-        from django.db.models.signals import m2m_changed
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from knox.models import get_token_model
 
+        from core.api.auth import forget_token, forget_tokens_of_changed_rights, forget_user_tokens
         from core.roles import forget_permissions
 
+        # A change of rights reaches the cached permissions, and the API's cached tokens, at once.
         user_model = get_user_model()
         for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
+            label = through._meta.label
+            m2m_changed.connect(forget_permissions, sender=through, dispatch_uid=f"chancery.forget_permissions.{label}")
             m2m_changed.connect(
-                forget_permissions, sender=through, dispatch_uid=f"chancery.forget_permissions.{through._meta.label}"
+                forget_tokens_of_changed_rights, sender=through, dispatch_uid=f"chancery.forget_tokens.{label}"
             )
 
         # A token's user, rights and revocation reach the API's token cache at once.
-        from django.db.models.signals import post_delete, post_save
-        from knox.models import get_token_model
-
-        from core.api.auth import forget_token, forget_user_tokens
 
         post_save.connect(forget_user_tokens, sender=user_model, dispatch_uid="chancery.forget_user_tokens.save")
         post_delete.connect(forget_user_tokens, sender=user_model, dispatch_uid="chancery.forget_user_tokens.delete")

@@ -76,9 +76,9 @@ def _permissions_key(user_id, joined) -> str:
 
 
 def cached_permissions(user) -> frozenset[str]:
-    """The user's permissions, from the shared cache: every API request and every page checks
-    them, and reading them from the database costs two queries each time. Changes to a user's
-    groups or to a group's permissions clear the entry (forget_permissions)."""
+    """The user's permissions, from the shared cache: every API request checks them (the role
+    permission), and reading them from the database costs two queries each time. Changes to a
+    user's groups or to a group's permissions clear the entry (forget_permissions)."""
     permissions = getattr(user, "_role_permissions", None)  # set by the API's token check
     if permissions is not None:
         return permissions
@@ -98,48 +98,37 @@ def cached_permissions(user) -> frozenset[str]:
 
 
 def _from_database(user) -> frozenset[str]:
-    # Django's own backend, called directly: through user.get_all_permissions() it would come
-    # back here by way of CachedPermissionsBackend.
+    # Django's backend itself: user.get_all_permissions() would also ask axes' backend, which
+    # grants nothing.
     return frozenset(ModelBackend().get_all_permissions(user))
 
 
-class CachedPermissionsBackend(ModelBackend):
-    """Django's ModelBackend (sign-in, per-user and group permissions), with a user's permissions
-    read through cached_permissions: pages check them for their menus, buttons and views on
-    every request, two queries each time without it."""
-
-    def get_all_permissions(self, user_obj, obj=None):
-        # ModelBackend keeps the permissions on the user as _perm_cache and reads the database
-        # when it is missing: filled here from the shared cache first, its own checks (inactive,
-        # anonymous, object permissions) then apply as they are.
-        if obj is None and not user_obj.is_anonymous and not hasattr(user_obj, "_perm_cache"):
-            user_obj._perm_cache = cached_permissions(user_obj)
-        return super().get_all_permissions(user_obj, obj)
-
-
-def forget_permissions(sender, instance, action="", pk_set=None, model=None, **kwargs):
-    """Clear cached permissions when a user's groups or permissions, or a group's, change."""
-    if not action.startswith("post_"):
-        return
+def users_affected(instance, pk_set, model) -> set:
+    """The ids of the users whose permissions an m2m change of groups or permissions touches."""
     user_model = get_user_model()
     if isinstance(instance, user_model):
-        user_ids = {instance.pk}
-    elif isinstance(instance, Group):
+        return {instance.pk}
+    if isinstance(instance, Group):
         # For group.user_set changes pk_set holds the users (removed ones are no longer members).
-        user_ids = set(instance.user_set.values_list("pk", flat=True)) | (
+        return set(instance.user_set.values_list("pk", flat=True)) | (
             set(pk_set or ()) if model is user_model else set()
         )
-    elif isinstance(instance, Permission) and pk_set:
+    if isinstance(instance, Permission) and pk_set:
         # permission.group_set / permission.user_set changes: pk_set holds groups or users.
         related = (
             user_model.objects.filter(groups__in=pk_set) if model is Group else user_model.objects.filter(pk__in=pk_set)
         )
-        user_ids = set(related.values_list("pk", flat=True))
-    else:
-        user_ids = set()
-    joined = user_model.objects.filter(pk__in=user_ids).values_list("pk", "date_joined")
-    cache.delete_many([_permissions_key(pk, when) for pk, when in joined])
-    # API tokens carry their user's permissions in the cache too (core.api.auth).
-    from core.api.auth import forget_tokens
+        return set(related.values_list("pk", flat=True))
+    return set()
 
-    forget_tokens(user_ids)
+
+def forget_permissions(sender, instance, action="", pk_set=None, model=None, **kwargs):
+    """Clear cached permissions when a user's groups or permissions, or a group's, change.
+
+    (API tokens carry their user's permissions in the cache too: core.api.auth forgets them on
+    the same signal.)"""
+    if not action.startswith("post_"):
+        return
+    user_ids = users_affected(instance, pk_set, model)
+    joined = get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "date_joined")
+    cache.delete_many([_permissions_key(pk, when) for pk, when in joined])

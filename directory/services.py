@@ -3,7 +3,9 @@
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from directory.models import Citation, Source
 
@@ -43,3 +45,20 @@ def cite(
     citation.save()
     record.save(update_fields=["updated_at"])
     return citation
+
+
+@transaction.atomic
+def resolve_conflict(*, citations: list[Citation], standing: Citation | None, note: str, user) -> None:
+    """Close a conflict: `standing` prevails and the others give way, or (None) both stand with a note."""
+    if standing is not None and standing.pk not in {c.pk for c in citations}:
+        raise ValueError("the claim that stands must be one of the conflicting citations")
+    if standing is None and not note.strip():
+        raise ValidationError({"note": "Say why both claims are kept."})
+    now = timezone.now()
+    for citation in Citation.objects.select_for_update().filter(pk__in=[c.pk for c in citations]):
+        citation.resolved_at = now
+        citation.resolved_by = user
+        citation.resolution_note = note
+        citation.prevails = None if standing is None else citation.pk == standing.pk
+        citation._history_user = user
+        citation.save()

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -85,20 +83,3 @@ def citation_conflicts(limit: int = 200) -> list[Conflict]:
     for citation in Citation.objects.filter(condition, resolved_at__isnull=True).select_related("source", "speaker"):
         by_key[(citation.content_type_id, citation.object_id, citation.field_name)].append(citation)
     return [Conflict(*key, citations) for key, citations in by_key.items()]
-
-
-@transaction.atomic
-def resolve_conflict(*, citations: list[Citation], standing: Citation | None, note: str, user) -> None:
-    """Close a conflict: `standing` prevails and the others give way, or (None) both stand with a note."""
-    if standing is not None and standing.pk not in {c.pk for c in citations}:
-        raise ValueError("the claim that stands must be one of the conflicting citations")
-    if standing is None and not note.strip():
-        raise ValidationError({"note": "Say why both claims are kept."})
-    now = timezone.now()
-    for citation in Citation.objects.select_for_update().filter(pk__in=[c.pk for c in citations]):
-        citation.resolved_at = now
-        citation.resolved_by = user
-        citation.resolution_note = note
-        citation.prevails = None if standing is None else citation.pk == standing.pk
-        citation._history_user = user
-        citation.save()

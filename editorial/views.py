@@ -8,7 +8,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from directory.models import Citation
-from editorial.review import citation_conflicts, overdue_visits, resolve_conflict, stale_agreements
+from directory.services import resolve_conflict
+from editorial.review import citation_conflicts, overdue_visits, stale_agreements
 
 QUEUE_LIMIT = 100
 

@@ -13,7 +13,6 @@ from rest_framework.views import APIView
 
 from core.api.conditional import ConditionalMixin
 from core.api.csv import CSVRenderer, stream_queryset_csv, stream_rows_csv, wants_csv
-from core.api.fastpath import token_json_pages
 from core.api.filters import SafeFilterBackend, TrackedFilterSet
 from core.api.pagination import CursorPagination
 from core.api.serializers import LabelledChoicesMixin
@@ -147,11 +146,6 @@ class TradeFlowViewSet(viewsets.ReadOnlyModelViewSet):
     renderer_classes = RENDERERS
     search_fields = []
 
-    @classmethod
-    def as_view(cls, actions=None, **initkwargs):
-        view = super().as_view(actions, **initkwargs)
-        return token_json_pages(view) if actions and actions.get("get") == "list" else view
-
     def list(self, request, *args, **kwargs):
         if wants_csv(request):
             return stream_queryset_csv(
@@ -160,8 +154,7 @@ class TradeFlowViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.page(request))
 
     def page(self, request) -> dict:
-        """A page of the list as JSON data: what `list` answers, and what a token's plain JSON
-        GET is answered with without the rest of DRF (core.api.fastpath)."""
+        """A page of the list as JSON data: what `list` answers."""
         # The bulk read data users hammer: the filter form validates, hand-written SQL reads
         # (trade/flow_sql.py), rows become JSON without model instances or a serializer per
         # row. test_trade checks both against the FilterSet and TradeFlowSerializer.

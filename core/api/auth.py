@@ -33,7 +33,7 @@ from knox.models import get_token_model
 from knox.signals import token_expired
 from rest_framework import exceptions
 
-from core.api.throttling import ClientRateThrottle
+from core.roles import cached_permissions, users_affected
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,12 @@ def forget_user_tokens(sender, instance, **kwargs) -> None:
     forget_tokens([instance.pk])
 
 
+def forget_tokens_of_changed_rights(sender, instance, action="", pk_set=None, model=None, **kwargs) -> None:
+    """A change of groups or permissions (m2m_changed) drops the cached tokens of the users it touches."""
+    if action.startswith("post_"):
+        forget_tokens(users_affected(instance, pk_set, model))
+
+
 def _delete(keys) -> None:
     if not keys:
         return
@@ -74,26 +80,10 @@ def _delete(keys) -> None:
         )
 
 
-# Where core.api.fastpath leaves a request's checked token (or its refusal) for DRF.
-_OUTCOME = "_chancery_token_outcome"
-
-
-def remember_outcome(request, outcome) -> None:
-    """Keep this request's token check, (user, token) or the refusal, for TokenAuthentication."""
-    setattr(request, _OUTCOME, outcome)
-
-
 class TokenAuthentication(KnoxTokenAuthentication):
-    def authenticate(self, request):
-        # Checked already on the way in (core.api.fastpath): checking again would count
-        # the request twice against the token's rate limit. DRF's request hands attribute
-        # reads on to Django's, where the outcome was left.
-        outcome = getattr(request, _OUTCOME, None)
-        if outcome is None:
-            return super().authenticate(request)
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
+    """knox's tokens, each checked once a minute at most against the database: the checked token
+    (its user, rights and expiry) is kept in the shared cache for TOKEN_CACHE_SECONDS, dropped at
+    once when the token is revoked or its user or rights change (the receivers above)."""
 
     def authenticate_credentials(self, token: bytes):
         try:
@@ -101,32 +91,23 @@ class TokenAuthentication(KnoxTokenAuthentication):
         except (UnicodeDecodeError, TypeError, ValueError, binascii.Error):
             raise exceptions.AuthenticationFailed("Invalid token.") from None
         key = _cache_key(digest)
-        entry, counted = self._read(key, digest)
+        entry = self._read(key)
         if entry is not None and compare_digest(entry["digest"], digest) and not _expired(entry["expiry"]):
-            user, auth_token = _from_entry(entry)
-            auth_token.rate_counted = counted
-            return user, auth_token
+            return _from_entry(entry)
         user, auth_token = super().authenticate_credentials(token)
-        auth_token.rate_counted = counted
         try:
             cache.set(key, _entry(auth_token), TOKEN_CACHE_SECONDS)
         except Exception:
             logger.warning("API token cache unreachable; not remembering the token", exc_info=True)
         return user, auth_token
 
-    def _read(self, key: str, digest: str):
-        """The cached entry, and this request counted against the token's rate limit, in one
-        round trip when the cache can (core.cache.RedisCache): (entry, (key, count))."""
+    @staticmethod
+    def _read(key: str):
         try:
-            throttle = ClientRateThrottle()
-            if throttle.rate is not None and hasattr(cache, "get_and_hit"):
-                counter = throttle.window_key(throttle.token_key(digest), throttle.timer())
-                entry, count = cache.get_and_hit(key, counter, throttle.duration)
-                return entry, (counter, count)
-            return cache.get(key), None
+            return cache.get(key)
         except Exception:
             logger.warning("API token cache unreachable; checking the token in the database", exc_info=True)
-            return None, None
+            return None
 
     def _cleanup_token(self, auth_token) -> bool:
         if _expired(auth_token.expiry):
@@ -142,8 +123,6 @@ def _expired(expiry: datetime.datetime | None) -> bool:
 
 
 def _entry(auth_token) -> dict:
-    from core.roles import cached_permissions
-
     user = auth_token.user
     return {
         "digest": auth_token.digest,

@@ -44,6 +44,8 @@ _IDEMPOTENT_CREATES = {
 
 
 def _idempotent_create(view) -> bool:
+    # Here, not at the top: DRF imports this module (DEFAULT_SCHEMA_CLASS) before the apps are
+    # ready, and conditional reaches the models.
     from core.api.conditional import ConditionalMixin
 
     return getattr(view, "action", None) == "create" and isinstance(view, ConditionalMixin)

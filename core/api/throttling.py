@@ -7,9 +7,7 @@ cannot be reached the request is let through (logged): a rate limit is not worth
 
 Budgets: each API token has its own (the issue's "per-token" limit; a client with two
 tokens for two jobs gets two budgets); a browser session counts against its user; anonymous
-visitors (when anonymous reading is on) against their address. A token's request is counted
-by the token check itself, in the same round trip that reads the token (core.api.auth),
-and the count is left on the token for the throttle here.
+visitors (when anonymous reading is on) against their address.
 """
 
 import logging
@@ -34,15 +32,11 @@ class FixedWindowMixin:
             return True
         now = self.timer()
         key = self.window_key(key, now)
-        counted = getattr(request.auth, "rate_counted", None)
-        if counted is not None and counted[0] == key:
-            count = counted[1]
-        else:
-            try:
-                count = hit(cache, key, self.duration)
-            except Exception:  # the cache is down: serve rather than refuse
-                logger.warning("rate limit not checked: the cache cannot be reached", exc_info=True)
-                return True
+        try:
+            count = hit(cache, key, self.duration)
+        except Exception:  # the cache is down: serve rather than refuse
+            logger.warning("rate limit not checked: the cache cannot be reached", exc_info=True)
+            return True
         self.wait_seconds = self.duration - now % self.duration
         return count <= self.num_requests
 

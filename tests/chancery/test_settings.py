@@ -34,7 +34,7 @@ def test_a_redis_url_switches_tasks_to_the_broker(tmp_path):
 def test_a_postgres_url_selects_postgresql():
     result = load_settings(DATABASE_URL="postgres://u:p@127.0.0.1:5432/chancery")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[0] == "core.db.postgresql"  # Django's, with a cheaper health check
+    assert result.stdout.split()[0] == "django.db.backends.postgresql"
 
 
 @pytest.mark.parametrize(
@@ -78,7 +78,7 @@ def test_production_with_real_settings_starts_with_debug_off():
         DATABASE_URL="postgres://u:p@127.0.0.1:5432/chancery",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["core.db.postgresql", "False", "False"]
+    assert result.stdout.split() == ["django.db.backends.postgresql", "False", "False"]
 
 
 def test_production_settings_pass_the_deployment_checks():

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from core.status import change_status
 from directory.models import Citation
-from editorial.review import citation_conflicts, overdue_visits, resolve_conflict, stale_agreements
+from directory.services import resolve_conflict
+from editorial.review import citation_conflicts, overdue_visits, stale_agreements
 from tests.factories import AgreementFactory, CitationFactory, SourceFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
