@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.concurrency import VersionedModelForm, stale_edit_message
 from core.forms import StatusChangeForm
 from core.statemachine import StaleEdit, StatusMachine
-from core.status import change_status, record_first_status
+from core.status import record_first_status
 
 
 class ReadOnlyHistoryInline:
@@ -114,16 +114,7 @@ class StatusMachineAdmin(TrackedAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                change_status(
-                    record,
-                    to_status=data["to_status"],
-                    on=data["on"],
-                    precision=data["precision"],
-                    user=request.user,
-                    note=data["note"],
-                    citation=data["citation"],
-                    expected_version=data["loaded_version"],
-                )
+                form.change_status(record, user=request.user)
             except StaleEdit:
                 form.add_error(
                     None,

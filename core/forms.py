@@ -3,6 +3,7 @@
 from django import forms
 
 from core.dates import DatePrecision
+from core.status import change_status
 
 
 class StatusChangeForm(forms.Form):
@@ -29,3 +30,18 @@ class StatusChangeForm(forms.Form):
         self.fields["to_status"].choices = [(s, machine.labels[s]) for s in machine.allowed_targets(record.status)]
         self.fields["citation"].queryset = citations
         self.fields["loaded_version"].initial = record.version
+
+    def change_status(self, record, *, user):
+        """The change this valid form asks for, through core.status.change_status, against the
+        version the form was loaded with (StaleEdit if the record moved on since)."""
+        data = self.cleaned_data
+        return change_status(
+            record,
+            to_status=data["to_status"],
+            on=data["on"],
+            precision=data["precision"],
+            user=user,
+            note=data["note"],
+            citation=data["citation"],
+            expected_version=data["loaded_version"],
+        )

@@ -24,7 +24,6 @@ from core.concurrency import stale_edit_message
 from core.dates import DatePrecision
 from core.forms import StatusChangeForm
 from core.statemachine import StaleEdit
-from core.status import change_status
 from directory.models import Citation, Organisation, Person, Source
 from directory.selectors import citations_of
 from directory.services import add_source, cite
@@ -214,18 +213,8 @@ FORMS = {
 
 @_edit_view("status")
 def edit_status(request, record, form):
-    data = form.cleaned_data
-    change_status(
-        record,
-        to_status=data["to_status"],
-        on=data["on"],
-        precision=data["precision"],
-        user=request.user,
-        note=data["note"],
-        citation=data["citation"],
-        expected_version=data["loaded_version"],
-    )
-    label = dict(type(record).Status.choices)[data["to_status"]]
+    form.change_status(record, user=request.user)
+    label = dict(type(record).Status.choices)[form.cleaned_data["to_status"]]
     return f"Status changed to {label.lower()}."
 
 

@@ -54,16 +54,8 @@ class TransitionsMixin:
                 conflict = Conflict(f"A {machine.name} cannot go from {record.status} to {data['to_status']}.")
                 conflict.allowed = allowed
                 raise conflict
-            change_status(
-                record,
-                to_status=data["to_status"],
-                on=data["on"],
-                precision=data["precision"],
-                user=request.user,
-                note=data["note"],
-                citation=data.get("citation"),
-                expected_version=record.version,
-            )
+            # The request's fields are the service's own: to_status, on, precision, note, citation.
+            change_status(record, **data, user=request.user, expected_version=record.version)
         record.refresh_from_db()
         return Response(
             self.get_serializer(record).data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(record)}
