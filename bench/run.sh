@@ -13,10 +13,14 @@
 #   2. bench/generate.py        deterministic data through COPY (trade flows, people, visits,
 #                               agreements, sources and citations)
 #   3. bench/bench_api.py       gunicorn (the app) vs bench/bare_app.py, and CSV export vs psql
-#   4. bench/bench_timelines.py rebuild: the full timeline rebuild, on a database of its own
-#   5. bench/bench_timelines.py pages: the busiest pair's page and timeline API over gunicorn,
+#   4. bench/bench_overrides.py each override of library internals the project keeps vs its
+#                               revert (bench/overrides/*.patch on a copy of the tree): the flows
+#                               page as-is, reverted and bare side by side, and the generated
+#                               Comtrade import (10x; 2x with --quick) both ways; gain >= 10 %?
+#   5. bench/bench_timelines.py rebuild: the full timeline rebuild, on a database of its own
+#   6. bench/bench_timelines.py pages: the busiest pair's page and timeline API over gunicorn,
 #                               and an edit's refresh through the worker, on the generated data
-#   6. bench/report.py          writes the results file
+#   7. bench/report.py          writes the results file
 # Everything it started is stopped on exit, whatever happens. A failed step is reported and
 # the others still run; the exit status is then non-zero.
 #
@@ -150,6 +154,9 @@ BENCH_API_TOKEN="$("$PYTHON" manage.py create_api_token bench-analyst --name ben
 export BENCH_API_TOKEN
 
 step "api" "$PYTHON" bench/bench_api.py
+
+step "overrides" env BENCH_ADMIN_DATABASE_URL="$PG_URL/postgres" BENCH_TEMPLATE_DB=bench_empty \
+    BENCH_IMPORT_REDIS_URL="$REDIS_BASE/2" "$PYTHON" bench/bench_overrides.py
 
 step "timelines: full rebuild" env DATABASE_URL="$PG_URL/chancery_timelines" REDIS_URL="$REDIS_BASE/4" \
     "$PYTHON" bench/bench_timelines.py rebuild --fresh --scale "$BENCH_TIMELINES_SCALE" --rebuilds "$BENCH_REPEAT"
