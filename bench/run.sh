@@ -30,6 +30,7 @@
 #   BENCH_RESULTS    where the results go (default bench/RESULTS.md, or bench/RESULTS-quick.md
 #                    with --quick, so a quick run never replaces the full run's figures)
 #   BENCH_DURATION   seconds per load-generator run (default 5, or 2 with --quick)
+#   BENCH_STEPS      comma-separated step names to run (default: all), e.g. "data generation,api,overrides"
 #   BENCH_TIMELINES_SCALE  `bench_timelines.py rebuild`'s --scale (default 0.25, or BENCH_SCALE with --quick)
 #   PGPORT_TEST, REDIS_PORT_TEST, BENCH_APP_PORT, BENCH_BARE_PORT, BENCH_LAYERS_PORT,
 #   BENCH_LAYERS_BARE_DJANGO_PORT
@@ -115,9 +116,15 @@ export BENCH_RESULTS_JSON="$TMP_DIR/results.jsonl" BENCH_LOG_DIR="$TMP_DIR" BENC
 : >"$BENCH_RESULTS_JSON"
 
 failed=()
+skipped=()
 step() {
     local name="$1"
     shift
+    if [ -n "${BENCH_STEPS:-}" ] && [[ ",$BENCH_STEPS," != *",$name,"* ]]; then
+        say "=== $name: not in BENCH_STEPS, skipped ==="
+        skipped+=("$name")
+        return 0
+    fi
     say "=== $name ==="
     local started=$SECONDS
     if "$@"; then
@@ -183,6 +190,7 @@ meta=(
     --meta "Software=$("$PG_BIN/postgres" --version), Python $("$PYTHON" -c 'import platform; print(platform.python_version())'), $("$ROOT/$VENV/bin/gunicorn" --version), $( (wrk --version 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)"
 )
 [ "${#failed[@]}" -gt 0 ] && meta+=(--meta "Failed steps=${failed[*]} (their figures are missing)")
+[ "${#skipped[@]}" -gt 0 ] && meta+=(--meta "Steps not run=$(IFS=,; echo "${skipped[*]}") (BENCH_STEPS=$BENCH_STEPS; see the file's history for their last figures)")
 "$PYTHON" bench/report.py "$BENCH_RESULTS_JSON" "$BENCH_RESULTS" "${meta[@]}" --commit-at-start "$commit_at_start"
 
 if [ "${#failed[@]}" -gt 0 ]; then
