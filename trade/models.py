@@ -41,6 +41,10 @@ class TradeFlow(TrackedModel):
         RE_EXPORT = "re_export", "Re-export"
         RE_IMPORT = "re_import", "Re-import"
 
+    class Valuation(models.TextChoices):
+        FOB = "fob", "FOB"
+        CIF = "cif", "CIF"
+
     # No single-column indexes on the two countries (nor the text-pattern copies PostgreSQL
     # adds to text keys): the composite indexes below all start with one of them, and every
     # extra index is written on each of the millions of rows an import inserts.
@@ -57,6 +61,14 @@ class TradeFlow(TrackedModel):
     flow = models.CharField(max_length=10, choices=Flow.choices)
     commodity_code = models.CharField(max_length=12, default=TOTAL, help_text="HS code, or TOTAL for all goods.")
     value_usd = models.DecimalField(max_digits=20, decimal_places=2, help_text="Value in US dollars.")
+    valuation = models.CharField(
+        max_length=3,
+        choices=Valuation.choices,
+        blank=True,
+        help_text="How the reporter valued the goods: FOB (exports, at the border) or CIF (imports, with "
+        "cost, insurance and freight); empty where the dataset does not say.",
+    )
+    estimated = models.BooleanField(default=False, help_text="The publisher marks the figure as its own estimate.")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="trade_flows")
     dataset = models.CharField(max_length=40, help_text="e.g. 'comtrade', 'imf-dots'.")
     release = models.CharField(max_length=40, blank=True, help_text="Release or vintage of the dataset.")

@@ -230,8 +230,14 @@ class TradeCsvImporter(Importer):
         flow: str,
         commodity: str,
         value: Decimal,
+        valuation: str = "",
+        estimated: bool = False,
     ) -> tuple[dict[str, Any], None]:
-        """The values build() returns for one figure. `release` is left to editors: files do not carry it."""
+        """The values build() returns for one figure. `release` is left to editors: files do not carry it.
+
+        `valuation` is TradeFlow.Valuation (FOB, CIF) where the format says it, and `estimated`
+        the publisher's own estimate mark; both travel with the figure to every page and answer.
+        """
         if reporter == partner:
             raise RowError(f"reporter and partner are the same country ({reporter})")
         return {
@@ -243,5 +249,7 @@ class TradeCsvImporter(Importer):
             "flow": flow,
             "commodity_code": commodity,
             "value_usd": value,
+            "valuation": valuation,
+            "estimated": estimated,
             "source_id": self.source.pk,
         }, None

@@ -7,6 +7,7 @@ from trade.models import TOTAL, TradeFlow
 # The indicators Chancery keeps; DOTS also has imports FOB, which would be a second import
 # figure for the same reporter, partner and year.
 INDICATORS = {"TXG_FOB_USD": TradeFlow.Flow.EXPORT, "TMG_CIF_USD": TradeFlow.Flow.IMPORT}
+VALUATIONS = {"TXG_FOB_USD": TradeFlow.Valuation.FOB, "TMG_CIF_USD": TradeFlow.Valuation.CIF}
 
 
 class ImfDotsImporter(TradeCsvImporter):
@@ -36,4 +37,5 @@ class ImfDotsImporter(TradeCsvImporter):
             flow=INDICATORS[indicator],
             commodity=TOTAL,
             value=value,
+            valuation=VALUATIONS[indicator],
         )
