@@ -23,6 +23,8 @@ from chancery.env import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+# The real datasets shipped with the project (load_datasets), each folder with a SOURCE.md.
+DATA_DIR = BASE_DIR / "data"
 
 CHANCERY_ENV = env_choice("CHANCERY_ENV", "development", ("development", "production"))
 PRODUCTION = CHANCERY_ENV == "production"

@@ -9,11 +9,16 @@ from django.core.management import call_command
 from demo.loader import load_demo
 from trade.models import TradeFlow
 
-HSG = Path(__file__).resolve().parents[2] / "shared" / "data" / "hsg"
-COMTRADE = Path(__file__).resolve().parents[2] / "shared" / "data" / "comtrade"
+# Everything the tests read is in the repository's data/ (each folder has a SOURCE.md);
+# tests/test_self_contained.py fails if a test or module reads outside the repository.
+DATA = Path(__file__).resolve().parents[1] / "data"
+HSG = DATA / "hsg"
+COMTRADE = DATA / "comtrade"
+IMF_DOTS = DATA / "imf-dots"
+REPORTS = DATA / "reports"
 
 # Annual figures shaped like the real ones (USD), for the years the demo's claims speak about.
-# Made up for the tests: the shared data has 2021 only.
+# Made up for the tests: Comtrade's figures in data/ are 2021 only.
 PAIR_TRADE = {
     ("RUS", "TJK", "export"): 850_000_000,
     ("RUS", "TJK", "import"): 70_000_000,

@@ -1,7 +1,6 @@
 """Draft versions: numbered, append-only, readable diffs, uploads of .txt/.md/.docx."""
 
 import io
-from pathlib import Path
 
 import docx
 import pytest
@@ -10,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements.drafts import diff_summary, side_by_side_diff, text_from_upload
 from agreements.services import add_draft_version
+from tests.data import REPORTS
 from tests.factories import AgreementFactory
 
-REPORT = Path(__file__).resolve().parents[3] / "shared" / "data" / "news" / "dushanbe-visit-2017.txt"
+REPORT = REPORTS / "dushanbe-visit-2017.txt"
 
 
 @pytest.mark.django_db
