@@ -31,7 +31,7 @@ from common import QUICK, REPEAT, ROOT, VENV_PYTHON, Result, Target, median, rec
 
 SECTION = "Imports"
 MB = 1024 * 1024
-DATA = Path(os.environ.get("BENCH_DATA_DIR", ROOT.parent / "shared" / "data"))
+DATA = Path(os.environ.get("BENCH_DATA_DIR", ROOT / "data"))
 HSG = DATA / "hsg"
 COMTRADE = DATA / "comtrade" / "comtrade_all_exports_2021A.csv"
 REAL_ROWS = 21_338  # in COMTRADE; the generator repeats them once per year

@@ -9,6 +9,9 @@ from tests.data import make_demo, make_imported
 from tests.factories import UserFactory
 from visits.models import Visit
 
+# Fails the run if anything reads beside the repository (tests/outside_reads.py).
+pytest_plugins = ["tests.outside_reads"]
+
 
 def pytest_configure(config):
     # The production hasher is slow on purpose; tests create many users (Django's advice).
