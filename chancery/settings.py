@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "timelines",
     "editorial",
     "demo",
+    "datasets",
     # Last: the kernel's post_migrate handler assigns the permissions of all the apps above.
     # Its app label is "chancery" (core/apps.py), so databases made before the kernel moved
     # out of the chancery package keep their tables and migration history.

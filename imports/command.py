@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from imports.importer import FileRefused, Importer
+from imports.models import ImportRun
 from imports.runner import run_import
 
 
@@ -34,17 +35,7 @@ class ImportCommand(BaseCommand):
         if batch_size is not None and batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
         importer = self.importer_class()
-        bar = tqdm(
-            unit=" rows",
-            desc=importer.name,
-            disable=no_progress or verbosity == 0 or None,
-            file=self.stderr._out,
-        )
-
-        def on_progress(tally):
-            bar.update(tally.read - bar.n)
-            bar.set_postfix(created=tally.created, updated=tally.updated, rejected=tally.rejected, refresh=False)
-
+        bar, on_progress = progress_bar(importer, stream=self.stderr._out, disable=no_progress or verbosity == 0)
         try:
             run = run_import(
                 importer, paths, dry_run=dry_run, batch_size=batch_size, report_path=report, on_progress=on_progress
@@ -55,18 +46,34 @@ class ImportCommand(BaseCommand):
         bar.close()
         if verbosity == 0:
             return
-        summary = (
-            f"{run.importer} ({run.format or 'detected format'}): read {run.rows_read}, created {run.created}, "
-            f"updated {run.updated}, unchanged {run.unchanged}, rejected {run.rejected}"
-        )
-        self.stdout.write(self.style.SUCCESS(summary) if not run.rejected else self.style.WARNING(summary))
-        for name, count in sorted(run.extra_counts.items()):
-            self.stdout.write(f"  {name}: {count}")
-        for problem in run.errors[:20]:
-            self.stdout.write(f"  rejected {problem['file']} line {problem['line']}: {problem['reason']}")
-        if run.rejected > 20:
-            hint = f"all of them are in {report}" if report else "use --report FILE to list them all"
-            self.stdout.write(f"  ... and {run.rejected - 20} more rejected rows; {hint}")
+        write_summary(self, run, report=report)
         if dry_run:
             self.stdout.write("Dry run: nothing was saved.")
         self.stdout.write(f"Recorded as import run #{run.pk}.")
+
+
+def progress_bar(importer: Importer, *, stream, disable: bool):
+    """A progress bar of rows read (off when not on a terminal), and the callback that moves it."""
+    bar = tqdm(unit=" rows", desc=importer.name, disable=disable or None, file=stream)
+
+    def on_progress(tally):
+        bar.update(tally.read - bar.n)
+        bar.set_postfix(created=tally.created, updated=tally.updated, rejected=tally.rejected, refresh=False)
+
+    return bar, on_progress
+
+
+def write_summary(command: BaseCommand, run: ImportRun, *, report: Path | None = None, limit: int = 20) -> None:
+    """Read, created, updated, unchanged, rejected; what was skipped; the first rejections with reasons."""
+    summary = (
+        f"{run.importer} ({run.format or 'detected format'}): read {run.rows_read}, created {run.created}, "
+        f"updated {run.updated}, unchanged {run.unchanged}, rejected {run.rejected}"
+    )
+    command.stdout.write(command.style.SUCCESS(summary) if not run.rejected else command.style.WARNING(summary))
+    for name, count in sorted(run.extra_counts.items()):
+        command.stdout.write(f"  {name}: {count}")
+    for problem in run.errors[:limit]:
+        command.stdout.write(f"  rejected {problem['file']} line {problem['line']}: {problem['reason']}")
+    if run.rejected > limit:
+        hint = f"all of them are in {report}" if report else "use --report FILE to list them all"
+        command.stdout.write(f"  ... and {run.rejected - limit} more rejected rows; {hint}")
