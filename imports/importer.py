@@ -110,7 +110,8 @@ class Importer:
     create_only_fields: frozenset[str] = frozenset()
     change_reason = "import"
     batch_size = 1000  # records written per batch, unless the command says otherwise
-    # On PostgreSQL, write batches in SQL (imports.upsert) instead of through the ORM:
+    # Write batches in SQL (imports.upsert on PostgreSQL, imports.upsert_sqlite on SQLite)
+    # instead of through the ORM:
     # for records that are one row each, with nothing written beside them (no after_save,
     # no create_only_fields), under a unique constraint on the scope's fields and the key
     # field. Rows are not validated one by one first: build() must check its values, and

@@ -32,7 +32,11 @@ from imports.importer import FileRefused, Importer, Pending, RowError, RowProble
 from imports.models import ImportRun
 from imports.seen_keys import SeenKeys
 from imports.signals import records_imported
-from imports.upsert import PostgresUpsert
+from imports.upsert import PostgresUpsert, Upsert
+from imports.upsert_sqlite import SqliteUpsert
+
+# The databases whose batches an importer with upsert_in_sql writes in SQL, and how.
+SET_BASED: dict[str, type[Upsert]] = {"postgresql": PostgresUpsert, "sqlite": SqliteUpsert}
 
 
 class ImportRunner:
@@ -47,7 +51,7 @@ class ImportRunner:
         self.on_progress = on_progress
         self._seen = SeenKeys()
         self._in_sql = False
-        self._upsert: PostgresUpsert | None = None
+        self._upsert: Upsert | None = None
         self._report_file = None
         self._report = None
 
@@ -68,7 +72,7 @@ class ImportRunner:
             self._report_file = open(self.report_path, "w", newline="", encoding="utf-8")
             self._report = csv.writer(self._report_file)
             self._report.writerow(["file", "line", "reason"])
-        self._in_sql = self.importer.upsert_in_sql and connection.vendor == "postgresql"
+        self._in_sql = self.importer.upsert_in_sql and connection.vendor in SET_BASED
         try:
             with transaction.atomic():
                 for path in paths:
@@ -116,11 +120,11 @@ class ImportRunner:
             self.on_progress(self.tally)
 
     def _write_in_sql(self, batch: list[Pending]) -> list[Any]:
-        """The batch through PostgresUpsert; returns the pks of the rows created or updated."""
+        """The batch through the database's set-based upsert (SET_BASED); returns the pks of the rows created or updated."""
         scope = self.importer.scope
         rows = [{**scope, **pending.values} for pending in batch]
         if self._upsert is None:  # here, not in run(): an importer's scope may depend on the file being read
-            self._upsert = PostgresUpsert(
+            self._upsert = SET_BASED[connection.vendor](
                 self.importer.model,
                 columns=list(rows[0]),
                 key_fields=[*scope, self.importer.key_field],
@@ -129,6 +133,16 @@ class ImportRunner:
             )
             self._upsert.prepare()
         now = timezone.now()
+        if overlong := set(self._upsert.misfits(rows)):
+            # What PostgreSQL refuses by itself below, SQLite would store: validate those rows now.
+            kept = [
+                (values, pending)
+                for index, (values, pending) in enumerate(zip(rows, batch, strict=False))
+                if index not in overlong or self._valid(values, pending)
+            ]
+            rows, batch = [values for values, _ in kept], [pending for _, pending in kept]
+            if not rows:
+                return []
         try:
             with transaction.atomic():  # a savepoint: a refused batch is undone alone
                 written = self._upsert.write(rows, now=now)

@@ -40,13 +40,11 @@ def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-class PostgresUpsert:
-    """Writes batches of field values (dicts keyed by attname) for one model, within the caller's transaction.
+class Upsert:
+    """What the set-based writers share: the columns a batch fills, those filled for it, the key's constraint.
 
-    prepare() makes the staging table, dropped at commit. Values go to COPY as CSV,
-    written by the csv module: str() of each value, None as an empty field. COPY reads an
-    empty field as NULL only in nullable columns (FORCE_NOT_NULL for the others), so an
-    empty string stays one except in a nullable text column, which Django avoids anyway.
+    Values go in by attname; fields a batch does not carry are filled as save() fills them on
+    create (`filled`: attname to the name of its parameter, "now" for auto_now fields).
     """
 
     def __init__(
@@ -55,111 +53,43 @@ class PostgresUpsert:
         self.model = model
         self.columns = columns  # the attnames every batch carries
         self.key_fields = key_fields
-        self.user_id = user_id
-        self.change_reason = change_reason
-        self._row = itemgetter(*columns) if len(columns) > 1 else (lambda values: (values[columns[0]],))
-        fields = {field.attname: field for field in model._meta.concrete_fields}
-        not_null = [quote(name) for name in columns if name in fields and not fields[name].null]
-        self._copy_sql = (
-            f"COPY {STAGING} ({', '.join(map(quote, columns))}) FROM STDIN WITH (FORMAT csv"
-            + (f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else "")
-            + ")"
-        )
-        self._sql, self._params = self._upsert_sql()
-
-    def write(self, rows: list[dict[str, Any]], *, now) -> Written:
-        """Create or update the rows (their keys are distinct) and their history; report what was written."""
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(map(self._row, rows))
-        buffer.seek(0)
-        # wrap_database_errors: copy_expert is psycopg2's own, so its errors need Django's names.
-        with connection.cursor() as cursor, connection.wrap_database_errors:
-            cursor.execute(f"TRUNCATE {STAGING}")
-            cursor.copy_expert(self._copy_sql, buffer)
-            cursor.execute(self._sql, {**self._params, "now": now})
-            returned = cursor.fetchall()
-        created = sum(1 for _, history_type in returned if history_type == "+")
-        return Written(created=created, updated=len(returned) - created, pks=[pk for pk, _ in returned])
-
-    def prepare(self) -> None:
-        """Make the staging table (outside any savepoint a batch is written in, so that it survives one's rollback)."""
-        table = quote(self.model._meta.db_table)
-        with connection.cursor() as cursor:
-            # A run inside an outer transaction (a test, or a second run on one connection
-            # before it commits) finds the last run's table still there.
-            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGING}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {STAGING} ON COMMIT DROP AS "
-                f"SELECT {', '.join(map(quote, self.columns))} FROM {table} WITH NO DATA"
-            )
-
-    def _upsert_sql(self) -> tuple[str, dict[str, Any]]:
-        """The statement for every batch, and its parameters other than %(now)s."""
-        meta = self.model._meta
-        fields = {field.attname: field for field in meta.concrete_fields}
-        unknown = [name for name in self.columns if name not in fields]
+        meta = model._meta
+        self.fields = {field.attname: field for field in meta.concrete_fields}
+        unknown = [name for name in columns if name not in self.fields]
         if unknown:
             raise ImproperlyConfigured(f"{meta.label} has no fields {', '.join(unknown)}")
-        params: dict[str, Any] = {"user_id": self.user_id, "reason": self.change_reason}
-
-        # Fields the batch does not carry are filled as save() fills them on create.
-        filled: dict[str, str] = {}
-        for name, field in fields.items():
-            if name in self.columns or field is meta.pk:
+        self.params: dict[str, Any] = {"user_id": user_id, "reason": change_reason}
+        self.filled: dict[str, str] = {}
+        for name, field in self.fields.items():
+            if name in columns or field is meta.pk:
                 continue
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                filled[name] = "%(now)s"
+                self.filled[name] = "now"
             elif field.has_default() or field.null or field.empty_strings_allowed:
-                filled[name] = f"%(default_{name})s"
-                params[f"default_{name}"] = field.get_default()
+                self.filled[name] = f"default_{name}"
+                self.params[f"default_{name}"] = field.get_default()
             else:
                 raise ImproperlyConfigured(f"{meta.label}.{name} has no default and the import does not set it")
 
-        conflict_columns, conflict_where = self._arbiter()
-        compared = [name for name in self.columns if name not in conflict_columns]
-        updates = [f"{quote(name)} = EXCLUDED.{quote(name)}" for name in compared]
-        if "version" in fields:
-            updates.append('"version" = t."version" + 1')
-        if "updated_at" in fields:
-            updates.append('"updated_at" = %(now)s')
+    def filled_params(self) -> list[str]:
+        return list(self.filled.values())
 
+    def values_with(self, **extra: Any) -> dict[str, Any]:
+        return {**self.params, **extra}
+
+    def history_columns(self) -> list[str]:
         history = self.model.history.model
-        history_columns = [field.attname for field in history._meta.concrete_fields if field.attname != "history_id"]
-        special = {
-            "history_date": "%(now)s",
-            "history_change_reason": "%(reason)s",
-            "history_user_id": "%(user_id)s",
-            "history_type": "CASE WHEN written.inserted THEN '+' ELSE '~' END",
-        }
-        history_values = []
-        for name in history_columns:
-            if name in fields:
-                history_values.append(f"written.{quote(name)}")
-            elif name in special:
-                history_values.append(special[name])
-            else:
-                raise ImproperlyConfigured(f"{history._meta.label}.{name} is a column the import cannot fill")
+        return [field.attname for field in history._meta.concrete_fields if field.attname != "history_id"]
 
-        def columns(names, prefix=""):
-            return ", ".join(prefix + quote(name) for name in names)
+    def misfits(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Indexes of rows the database would store although the ORM refuses them (none: PostgreSQL refuses them)."""
+        return []
 
-        sql = f"""
-            WITH written AS (
-                INSERT INTO {quote(meta.db_table)} AS t ({columns([*self.columns, *filled])})
-                SELECT {columns(self.columns, "s.")}{"".join(", " + value for value in filled.values())}
-                FROM {STAGING} s
-                ON CONFLICT ({columns(conflict_columns)}) {conflict_where}
-                DO UPDATE SET {", ".join(updates)}
-                WHERE ({columns(compared, "t.")}) IS DISTINCT FROM ({columns(compared, "EXCLUDED.")})
-                RETURNING t.*, (t.xmax = 0) AS inserted
-            )
-            INSERT INTO {quote(history._meta.db_table)} ({columns(history_columns)})
-            SELECT {", ".join(history_values)} FROM written
-            RETURNING {quote(meta.pk.attname)}, "history_type"
-        """
-        return sql, params
+    @staticmethod
+    def column_list(names, prefix: str = "") -> str:
+        return ", ".join(prefix + quote(name) for name in names)
 
-    def _arbiter(self) -> tuple[list[str], str]:
+    def arbiter(self) -> tuple[list[str], str]:
         """The columns and WHERE clause of the unique constraint on the key fields (ON CONFLICT's target)."""
         meta = self.model._meta
         for constraint in meta.constraints:
@@ -177,3 +107,97 @@ class PostgresUpsert:
         raise ImproperlyConfigured(
             f"{meta.label} has no unique constraint on {', '.join(self.key_fields)} to upsert on"
         )
+
+
+class PostgresUpsert(Upsert):
+    """Writes batches of field values (dicts keyed by attname) for one model, within the caller's transaction.
+
+    prepare() makes the staging table, dropped at commit. Values go to COPY as CSV,
+    written by the csv module: str() of each value, None as an empty field. COPY reads an
+    empty field as NULL only in nullable columns (FORCE_NOT_NULL for the others), so an
+    empty string stays one except in a nullable text column, which Django avoids anyway.
+    """
+
+    def __init__(self, model: type[models.Model], **kwargs):
+        super().__init__(model, **kwargs)
+        columns = self.columns
+        self._row = itemgetter(*columns) if len(columns) > 1 else (lambda values: (values[columns[0]],))
+        not_null = [quote(name) for name in columns if not self.fields[name].null]
+        self._copy_sql = (
+            f"COPY {STAGING} ({', '.join(map(quote, columns))}) FROM STDIN WITH (FORMAT csv"
+            + (f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else "")
+            + ")"
+        )
+        self._sql = self._upsert_sql()
+
+    def write(self, rows: list[dict[str, Any]], *, now) -> Written:
+        """Create or update the rows (their keys are distinct) and their history; report what was written."""
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(map(self._row, rows))
+        buffer.seek(0)
+        # wrap_database_errors: copy_expert is psycopg2's own, so its errors need Django's names.
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            cursor.execute(f"TRUNCATE {STAGING}")
+            cursor.copy_expert(self._copy_sql, buffer)
+            cursor.execute(self._sql, self.values_with(now=now))
+            returned = cursor.fetchall()
+        created = sum(1 for _, history_type in returned if history_type == "+")
+        return Written(created=created, updated=len(returned) - created, pks=[pk for pk, _ in returned])
+
+    def prepare(self) -> None:
+        """Make the staging table (outside any savepoint a batch is written in, so that it survives one's rollback)."""
+        table = quote(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            # A run inside an outer transaction (a test, or a second run on one connection
+            # before it commits) finds the last run's table still there.
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGING}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {STAGING} ON COMMIT DROP AS "
+                f"SELECT {', '.join(map(quote, self.columns))} FROM {table} WITH NO DATA"
+            )
+
+    def _upsert_sql(self) -> str:
+        """The statement for every batch, with %(name)s parameters (values_with(now=...))."""
+        meta = self.model._meta
+        fields = self.fields
+        conflict_columns, conflict_where = self.arbiter()
+        compared = [name for name in self.columns if name not in conflict_columns]
+        updates = [f"{quote(name)} = EXCLUDED.{quote(name)}" for name in compared]
+        if "version" in fields:
+            updates.append('"version" = t."version" + 1')
+        if "updated_at" in fields:
+            updates.append('"updated_at" = %(now)s')
+
+        history = self.model.history.model
+        special = {
+            "history_date": "%(now)s",
+            "history_change_reason": "%(reason)s",
+            "history_user_id": "%(user_id)s",
+            "history_type": "CASE WHEN written.inserted THEN '+' ELSE '~' END",
+        }
+        history_columns = self.history_columns()
+        history_values = []
+        for name in history_columns:
+            if name in fields:
+                history_values.append(f"written.{quote(name)}")
+            elif name in special:
+                history_values.append(special[name])
+            else:
+                raise ImproperlyConfigured(f"{history._meta.label}.{name} is a column the import cannot fill")
+        filled_values = "".join(f", %({param})s" for param in self.filled.values())
+        columns = self.column_list
+
+        return f"""
+            WITH written AS (
+                INSERT INTO {quote(meta.db_table)} AS t ({columns([*self.columns, *self.filled])})
+                SELECT {columns(self.columns, "s.")}{filled_values}
+                FROM {STAGING} s
+                ON CONFLICT ({columns(conflict_columns)}) {conflict_where}
+                DO UPDATE SET {", ".join(updates)}
+                WHERE ({columns(compared, "t.")}) IS DISTINCT FROM ({columns(compared, "EXCLUDED.")})
+                RETURNING t.*, (t.xmax = 0) AS inserted
+            )
+            INSERT INTO {quote(history._meta.db_table)} ({columns(history_columns)})
+            SELECT {", ".join(history_values)} FROM written
+            RETURNING {quote(meta.pk.attname)}, "history_type"
+        """

@@ -1,0 +1,122 @@
+"""SQLite's way of writing an import batch: one staging insert, one upsert, one history insert.
+
+The embedded default (SQLite, `make run`) would otherwise write each batch through the ORM and
+django-simple-history, an object at a time in Python: most of an import's time (bench/RESULTS.md).
+Here, as imports.upsert does for PostgreSQL, a batch costs a few statements whatever its size:
+
+1. DELETE the temporary staging table and executemany() the batch into it;
+2. INSERT ... SELECT from it ON CONFLICT on the importer's external key, updating only rows
+   whose values differ (version bumped), RETURNING each written row's pk and version: a row
+   the statement created has the version a new row starts with, an updated one a later one;
+3. INSERT the history rows ('+' or '~', the run's user and change reason) for the pks returned,
+   read back from the table, so every created or changed record stays attributable.
+
+SQLite has no data-modifying CTE, hence the separate history statement, and it does not enforce
+a text column's length, hence `misfits()`: rows the ORM would refuse for length are found first
+and validated one by one by the runner, as PostgreSQL's refusal makes it do.
+"""
+
+import json
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, models
+
+from imports.upsert import STAGING, Upsert, Written, quote
+
+# The history columns that are not the record's, and the parameter each is filled from.
+HISTORY_PARAMS = {"history_date": "now", "history_change_reason": "reason", "history_user_id": "user_id"}
+
+
+class SqliteUpsert(Upsert):
+    """Writes batches of field values (dicts keyed by attname) for one model, within the caller's transaction."""
+
+    def __init__(self, model: type[models.Model], **kwargs):
+        super().__init__(model, **kwargs)
+        version = self.fields.get("version")
+        if version is None:
+            raise ImproperlyConfigured(f"{model._meta.label} has no version field to tell created rows from updated")
+        self._first_version = version.get_default()
+        self._insert_staging = (
+            f"INSERT INTO {STAGING} ({self.column_list(self.columns)}) VALUES ({', '.join(['%s'] * len(self.columns))})"
+        )
+        self._lengths = [
+            (name, field.max_length)
+            for name, field in self.fields.items()
+            if name in self.columns and isinstance(field, models.CharField) and field.max_length
+        ]
+        self._sql, self._history_sql = self._statements()
+
+    def prepare(self) -> None:
+        table = quote(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGING}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {STAGING} AS SELECT {self.column_list(self.columns)} FROM {table} WHERE 0"
+            )
+
+    def misfits(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Indexes of the rows with text longer than its column allows (SQLite would store it)."""
+        return [
+            index
+            for index, row in enumerate(rows)
+            if any(row[name] is not None and len(row[name]) > limit for name, limit in self._lengths)
+        ]
+
+    def write(self, rows: list[dict[str, Any]], *, now) -> Written:
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        values = self.values_with(now=stamp)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {STAGING}")
+            cursor.executemany(self._insert_staging, [tuple(row[name] for name in self.columns) for row in rows])
+            cursor.execute(self._sql, [values[name] for name in self._sql_params])
+            returned = cursor.fetchall()
+            pks = [pk for pk, _ in returned]
+            if pks:
+                cursor.execute(self._history_sql, [*(values[name] for name in self._history_params), json.dumps(pks)])
+        created = sum(1 for _, version in returned if version == self._first_version)
+        return Written(created=created, updated=len(returned) - created, pks=pks)
+
+    def _statements(self) -> tuple[str, str]:
+        """The upsert and the history insert, with %s placeholders (the names of their parameters, in order,
+        go to _sql_params and _history_params)."""
+        meta = self.model._meta
+        conflict_columns, conflict_where = self.arbiter()
+        compared = [name for name in self.columns if name not in conflict_columns]
+        updates = [f"{quote(name)} = excluded.{quote(name)}" for name in compared]
+        updates.append('"version" = t."version" + 1')
+        update_params = []
+        if "updated_at" in self.fields:
+            updates.append('"updated_at" = %s')
+            update_params.append("now")
+        self._sql_params = [*self.filled_params(), *update_params]
+        differs = f"({self.column_list(compared, 't.')}) IS NOT ({self.column_list(compared, 'excluded.')})"
+        # "WHERE true": without it SQLite would read ON CONFLICT as part of the SELECT's join.
+        upsert = f"""
+            INSERT INTO {quote(meta.db_table)} AS t ({self.column_list([*self.columns, *self.filled])})
+            SELECT {self.column_list(self.columns, "s.")}{"".join(", %s" for _ in self.filled)}
+            FROM {STAGING} s WHERE true
+            ON CONFLICT ({self.column_list(conflict_columns)}) {conflict_where}
+            DO UPDATE SET {", ".join(updates)}
+            WHERE {differs}
+            RETURNING {quote(meta.pk.column)}, "version"
+        """
+        history = self.model.history.model
+        names, expressions, self._history_params = [], [], []
+        for name in self.history_columns():
+            names.append(name)
+            if name in self.fields:
+                expressions.append(f"t.{quote(name)}")
+            elif name == "history_type":
+                expressions.append(f"""CASE WHEN t."version" = {int(self._first_version)} THEN '+' ELSE '~' END""")
+            elif name in HISTORY_PARAMS:
+                expressions.append("%s")
+                self._history_params.append(HISTORY_PARAMS[name])
+            else:
+                raise ImproperlyConfigured(f"{history._meta.label}.{name} is a column the import cannot fill")
+        history_sql = f"""
+            INSERT INTO {quote(history._meta.db_table)} ({self.column_list(names)})
+            SELECT {", ".join(expressions)} FROM {quote(meta.db_table)} t
+            WHERE t.{quote(meta.pk.column)} IN (SELECT value FROM json_each(%s))
+        """
+        return upsert, history_sql
