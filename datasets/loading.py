@@ -52,6 +52,8 @@ def load(dataset: Dataset, files: list[Path], *, force: bool = False, on_progres
         run = run_import(importer, files, on_progress=on_progress)
     except FileRefused as exc:
         return Outcome(dataset, files, previous=previous, refused=str(exc))
+    if run.refused:  # the other files were imported; not remembered as loaded, so the next run tries again
+        return Outcome(dataset, files, run=run, previous=previous, refused="; ".join(run.refused))
     DatasetLoad.objects.update_or_create(
         name=dataset.name,
         defaults={"fingerprint": stamp, "files": len(files), "import_run": run, "loaded_at": timezone.now()},

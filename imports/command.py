@@ -44,12 +44,16 @@ class ImportCommand(BaseCommand):
             bar.close()
             raise CommandError(f"Refused, nothing imported: {exc}") from None
         bar.close()
-        if verbosity == 0:
-            return
-        write_summary(self, run, report=report)
-        if dry_run:
-            self.stdout.write("Dry run: nothing was saved.")
-        self.stdout.write(f"Recorded as import run #{run.pk}.")
+        if verbosity:
+            write_summary(self, run, report=report)
+            if dry_run:
+                self.stdout.write("Dry run: nothing was saved.")
+            self.stdout.write(f"Recorded as import run #{run.pk}.")
+        if run.refused:
+            raise CommandError(
+                f"Refused {len(run.refused)} of {len(paths)} files, nothing of them imported (the others were): "
+                + "; ".join(run.refused)
+            )
 
 
 def progress_bar(importer: Importer, *, stream, disable: bool):

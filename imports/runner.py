@@ -50,6 +50,7 @@ class ImportRunner:
         self.report_path = report_path
         self.on_progress = on_progress
         self._seen = SeenKeys()
+        self.refused: list[str] = []  # a reason per file left out, starting with the file's name
         self._in_sql = False
         self._upsert: Upsert | None = None
         self._report_file = None
@@ -64,10 +65,23 @@ class ImportRunner:
             self._report.writerow([file, line, reason])
 
     def run(self, paths: list[Path], *, dry_run: bool = False) -> Tally:
+        """Import the files; a file refused is left out whole and the others go on.
+
+        If every file is refused, FileRefused is raised (with each file's reason) and nothing
+        is written; otherwise the refusals are in `refused` and the run succeeds for the rest.
+        """
+        accepted = []
         for path in paths:
-            if not path.is_file():
-                raise FileRefused(f"{path}: no such file")
-            self.importer.check_file(path)
+            try:
+                if not path.is_file():
+                    raise FileRefused(f"{path}: no such file")
+                self.importer.check_file(path)
+            except FileRefused as exc:
+                self.refused.append(str(exc))
+                continue
+            accepted.append(path)
+        if not accepted:
+            raise FileRefused("; ".join(self.refused))
         if self.report_path:
             self._report_file = open(self.report_path, "w", newline="", encoding="utf-8")
             self._report = csv.writer(self._report_file)
@@ -75,8 +89,10 @@ class ImportRunner:
         self._in_sql = self.importer.upsert_in_sql and connection.vendor in SET_BASED
         try:
             with transaction.atomic():
-                for path in paths:
-                    self._import_file(path)
+                for path in accepted:
+                    self._import_file_or_refuse(path)
+                if len(self.refused) == len(paths):
+                    raise FileRefused("; ".join(self.refused))
                 if dry_run:
                     transaction.set_rollback(True)
         finally:
@@ -84,6 +100,19 @@ class ImportRunner:
                 self._report_file.close()
         self.tally.extra = self.importer.extra
         return self.tally
+
+    def _import_file_or_refuse(self, path: Path) -> None:
+        """The file in a savepoint of its own: refused while it is read, none of it stays, counts included."""
+        tally = Tally(**{name: getattr(self.tally, name) for name in ("read", "created", "updated", "unchanged")})
+        tally.rejected, extra, problems = self.tally.rejected, self.importer.extra.copy(), len(self.problems)
+        try:
+            with transaction.atomic():
+                self._import_file(path)
+        except FileRefused as exc:
+            self.tally, self.importer.extra = tally, extra
+            del self.problems[problems:]
+            self._upsert = None  # its staging table went with the savepoint
+            self.refused.append(str(exc))
 
     def _import_file(self, path: Path) -> None:
         batch: list[Pending] = []
@@ -293,6 +322,9 @@ def run_import(
         _finish(run, ImportRun.Status.FAILED, f"{type(exc).__name__}: {exc}", runner, importer)
         raise
     message = "Dry run: counted, then rolled back; nothing was saved." if dry_run else ""
+    if runner.refused:
+        message = " ".join([f"Refused, nothing of it imported: {'; '.join(runner.refused)}.", message]).strip()
+    run.refused = runner.refused  # for the caller to report; the message keeps them
     _finish(run, ImportRun.Status.SUCCEEDED, message, runner, importer, tally)
     return run
 

@@ -26,7 +26,7 @@ from trade.models import TOTAL, TradeFlow
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "comtrade"
+DATA = Path(__file__).resolve().parents[2] / "data" / "comtrade"
 ALL_EXPORTS = DATA / "comtrade_all_exports_2021A.csv"
 TOTAL_EXPORTS = DATA / "comtrade_total_exports_2021A.csv"
 IMF_EXPORTS = DATA / "imf_total_exports_2021A.csv"
@@ -284,18 +284,23 @@ def _unquoted_comma(path: Path):
         "unquoted-comma",
     ],
 )
-def test_a_malformed_file_is_refused_and_nothing_is_written(tmp_path, write, message):
+def test_a_malformed_file_is_refused_whole_and_the_good_file_beside_it_imports(tmp_path, write, message):
     good = api_file(tmp_path, {}, name="good.csv")
     bad = tmp_path / "bad.csv"
     write(bad)
 
-    with pytest.raises(CommandError) as excinfo:
+    with pytest.raises(CommandError, match="Refused 1 of 2 files") as excinfo:
         run(good, bad)
 
-    assert message in str(excinfo.value)
-    assert not TradeFlow.objects.exists()
-    assert not Source.objects.exists()
-    assert (last_run().status, last_run().created) == (ImportRun.Status.REFUSED, 0)
+    assert "bad.csv" in str(excinfo.value) and message in str(excinfo.value)
+    assert list(TradeFlow.objects.values_list("partner", flat=True)) == ["TJK"]
+    assert (last_run().status, last_run().created) == (ImportRun.Status.SUCCEEDED, 1)
+
+    bad_alone_before = TradeFlow.history.count()
+    with pytest.raises(CommandError, match="Refused, nothing imported: bad.csv"):
+        run(bad)
+    assert TradeFlow.history.count() == bad_alone_before
+    assert last_run().status == ImportRun.Status.REFUSED
 
 
 @pytest.mark.parametrize(

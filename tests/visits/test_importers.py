@@ -15,7 +15,7 @@ from visits.models import Visit, VisitStatusChange
 
 pytestmark = pytest.mark.django_db
 
-HSG = Path(__file__).resolve().parents[3] / "shared" / "data" / "hsg"
+HSG = Path(__file__).resolve().parents[2] / "data" / "hsg"
 TRAVELS = sorted((HSG / "president-travels").glob("*.xml"))
 VISITS = sorted((HSG / "visits").glob("*.xml"))
 PRESIDENTS = HSG / "presidents.xml"
@@ -210,15 +210,32 @@ def test_the_secretary_of_state_role_is_imported_too(tmp_path):
     ],
     ids=["truncated", "wrong-encoding", "binary", "empty", "wrong-root", "csv"],
 )
-def test_a_file_that_is_not_what_it_claims_is_refused_and_changes_nothing(tmp_path, content, message):
+def test_a_file_that_is_not_what_it_claims_is_refused_whole_and_the_other_file_still_imports(
+    tmp_path, content, message
+):
     good = trip_xml(tmp_path, {"id": "1"})
     bad = tmp_path / "bad.xml"
     bad.write_bytes(content)
 
-    with pytest.raises(CommandError, match="Refused, nothing imported") as excinfo:
+    with pytest.raises(CommandError, match="Refused 1 of 2 files, nothing of them imported") as excinfo:
         run("import_hsg_travels", good, bad)
 
-    assert message in str(excinfo.value)
+    assert "bad.xml" in str(excinfo.value) and message in str(excinfo.value)
+    assert list(Visit.objects.values_list("external_id", flat=True)) == ["1"]
+    import_run = ImportRun.objects.get()
+    assert (import_run.status, import_run.created) == (ImportRun.Status.SUCCEEDED, 1)
+    assert import_run.message.startswith("Refused, nothing of it imported: bad.xml")
+
+
+def test_when_every_file_is_refused_nothing_changes(tmp_path):
+    first, second = tmp_path / "a.xml", tmp_path / "b.xml"
+    first.write_bytes(b"")
+    second.write_bytes(b"\x89PNG\r\n\x1a\n")
+
+    with pytest.raises(CommandError, match="Refused, nothing imported: a.xml") as excinfo:
+        run("import_hsg_travels", first, second)
+
+    assert "b.xml" in str(excinfo.value)
     assert not Visit.objects.exists() and not Person.objects.exists()
     assert ImportRun.objects.get().status == ImportRun.Status.REFUSED
 

@@ -65,7 +65,10 @@ class Command(BaseCommand):
             bar.close()
             if outcome.refused:
                 failed.append(dataset.name)
-                self.stderr.write(f"  refused, nothing of {dataset.name} imported: {outcome.refused}")
+                if outcome.run is not None and verbosity:
+                    write_summary(self, outcome.run, limit=10)
+                what = "these files of" if outcome.run is not None else "nothing of"
+                self.stderr.write(f"  refused, {what} {dataset.name} not imported: {outcome.refused}")
                 continue
             if verbosity == 0:
                 continue
