@@ -1,6 +1,7 @@
 # Chancery developer entry points.
 #
-#   make run     migrate, load demo data, serve on http://127.0.0.1:8000
+#   make run     migrate, load the demo and the real datasets in data/, serve on http://127.0.0.1:8000
+#                (make run DATA=demo: the demo alone)
 #   make test    lint (ruff, import-linter), then the whole suite on PostgreSQL + Redis and on SQLite + Redis
 #   make lint    ruff's lint and format check, and the import contracts, alone
 #   make venv    (re)install requirements-dev.txt into .venv when it changes
@@ -15,6 +16,7 @@ SHELL := /bin/bash
 VENV        := .venv
 STAMP       := $(VENV)/.requirements.stamp
 PYTEST_ARGS ?=
+DATA        ?= all
 
 GUNICORN      := gunicorn chancery.wsgi --workers 2 --worker-class gthread --threads 4 --reuse-port
 # gthread: a long streamed download (a large CSV export) keeps its worker alive; a sync
@@ -25,7 +27,7 @@ GUNICORN      := gunicorn chancery.wsgi --workers 2 --worker-class gthread --thr
 CELERY_WORKER := celery -A chancery worker -l info
 CELERY_BEAT   := celery -A chancery beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
-export VENV PYTEST_ARGS GUNICORN CELERY_WORKER CELERY_BEAT
+export VENV PYTEST_ARGS DATA GUNICORN CELERY_WORKER CELERY_BEAT
 
 .PHONY: help venv run test lint test-compose services-up services-down clean
 

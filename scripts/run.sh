@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: migrate, load the demo data, then serve on http://127.0.0.1:8000.
+# `make run`: migrate, load the demo data and the real datasets in data/, then serve on
+# http://127.0.0.1:8000. DATA=demo (make run DATA=demo) loads the demo alone.
 #
 #   no REDIS_URL       -> manage.py runserver; Celery tasks run in-process.
 #   REDIS_URL set      -> collectstatic, a Celery worker and beat in the background and
@@ -23,6 +24,11 @@ BIND="${BIND:-127.0.0.1:8000}"
 mkdir -p var
 python manage.py migrate --noinput
 python manage.py load_demo
+case "${DATA:-all}" in
+    all) python manage.py load_datasets ;;
+    demo) echo "run: DATA=demo: the demo case only (python manage.py load_datasets loads the real datasets)" ;;
+    *) echo "run: DATA=${DATA}: expected all or demo" >&2; exit 2 ;;
+esac
 case "${CHANCERY_ENV:-development}" in
     development) python manage.py create_demo_users ;;
     *) echo "run: CHANCERY_ENV=${CHANCERY_ENV}: not creating demo users" ;;

@@ -115,13 +115,15 @@ def test_worker_and_beat_run_the_makefile_commands(services, makefile_variables)
     assert shlex.split(command_text(services["beat"])) == shlex.split(beat)
 
 
-def test_web_runs_migrate_then_the_makefile_gunicorn(services, makefile_variables):
+def test_web_runs_migrate_and_load_datasets_then_the_makefile_gunicorn(services, makefile_variables):
     command = command_text(services["web"])
     gunicorn = makefile_variables["GUNICORN"]
     assert gunicorn.startswith("gunicorn chancery.wsgi")
     assert gunicorn in command
     assert "-b 0.0.0.0:8000" in command
-    assert command.index("migrate --noinput") < command.index(gunicorn)
+    # As make run does: the shipped datasets are loaded (skipped when unchanged) before serving.
+    assert command.index("migrate --noinput") < command.index("load_datasets") < command.index(gunicorn)
+    assert "load_datasets" in (ROOT / "scripts" / "run.sh").read_text()
 
 
 def test_ci_runs_make_test():
