@@ -14,9 +14,9 @@ from lxml import etree
 
 from core.dates import DatePrecision
 from core.status import record_first_statuses
-from directory.crosswalk import HsgCountryResolver, UnknownCountry
 from directory.models import Citation, Organisation, Person, PersonAlias, Position, Source
 from imports.importer import FileRefused, Importer, RowError, check_not_binary, parse_iso_date
+from visits.hsg_countries import HsgCountries, UnknownCountry
 from visits.hsg_text import parse_kind, split_title
 from visits.models import Visit
 
@@ -50,9 +50,11 @@ class HsgXmlImporter(Importer):
     create_only_fields = frozenset({"status"})
     change_reason = "Office of the Historian import"
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, country_aliases: dict[str, str] | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.countries = HsgCountryResolver()
+        # The Office's country tables (data/hsg/gsh), read once per run; an operator's
+        # aliases (--country-alias ID=ISO3) come first.
+        self.countries = HsgCountries(country_aliases)
         self._people: dict[str, Person] | None = None
         self._source: Source | None = None
         self._positions: set[tuple] = set()

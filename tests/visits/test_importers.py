@@ -3,19 +3,18 @@
 import datetime
 import io
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from directory.models import Citation, Person, Position
 from imports.models import ImportRun
+from tests.data import HSG
 from visits.hsg_text import parse_kind, split_title
 from visits.models import Visit, VisitStatusChange
 
 pytestmark = pytest.mark.django_db
 
-HSG = Path(__file__).resolve().parents[2] / "data" / "hsg"
 TRAVELS = sorted((HSG / "president-travels").glob("*.xml"))
 VISITS = sorted((HSG / "visits").glob("*.xml"))
 PRESIDENTS = HSG / "presidents.xml"
@@ -42,6 +41,18 @@ def trip_xml(tmp_path, *trips, name="trips.xml", root="trips"):
     )
     path = tmp_path / name
     path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>{body}</{root}>', encoding="utf-8")
+    return path
+
+
+def visit_xml(tmp_path, *visits, name="visits.xml"):
+    body = "".join(
+        f"""<visit><id>{ident}</id><start-date>2001-02-03</start-date><end-date>2001-02-04</end-date>
+        <visitor>Prime Minister Jane Doe</visitor><from id="{country}">X</from>
+        <description>Working visit.</description></visit>"""
+        for ident, country in visits
+    )
+    path = tmp_path / name
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<visits>{body}</visits>', encoding="utf-8")
     return path
 
 
@@ -103,6 +114,25 @@ def test_states_that_no_longer_exist_are_mapped_by_date():
     assert not Visit.objects.filter(visitor_country="RUS", start_date__lt=datetime.date(1991, 12, 26)).exists()
     assert Visit.objects.filter(visitor_country="XHI", visitor__name="Kalakaua").count() == 2
     assert Visit.objects.filter(visitor_country="DDR").exists()
+    # Mobutu's Zaire, Tito's Yugoslavia, Dahomey before it was Benin, Muzorewa's Zimbabwe Rhodesia
+    assert Visit.objects.filter(visitor_country="ZAR", visitor__name__contains="Mobutu").exists()
+    assert Visit.objects.filter(visitor_country="YUG", visitor__name__contains="Tito").exists()
+    assert Visit.objects.filter(visitor_country="DHY").exists()
+    assert Visit.objects.filter(visitor_country="RHO", start_date__year=1979).count() == 1
+    assert not Visit.objects.filter(visitor_country="COD", start_date__range=("1971-10-27", "1997-05-16")).exists()
+
+
+def test_trips_to_states_that_are_gone_are_mapped_to_the_state_of_their_day():
+    run("import_hsg_travels", PRESIDENTS, *TRAVELS)
+
+    trips = Visit.objects.filter(external_source="hsg-travels")
+    # Nixon's and Reagan's summits in Moscow were in the Soviet Union; later ones in Russia
+    assert trips.filter(host_country="SUN", start_date__year=1972).exists()
+    assert trips.filter(host_country="SUN", start_date__year=1988).exists()
+    assert not trips.filter(host_country="RUS", start_date__lt=datetime.date(1991, 12, 26)).exists()
+    assert not trips.filter(host_country="SUN", start_date__gte=datetime.date(1991, 12, 26)).exists()
+    assert trips.filter(host_country="RUS", start_date__year=1995).exists()
+    assert trips.filter(host_country="YUG").exists()
 
 
 def test_rakhmonov_and_rahmon_are_one_person_once_the_alias_is_known():
@@ -183,6 +213,47 @@ def test_bad_rows_are_rejected_with_file_line_and_reason_and_the_rest_imported(t
     assert "unknown role 'ambassador'" in reasons
     run_record = ImportRun.objects.get()
     assert (run_record.status, run_record.rejected, len(run_record.errors)) == ("succeeded", 5, 5)
+
+
+@pytest.mark.parametrize("command", ["import_hsg_travels", "import_hsg_visits"])
+def test_country_alias_resolves_an_id_the_crosswalk_does_not_know(tmp_path, command):
+    if command == "import_hsg_travels":
+        path = trip_xml(tmp_path, {"id": "1", "country": "atlantis"}, {"id": "2", "country": "canada"})
+    else:
+        path = visit_xml(tmp_path, ("1", "atlantis"), ("2", "canada"))
+
+    refused = run(command, path)
+    assert "rejected 1" in refused and "unknown country id 'atlantis'" in refused
+    assert "--country-alias" in refused  # the reason says how to resolve it
+    out = run(command, path, country_alias=["atlantis=grc"])
+
+    assert "created 1, updated 0, unchanged 1, rejected 0" in out
+    field = "host_country" if command == "import_hsg_travels" else "visitor_country"
+    assert dict(Visit.objects.values_list("external_id", field)) == {"1": "GRC", "2": "CAN"}
+
+    # An operator's alias comes before the crosswalk, for an id it knows too.
+    out = run(command, path, country_alias=["atlantis=GRC", "canada=MEX"])
+    assert "created 0, updated 1, unchanged 1, rejected 0" in out
+    assert dict(Visit.objects.values_list("external_id", field)) == {"1": "GRC", "2": "MEX"}
+
+
+@pytest.mark.parametrize(
+    ("alias", "message"),
+    [
+        ("atlantis=ATL", "'ATL' is not a country code Chancery knows"),
+        ("atlantis=", "expected ID=ISO3"),
+        ("atlantis", "expected ID=ISO3"),
+        ("=GRC", "expected ID=ISO3"),
+    ],
+)
+@pytest.mark.parametrize("command", ["import_hsg_travels", "import_hsg_visits"])
+def test_a_bad_country_alias_is_refused_before_anything_is_read(tmp_path, command, alias, message):
+    path = trip_xml(tmp_path, {"id": "1"}) if command == "import_hsg_travels" else visit_xml(tmp_path, ("1", "canada"))
+
+    with pytest.raises(CommandError, match=message):
+        run(command, path, country_alias=[alias])
+
+    assert not Visit.objects.exists() and not ImportRun.objects.exists()
 
 
 def test_the_secretary_of_state_role_is_imported_too(tmp_path):
