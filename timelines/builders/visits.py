@@ -1,10 +1,15 @@
 """A visit's entries: the visit itself as a span, and one entry per status change.
 
 The first status change is the visit's announcement (or the rumour of it); each later one
-is an entry of its own, dated when it happened in the world.
+is an entry of its own, dated when it happened in the world. A visit an importer created
+arrives already in its status (a trip of 1985, completed): its first status row records
+that arrival, not a change in the world, and the span already says it, so it makes no entry
+of its own; its later changes do.
 """
 
 from collections import defaultdict
+
+from django.conf import settings
 
 from timelines.builders.base import EntrySpec, content_type_id, lower_first, summary, title
 from timelines.models import TimelineEntry
@@ -48,6 +53,11 @@ def phrase_of(visit: Visit) -> str:
     )
 
 
+def imported_sources() -> frozenset[str]:
+    """The `external_source` an importer gives the visits it creates: its name (CHANCERY_IMPORTERS)."""
+    return frozenset(settings.CHANCERY_IMPORTERS)
+
+
 def build_visit_entries(ids: list[str]) -> list[EntrySpec]:
     """Entries for the visits with these ids, in four queries whatever their number.
 
@@ -70,13 +80,16 @@ def build_visit_entries(ids: list[str]) -> list[EntrySpec]:
         "kind",
         "status",
         "summary",
+        "external_source",
     )
     visits = {visit["id"]: visit for visit in visits}
     if not visits:
         return []
     changes = defaultdict(list)
     rows = VisitStatusChange.objects.filter(visit_id__in=visits).order_by("visit_id", "changed_on", "recorded_at", "id")
-    for change in rows.values_list("id", "visit_id", "to_status", "changed_on", "changed_precision", "note"):
+    for change in rows.values_list(
+        "id", "visit_id", "from_status", "to_status", "changed_on", "changed_precision", "note"
+    ):
         changes[change[1]].append(change)
     persons = defaultdict(set)
     for visit_id, person_id in Participant.objects.filter(visit_id__in=visits).values_list("visit_id", "person_id"):
@@ -86,6 +99,7 @@ def build_visit_entries(ids: list[str]) -> list[EntrySpec]:
         topics[visit_id].add(topic_id)
 
     visit_type = content_type_id(Visit)
+    imported = imported_sources()
     specs = []
     for pk, visit in visits.items():
         people = frozenset(persons[pk] | ({visit["visitor_id"]} if visit["visitor_id"] else set()))
@@ -124,7 +138,10 @@ def build_visit_entries(ids: list[str]) -> list[EntrySpec]:
                 **common,
             )
         )
-        for change_id, _, to_status, changed_on, changed_precision, note in changes[pk]:
+        arrived_imported = visit["external_source"] in imported
+        for change_id, _, from_status, to_status, changed_on, changed_precision, note in changes[pk]:
+            if arrived_imported and not from_status:
+                continue  # the status the import created it in: the span above says it
             specs.append(
                 EntrySpec(
                     key=f"visit_status:{change_id}",
