@@ -1,6 +1,8 @@
 """load_datasets: the real datasets shipped in data/, each through its importer, with a summary each."""
 
+import logging
 import time
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -52,6 +54,12 @@ class Command(BaseCommand):
                 raise CommandError(f"{exc} (is data/ complete? see its SOURCE.md files)") from None
             plans.append((dataset, files))
 
+        with ExitStack() as stack:
+            if verbosity < 2:  # the timeline refresh each import queues (in-process without Redis) logs per batch
+                stack.enter_context(quieter("celery.app.trace", "timelines.tasks"))
+            self._load(plans, force=force, no_progress=no_progress, verbosity=verbosity)
+
+    def _load(self, plans, *, force, no_progress, verbosity):
         failed = []
         started = time.monotonic()
         for number, (dataset, files) in enumerate(plans, 1):
@@ -88,6 +96,20 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"{len(plans)} dataset(s) ready in {time.monotonic() - started:.1f} s.")
             )
+
+
+@contextmanager
+def quieter(*names: str):
+    """Those loggers at WARNING for the duration."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 class _Named:
