@@ -44,11 +44,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20170228  # the day of the visit in the demo case
-REAL_COMTRADE = (
-    Path(os.environ.get("BENCH_DATA_DIR", ROOT / "data"))
-    / "comtrade"
-    / "comtrade_all_exports_2021A.csv"
-)
+REAL_COMTRADE = Path(os.environ.get("BENCH_DATA_DIR", ROOT / "data")) / "comtrade" / "comtrade_all_exports_2021A.csv"
 
 YEARS = range(1999, 2024)
 # Always among the countries, whatever the scale: the demo pair and their neighbours.

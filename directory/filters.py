@@ -23,7 +23,7 @@ def country_code(value: str) -> str:
 def _known_codes() -> frozenset[str]:
     """Every country code, read once per process and again after a change to the countries.
 
-    Countries are reference data (migrations and the crosswalk add them), so a filter checks a
+    Countries are reference data (migrations add them), so a filter checks a
     code against this set instead of sending a query; `forget_known_codes` empties it when a
     country is saved or deleted in this process, and it is read again at most
     KNOWN_CODES_SECONDS later in the others.
