@@ -153,6 +153,13 @@ say "Celery worker started (pid $WORKER_PID, log in the run's temporary director
 step "imports" env BENCH_ADMIN_DATABASE_URL="$PG_URL/postgres" BENCH_TEMPLATE_DB=bench_empty \
     BENCH_IMPORT_REDIS_URL="$REDIS_BASE/2" "$PYTHON" bench/bench_imports.py
 
+# The IMF DOTS workbooks under $BENCH_DATA_DIR/imf-dots (default data/) in one import_trade, vs psql \copy.
+step "dots" env BENCH_ADMIN_DATABASE_URL="$PG_URL/postgres" BENCH_TEMPLATE_DB=bench_empty \
+    BENCH_IMPORT_REDIS_URL="$REDIS_BASE/2" "$PYTHON" bench/bench_dots.py
+
+# load_demo + load_datasets on SQLite (what make run does), again unchanged, and forced.
+step "datasets" "$PYTHON" bench/bench_datasets.py
+
 step "data generation" "$PYTHON" bench/generate.py database --scale "$BENCH_SCALE"
 
 # An analyst and a token for the API clients (the password is random and never used).
