@@ -20,16 +20,16 @@ from directory.models import Source
 from imports.importer import FileRefused
 from imports.models import ImportRun
 from imports.runner import run_import
+from tests.data import COMTRADE, IMF_DOTS
 from tests.factories import TradeFlowFactory
 from trade.importers import ImfDotsImporter, TradeImporter
 from trade.models import TOTAL, TradeFlow
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "comtrade"
-ALL_EXPORTS = DATA / "comtrade_all_exports_2021A.csv"
-TOTAL_EXPORTS = DATA / "comtrade_total_exports_2021A.csv"
-IMF_EXPORTS = DATA / "imf_total_exports_2021A.csv"
+ALL_EXPORTS = COMTRADE / "comtrade_all_exports_2021A.csv"
+TOTAL_EXPORTS = COMTRADE / "comtrade_total_exports_2021A.csv"
+IMF_EXPORTS = COMTRADE / "imf_total_exports_2021A.csv"
 BULK = Path(__file__).parent / "files" / "comtrade_bulk_russia_2021.csv"
 
 SKIPPED = "skipped: not a country (group or nes area)"
@@ -119,6 +119,8 @@ def test_each_side_keeps_its_own_report_and_quoted_names_with_commas_are_read_wh
     assert russia_to_tajikistan.external_key == "A/2021/52/RUS/TJK/X/TOTAL"
     assert (russia_to_tajikistan.month, russia_to_tajikistan.commodity_code) == (None, TOTAL)
     assert figure("TJK", "RUS").value_usd == Decimal("72467326.00")
+    # primaryValue is FOB for exports (Comtrade's convention); Comtrade marks no estimates
+    assert (russia_to_tajikistan.valuation, russia_to_tajikistan.estimated) == (TradeFlow.Valuation.FOB, False)
     assert figure("RUS", "HKG").value_usd == Decimal("1615975880.71")  # "China, Hong Kong SAR"
     assert figure("RUS", "W00").value_usd == Decimal("492313790696.65")  # to the cent, half up
     source = russia_to_tajikistan.source
@@ -149,6 +151,7 @@ def test_the_imf_file_gives_each_areas_exports_and_skips_the_imf_aggregates():
     assert russia.external_key == "A/2021/RUS/W00/TXG_FOB_USD"
     assert russia.source.title == "IMF Direction of Trade Statistics"
     assert figure("XKX", "W00", dataset="imf-dots").value_usd == Decimal("885544653.00")
+    assert (russia.valuation, russia.estimated) == (TradeFlow.Valuation.FOB, False)
     assert not TradeFlow.objects.exclude(dataset="imf-dots").exists()
 
 
@@ -213,6 +216,16 @@ def test_comtrade_and_imf_files_can_be_imported_in_one_run():
     assert (last_run().rows_read, last_run().created) == (367, 349)
     assert TradeFlow.objects.filter(dataset="comtrade").count() == 140
     assert TradeFlow.objects.filter(dataset="imf-dots").count() == 209
+
+
+def test_a_comtrade_csv_and_a_dots_workbook_can_be_imported_in_one_run():
+    run(TOTAL_EXPORTS, IMF_DOTS / "DOTS_192.xlsx")
+
+    assert last_run().format == "comtrade-api, imf-dots-xlsx"
+    assert (last_run().status, last_run().rejected) == (ImportRun.Status.SUCCEEDED, 0)
+    assert figure("TJK", "W00").value_usd == Decimal("1476799996.00")
+    dots = TradeFlow.objects.get(dataset="imf-dots", reporter="TJK", partner="W00", year=2016, flow="export")
+    assert (dots.value_usd, dots.valuation) == (Decimal("902552181.00"), TradeFlow.Valuation.FOB)
 
 
 def _binary(path: Path):
@@ -401,6 +414,11 @@ def test_the_classic_bulk_format_gives_annual_and_monthly_figures_of_every_flow(
         TradeFlow.Flow.EXPORT: Decimal("1114246511.00"),
         TradeFlow.Flow.IMPORT: Decimal("61523870.00"),
         TradeFlow.Flow.RE_EXPORT: Decimal("4381220.00"),
+    }
+    assert dict(flows.values_list("flow", "valuation")) == {
+        TradeFlow.Flow.EXPORT: TradeFlow.Valuation.FOB,
+        TradeFlow.Flow.IMPORT: TradeFlow.Valuation.CIF,
+        TradeFlow.Flow.RE_EXPORT: TradeFlow.Valuation.FOB,
     }
 
 

@@ -1,22 +1,35 @@
 """Trade figures from UN Comtrade and IMF files, in whichever format each file turns out to be.
 
-`TradeImporter` (what `import_trade` runs) reads each file's header line, picks the format's
-importer, and hands it that file. Figures for groups of countries and "nes" areas are
-skipped and counted, not stored; see trade.importers.codes.
+`TradeImporter` (what `import_trade` runs) looks at each file's content, not its name: a zip
+(or an OLE file, which is how a password-protected workbook starts) goes to the IMF DOTS
+workbook importer (trade.importers.dots), which refuses it unless it is a safe DOTS
+workbook; anything else is read as a CSV, and its header line picks the CSV format's
+importer. Figures for groups of countries and "nes" areas are skipped and counted, not
+stored; see trade.importers.codes and trade.importers.imf_names.
 """
 
 from pathlib import Path
 
 from imports.importer import FileRefused, Importer
-from trade.importers.base import TradeCsvImporter, read_header
+from trade.importers.base import TradeCsvImporter, TradeFileImporter, read_header
 from trade.importers.codes import CountryCodes
 from trade.importers.comtrade import ComtradeApiImporter, ComtradeBulkImporter
+from trade.importers.dots import DotsWorkbookImporter
 from trade.importers.imf import ImfDotsImporter
+from trade.importers.xlsx import magic
 from trade.models import TradeFlow
 
 FORMATS: tuple[type[TradeCsvImporter], ...] = (ComtradeApiImporter, ComtradeBulkImporter, ImfDotsImporter)
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
-__all__ = ["FORMATS", "ComtradeApiImporter", "ComtradeBulkImporter", "ImfDotsImporter", "TradeImporter"]
+__all__ = [
+    "FORMATS",
+    "ComtradeApiImporter",
+    "ComtradeBulkImporter",
+    "DotsWorkbookImporter",
+    "ImfDotsImporter",
+    "TradeImporter",
+]
 
 
 class TradeImporter(Importer):
@@ -24,7 +37,8 @@ class TradeImporter(Importer):
 
     The formats' keys cannot collide across datasets ('A/2021/52/RUS/W00/X/TOTAL' in
     Comtrade, 'A/2021/RUS/W00/TXG_FOB_USD' in the IMF's), so the runner's duplicate check
-    over the whole run stays right.
+    over the whole run stays right; an IMF figure from a CSV and from a workbook has the
+    same key, so it is one record (and given twice in one run, a duplicate).
     """
 
     name = "trade"
@@ -37,10 +51,17 @@ class TradeImporter(Importer):
         super().__init__(**kwargs)
         countries = CountryCodes()  # shared, so the country table is read once per run
         self._importers = [format_class(countries=countries) for format_class in FORMATS]
-        self._by_path: dict[Path, TradeCsvImporter] = {}
-        self._current: TradeCsvImporter | None = None
+        self._workbooks = DotsWorkbookImporter(countries=countries)
+        for importer in (*self._importers, self._workbooks):
+            importer.extra = self.extra  # what a format counts itself is the run's count
+        self._by_path: dict[Path, TradeFileImporter] = {}
+        self._current: TradeFileImporter | None = None
 
     def check_file(self, path: Path) -> None:
+        if magic(path) or path.suffix.lower() in WORKBOOK_SUFFIXES:
+            self._workbooks.check_file(path)  # refuses an OLE file, and a non-zip named .xlsx
+            self._found(path, self._workbooks)
+            return
         header = read_header(path)
         importer = next((importer for importer in self._importers if importer.reads(header)), None)
         if importer is None:
@@ -48,8 +69,14 @@ class TradeImporter(Importer):
                 f"{importer.description} (columns {', '.join(sorted(importer.marker_columns))}, ...)"
                 for importer in self._importers
             )
-            raise FileRefused(f"{path.name}: the header matches no trade format; import_trade reads {accepted}")
+            raise FileRefused(
+                f"{path.name}: the header matches no trade format; import_trade reads {accepted}, "
+                f"or {self._workbooks.description}"
+            )
         importer.check_columns_and_rows(path, header)
+        self._found(path, importer)
+
+    def _found(self, path: Path, importer: TradeFileImporter) -> None:
         self._by_path[path] = importer
         self.format = ", ".join(dict.fromkeys(importer.format for importer in self._by_path.values()))
 

@@ -140,8 +140,8 @@ def parse_flow(raw: str) -> str:
     return flow
 
 
-class TradeCsvImporter(Importer):
-    """One CSV format of trade figures; subclasses say which columns it has and build a figure."""
+class TradeFileImporter(Importer):
+    """What every trade format shares, CSV or workbook: the dataset's Source and the values of one figure."""
 
     name = "trade"
     model = TradeFlow
@@ -152,57 +152,11 @@ class TradeCsvImporter(Importer):
     batch_size = 10_000
     format_name: str  # ImportRun.format, e.g. "comtrade-api"
     description: str  # for messages, e.g. "a UN Comtrade API CSV"
-    # Columns that tell the format apart from the others.
-    marker_columns: frozenset[str]
-    # Columns a row needs; a tuple means any one of them.
-    required_columns: tuple[str | tuple[str, ...], ...]
 
     def __init__(self, *, countries: CountryCodes | None = None, **kwargs):
         super().__init__(**kwargs)
         self.countries = countries or CountryCodes()
         self._source: Source | None = None
-
-    @classmethod
-    def reads(cls, header: list[str]) -> bool:
-        return cls.marker_columns <= set(header)
-
-    def check_file(self, path: Path) -> None:
-        header = read_header(path)
-        if not self.reads(header):
-            raise FileRefused(
-                f"{path.name}: not {self.description} (expected columns {', '.join(sorted(self.marker_columns))})"
-            )
-        self.check_columns_and_rows(path, header)
-
-    def check_columns_and_rows(self, path: Path, header: list[str]) -> None:
-        """The rest of check_file, once the header has shown the file is in this format."""
-        columns = set(header)
-        missing = [
-            " or ".join(names) if isinstance(names, tuple) else names
-            for names in self.required_columns
-            if not columns.intersection(names if isinstance(names, tuple) else (names,))
-        ]
-        if missing:
-            raise FileRefused(f"{path.name}: looks like {self.description} but has no column {', '.join(missing)}")
-        check_rows(path, len(header))
-        self.format = self.format_name
-
-    def read(self, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-        """Rows as {column: text}, numbered by the physical line they end on."""
-        with open_csv(path) as handle:
-            reader = csv.reader(handle)
-            header = None
-            for row in reader:
-                if not row:
-                    continue
-                if header is None:
-                    header = [cell.strip() for cell in row]
-                elif len(row) != len(header):  # the file changed since check_file
-                    raise FileRefused(
-                        f"{path.name} line {reader.line_num}: {len(row)} fields where the header has {len(header)}"
-                    )
-                else:
-                    yield reader.line_num, dict(zip(header, row, strict=False))
 
     @property
     def source(self) -> Source:
@@ -253,3 +207,54 @@ class TradeCsvImporter(Importer):
             "estimated": estimated,
             "source_id": self.source.pk,
         }, None
+
+
+class TradeCsvImporter(TradeFileImporter):
+    """One CSV format of trade figures; subclasses say which columns it has and build a figure."""
+
+    # Columns that tell the format apart from the others.
+    marker_columns: frozenset[str]
+    # Columns a row needs; a tuple means any one of them.
+    required_columns: tuple[str | tuple[str, ...], ...]
+
+    @classmethod
+    def reads(cls, header: list[str]) -> bool:
+        return cls.marker_columns <= set(header)
+
+    def check_file(self, path: Path) -> None:
+        header = read_header(path)
+        if not self.reads(header):
+            raise FileRefused(
+                f"{path.name}: not {self.description} (expected columns {', '.join(sorted(self.marker_columns))})"
+            )
+        self.check_columns_and_rows(path, header)
+
+    def check_columns_and_rows(self, path: Path, header: list[str]) -> None:
+        """The rest of check_file, once the header has shown the file is in this format."""
+        columns = set(header)
+        missing = [
+            " or ".join(names) if isinstance(names, tuple) else names
+            for names in self.required_columns
+            if not columns.intersection(names if isinstance(names, tuple) else (names,))
+        ]
+        if missing:
+            raise FileRefused(f"{path.name}: looks like {self.description} but has no column {', '.join(missing)}")
+        check_rows(path, len(header))
+        self.format = self.format_name
+
+    def read(self, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+        """Rows as {column: text}, numbered by the physical line they end on."""
+        with open_csv(path) as handle:
+            reader = csv.reader(handle)
+            header = None
+            for row in reader:
+                if not row:
+                    continue
+                if header is None:
+                    header = [cell.strip() for cell in row]
+                elif len(row) != len(header):  # the file changed since check_file
+                    raise FileRefused(
+                        f"{path.name} line {reader.line_num}: {len(row)} fields where the header has {len(header)}"
+                    )
+                else:
+                    yield reader.line_num, dict(zip(header, row, strict=False))

@@ -10,6 +10,13 @@ from trade.importers.base import FLOW_CODES, TradeCsvImporter, parse_flow, parse
 from trade.models import TOTAL, TradeFlow
 
 ANNUAL = "52"  # refMonth of an annual figure
+# UN Comtrade's convention for primaryValue (Comtrade Plus data dictionary, after IMTS 2010 ch. 4): FOB outward, CIF inward.
+VALUATIONS = {
+    TradeFlow.Flow.EXPORT: TradeFlow.Valuation.FOB,
+    TradeFlow.Flow.RE_EXPORT: TradeFlow.Valuation.FOB,
+    TradeFlow.Flow.IMPORT: TradeFlow.Valuation.CIF,
+    TradeFlow.Flow.RE_IMPORT: TradeFlow.Valuation.CIF,
+}
 
 
 def comtrade_key(*, year: int, month: int | None, reporter: str, partner: str, flow: str, commodity: str) -> str:
@@ -77,6 +84,7 @@ class ComtradeApiImporter(TradeCsvImporter):
             flow=flow,
             commodity=commodity,
             value=value,
+            valuation=VALUATIONS[flow],
         )
 
     @staticmethod
@@ -154,6 +162,7 @@ class ComtradeBulkImporter(TradeCsvImporter):
             flow=flow,
             commodity=commodity,
             value=value,
+            valuation=VALUATIONS[flow],
         )
 
     @staticmethod
