@@ -130,7 +130,8 @@ class AgreementFilter(TrackedFilterSet):
         return queryset.between_parties(*value)
 
 
-@extend_schema_view(transitions=extend_schema(request=CitedTransitionSerializer))
+# The answer is the record with its new status, so a generated client reads it as one.
+@extend_schema_view(transitions=extend_schema(request=CitedTransitionSerializer, responses={201: AgreementSerializer}))
 class AgreementViewSet(TransitionsMixin, ConditionalMixin, viewsets.ModelViewSet):
     """Agreements. Status changes go through `POST /agreements/{id}/transitions/`."""
 

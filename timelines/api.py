@@ -8,6 +8,7 @@ of it); `kind`, `date_from` and `date_to` narrow it; pages follow `next` (a keys
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from drf_orjson_renderer.renderers import ORJSONRenderer
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -143,10 +144,17 @@ _ENTRY = inline_serializer(
         "summary": serializers.CharField(),
         "country_a": serializers.CharField(allow_null=True),
         "country_b": serializers.CharField(allow_null=True),
-        "persons": serializers.ListField(child=serializers.DictField()),
-        "topics": serializers.ListField(child=serializers.DictField()),
+        "persons": inline_serializer(
+            "TimelinePerson", {"id": serializers.IntegerField(), "name": serializers.CharField()}, many=True
+        ),
+        "topics": inline_serializer(
+            "TimelineTopic", {"slug": serializers.CharField(), "title": serializers.CharField()}, many=True
+        ),
         "agreement": serializers.IntegerField(allow_null=True),
-        "record": serializers.DictField(),
+        "record": inline_serializer(
+            "TimelineRecord",
+            {"type": serializers.CharField(help_text="e.g. visit, agreement."), "id": serializers.CharField()},
+        ),
     },
     many=True,
 )
@@ -172,7 +180,12 @@ class TimelineView(APIView):
             OpenApiParameter("cursor", str),
             OpenApiParameter("page_size", int),
         ],
-        responses=inline_serializer("TimelinePage", {"next": serializers.URLField(allow_null=True), "results": _ENTRY}),
+        responses={
+            (200, "application/json"): inline_serializer(
+                "TimelinePage", {"next": serializers.URLField(allow_null=True), "results": _ENTRY}
+            ),
+            (200, "text/csv"): OpenApiTypes.STR,  # ?format=csv: the whole timeline, streamed
+        },
     )
     def get(self, request):
         form = TimelineQuery(request.query_params)

@@ -1,7 +1,10 @@
 """API for trade data users: flows in bulk (JSON or streamed CSV), pair series, stated claims."""
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from drf_orjson_renderer.renderers import ORJSONRenderer
+from drf_spectacular.helpers import lazy_serializer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -23,7 +26,10 @@ from trade.models import TOTAL, TradeClaim, TradeFlow
 from trade.series import pair_series
 
 YEAR_LIMITS = {"min_value": 1800, "max_value": 2200}
+FREQUENCIES = ["annual", "monthly"]  # trade.series.FREQUENCIES, which a test holds it to
 RENDERERS = [ORJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+# What the CSV answers are in the schema: text, under their own media type.
+CSV_ANSWER = {(200, "text/csv"): OpenApiTypes.STR}
 
 
 class TradeFlowSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
@@ -41,6 +47,8 @@ class TradeFlowSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
             "flow",
             "commodity_code",
             "value_usd",
+            "valuation",
+            "estimated",
             "dataset",
             "release",
             "source",
@@ -48,7 +56,8 @@ class TradeFlowSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
         ]
 
 
-# The CSV carries the same values as the JSON, one column each (labels and timestamps aside).
+# The CSV carries the same values as the JSON, one column each (labels and timestamps aside);
+# `estimated` is written true/false, as in the JSON, by every database (flows_for_csv).
 FLOW_CSV_COLUMNS = {
     "id": "id",
     "reporter": "reporter_id",
@@ -58,6 +67,8 @@ FLOW_CSV_COLUMNS = {
     "flow": "flow",
     "commodity_code": "commodity_code",
     "value_usd": "value_usd",
+    "valuation": "valuation",
+    "estimated": "estimated_text",
     "dataset": "dataset",
     "release": "release",
     "source": "source_id",
@@ -73,12 +84,24 @@ FLOW_VALUES = [
     "flow",
     "commodity_code",
     "value_usd",
+    "valuation",
+    "estimated",
     "dataset",
     "release",
     "source_id",
     "updated_at",
 ]
 _FLOW_LABELS = dict(TradeFlow.Flow.choices)
+_VALUATION_LABELS = {"": "", **dict(TradeFlow.Valuation.choices)}
+
+
+def flows_for_csv(queryset):
+    """`queryset` with the `estimated_text` FLOW_CSV_COLUMNS reads (COPY would write t/f)."""
+    return queryset.annotate(
+        estimated_text=models.Case(
+            models.When(estimated=True, then=models.Value("true")), default=models.Value("false")
+        )
+    )
 
 
 def flows_as_json(rows) -> list[dict]:
@@ -88,7 +111,7 @@ def flows_as_json(rows) -> list[dict]:
     value_usd arrives with its two decimal places (numeric(20, 2), or quantized by Django's
     SQLite converter), which str() writes as DRF does, and at a quarter of format()'s cost.
     """
-    labels = _FLOW_LABELS
+    labels, valuations = _FLOW_LABELS, _VALUATION_LABELS
     return [
         {
             "id": id_,
@@ -99,13 +122,31 @@ def flows_as_json(rows) -> list[dict]:
             "flow": flow,
             "commodity_code": commodity_code,
             "value_usd": str(value_usd),
+            "valuation": valuation,
+            "estimated": estimated,
             "dataset": dataset,
             "release": release,
             "source": source,
             "updated_at": updated_at,
             "flow_label": labels[flow],
+            "valuation_label": valuations[valuation],
         }
-        for id_, reporter, partner, year, month, flow, commodity_code, value_usd, dataset, release, source, updated_at in rows
+        for (
+            id_,
+            reporter,
+            partner,
+            year,
+            month,
+            flow,
+            commodity_code,
+            value_usd,
+            valuation,
+            estimated,
+            dataset,
+            release,
+            source,
+            updated_at,
+        ) in rows
     ]
 
 
@@ -146,12 +187,20 @@ class TradeFlowViewSet(viewsets.ReadOnlyModelViewSet):
     renderer_classes = RENDERERS
     search_fields = []
 
+    @extend_schema(responses={(200, "application/json"): TradeFlowSerializer, **CSV_ANSWER})
     def list(self, request, *args, **kwargs):
         if wants_csv(request):
-            return stream_queryset_csv(
-                self.filter_queryset(self.get_queryset()).order_by("id"), FLOW_CSV_COLUMNS, "trade-flows.csv"
-            )
+            queryset = flows_for_csv(self.filter_queryset(self.get_queryset()).order_by("id"))
+            return stream_queryset_csv(queryset, FLOW_CSV_COLUMNS, "trade-flows.csv")
         return Response(self.page(request))
+
+    @extend_schema(responses={(200, "application/json"): TradeFlowSerializer, **CSV_ANSWER})
+    def retrieve(self, request, *args, **kwargs):
+        if wants_csv(request):
+            flow = self.get_object()
+            queryset = flows_for_csv(TradeFlow.objects.filter(pk=flow.pk))
+            return stream_queryset_csv(queryset, FLOW_CSV_COLUMNS, f"trade-flow-{flow.pk}.csv")
+        return super().retrieve(request, *args, **kwargs)
 
     def page(self, request) -> dict:
         """A page of the list as JSON data: what `list` answers."""
@@ -227,20 +276,88 @@ class TradeClaimViewSet(ConditionalMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
+# The series as CSV: a row per period. Each side's figures, then (after the columns first
+# published) each figure's valuation and estimate mark.
+_FIGURES = {"exports_to": "exports_to_partner", "imports_from": "imports_from_partner"}
+_SERIES_FIGURES = [
+    (side, other, name, field) for side, other in (("a", "b"), ("b", "a")) for name, field in _FIGURES.items()
+]
 SERIES_CSV_HEADER = [
-    "year",
-    "month",
-    "a",
-    "b",
-    "a_exports_to_b",
-    "a_imports_from_b",
-    "a_turnover_with_b",
-    "b_exports_to_a",
-    "b_imports_from_a",
-    "b_turnover_with_a",
-    "a_turnover_yoy_percent",
-    "b_share_of_a_turnover_percent",
-    "dataset",
+    *["year", "month", "a", "b", "a_exports_to_b", "a_imports_from_b", "a_turnover_with_b"],
+    *["b_exports_to_a", "b_imports_from_a", "b_turnover_with_a", "a_turnover_yoy_percent"],
+    *["b_share_of_a_turnover_percent", "dataset"],
+    *[
+        f"{side}_{name}_{other}_{mark}"
+        for side, other, name, _ in _SERIES_FIGURES
+        for mark in ("valuation", "estimated")
+    ],
+]
+
+
+def _series_csv_row(series: dict, p: dict) -> list:
+    a, b = p["a_reports"], p["b_reports"]
+    figures = [a["exports_to_partner"], a["imports_from_partner"], a["turnover"]]
+    figures += [b["exports_to_partner"], b["imports_from_partner"], b["turnover"]]
+    marks = []
+    for side, _, _, field in _SERIES_FIGURES:
+        mark = p[f"{side}_marks"][field]
+        marks += [None, None] if mark is None else [mark["valuation"], "true" if mark["estimated"] else "false"]
+    head = [p["year"], p["month"], series["a"], series["b"]]
+    return head + figures + [p["a_turnover_yoy_percent"], p["b_share_of_a_turnover_percent"], series["dataset"]] + marks
+
+
+class TradeSeriesQuerySerializer(serializers.Serializer):
+    a = serializers.CharField(max_length=3)
+    b = serializers.CharField(max_length=3)
+    dataset = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    frequency = serializers.ChoiceField(choices=FREQUENCIES, default="annual")
+    year_from = serializers.IntegerField(required=False, **YEAR_LIMITS)
+    year_to = serializers.IntegerField(required=False, **YEAR_LIMITS)
+    commodity = serializers.CharField(default=TOTAL, max_length=12)
+
+    def validate_a(self, value):
+        try:
+            return country_code(value)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.messages) from None
+
+    validate_b = validate_a
+
+    def validate(self, attrs):
+        if attrs["a"] == attrs["b"]:
+            raise ValidationError({"b": ["Choose two different countries."]})
+        if attrs.get("year_to", 2200) < attrs.get("year_from", 1800):
+            raise ValidationError({"year_to": ["The last year comes after the first."]})
+        return attrs
+
+
+# The answer's shape is described beside the code that builds it (trade/series.py), and named
+# by path: bench/overrides/C-flow-sql.patch is written against this module's import block.
+SERIES_ANSWER = lazy_serializer("trade.series.TradeSeriesSerializer")()
+
+
+# The parameters as the schema shows them, one per field of TradeSeriesQuerySerializer, which
+# validates them (tests/trade/test_api_series.py holds the two together).
+SERIES_PARAMETERS = [
+    OpenApiParameter("a", str, required=True, description="First country (alpha-3), e.g. TJK."),
+    OpenApiParameter("b", str, required=True, description="Second country (alpha-3), e.g. RUS."),
+    OpenApiParameter(
+        "dataset",
+        str,
+        description="Dataset to read, e.g. imf-dots or comtrade. Default: the one with the most periods of the "
+        "pair's figures at this frequency and in these years (at equal length imf-dots, then comtrade); the "
+        "answer's `dataset` names it and `datasets` lists every one the pair has.",
+    ),
+    OpenApiParameter(
+        "frequency",
+        str,
+        enum=FREQUENCIES,
+        default="annual",
+        description="annual, or monthly where the dataset has monthly figures; an answer is never a mix.",
+    ),
+    OpenApiParameter("year_from", int, description="First year (1800-2200)."),
+    OpenApiParameter("year_to", int, description="Last year (1800-2200)."),
+    OpenApiParameter("commodity", str, description=f"HS code (default {TOTAL}, all goods)."),
 ]
 
 
@@ -251,63 +368,15 @@ class TradeSeriesView(APIView):
     renderer_classes = RENDERERS
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("a", str, required=True, description="First country (alpha-3), e.g. TJK."),
-            OpenApiParameter("b", str, required=True, description="Second country (alpha-3), e.g. RUS."),
-            OpenApiParameter("dataset", str, description="Dataset to read (default comtrade)."),
-            OpenApiParameter("year_from", int),
-            OpenApiParameter("year_to", int),
-            OpenApiParameter("commodity", str, description=f"HS code (default {TOTAL})."),
-        ],
-        responses=OpenApiTypes.OBJECT,
+        parameters=SERIES_PARAMETERS,
+        responses={(200, "application/json"): SERIES_ANSWER, **CSV_ANSWER},
     )
     def get(self, request):
-        params = request.query_params
-        errors = {}
-        codes = {}
-        for name in ("a", "b"):
-            try:
-                codes[name] = country_code(params.get(name, ""))
-            except Exception as exc:
-                errors[name] = [
-                    getattr(exc, "messages", [str(exc)])[0] if params.get(name) else "Required: an alpha-3 code."
-                ]
-        if not errors and codes["a"] == codes["b"]:
-            errors["b"] = ["Choose two different countries."]
-        years = {}
-        for name in ("year_from", "year_to"):
-            raw = params.get(name)
-            if raw is None:
-                continue
-            if not raw.isdigit() or not 1800 <= int(raw) <= 2200:
-                errors[name] = ["A year between 1800 and 2200."]
-            else:
-                years[name] = int(raw)
-        dataset = params.get("dataset", "comtrade")[:40]
-        commodity = params.get("commodity", TOTAL)[:12]
-        if "\x00" in dataset + commodity:
-            errors["dataset"] = ["A parameter may not contain NUL bytes."]
-        if errors:
-            raise ValidationError(errors)
-        series = pair_series(a=codes["a"], b=codes["b"], dataset=dataset, commodity=commodity, **years)
+        query = TradeSeriesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = {**query.validated_data, "dataset": query.validated_data.get("dataset") or None}
+        series = pair_series(**params)
         if wants_csv(request):
-            rows = (
-                [
-                    p["year"],
-                    p["month"],
-                    codes["a"],
-                    codes["b"],
-                    p["a_reports"]["exports_to_partner"],
-                    p["a_reports"]["imports_from_partner"],
-                    p["a_reports"]["turnover"],
-                    p["b_reports"]["exports_to_partner"],
-                    p["b_reports"]["imports_from_partner"],
-                    p["b_reports"]["turnover"],
-                    p["a_turnover_yoy_percent"],
-                    p["b_share_of_a_turnover_percent"],
-                    dataset,
-                ]
-                for p in series["periods"]
-            )
-            return stream_rows_csv(rows, SERIES_CSV_HEADER, f"trade-series-{codes['a']}-{codes['b']}.csv")
+            rows = (_series_csv_row(series, p) for p in series["periods"])
+            return stream_rows_csv(rows, SERIES_CSV_HEADER, f"trade-series-{series['a']}-{series['b']}.csv")
         return Response(series)

@@ -17,28 +17,42 @@ def _number(value: str | None) -> float | None:
     return None if value is None else float(value)
 
 
+def period_x(period: dict) -> float:
+    """Where a period's figure sits on the years' axis: mid-year, or mid-month for a month."""
+    if period["month"] is None:
+        return period["year"] + 0.5
+    return round(period["year"] + (period["month"] - 0.5) / 12, 4)
+
+
 def pair_chart_data(series: dict, *, names: dict[str, str], marks: list[dict] = ()) -> dict:
     """What static/js/charts.js draws for a pair: each side's lines, stated claims, marks.
 
     `marks` are things to mark over the period they cover, such as visits: dicts with
     start, precision, end, end_precision, label and url.
 
-    Annual figures only (monthly ones would need their own axis). Claims in US dollars are
-    plotted beside the statistic they speak to; percentage claims are in the page's table.
+    A series is annual or monthly, never both (trade.series), so the periods share one axis.
+    Claims in US dollars are plotted beside the statistic they speak to; percentage claims
+    are in the page's table. A point's `estimated` says the publisher estimated its figure.
     """
     a, b = series["a"], series["b"]
-    annual = [period for period in series["periods"] if period["month"] is None]
+    periods = series["periods"]
     lines = []
-    for reporter, partner, side in ((a, b, "a_reports"), (b, a, "b_reports")):
+    for reporter, partner, side in ((a, b, "a"), (b, a, "b")):
         for key, field, label in (
             ("turnover", "turnover", f"Turnover with {names[partner]}"),
             ("exports", "exports_to_partner", f"Exports to {names[partner]}"),
             ("imports", "imports_from_partner", f"Imports from {names[partner]}"),
         ):
             points = [
-                {"x": period["year"] + 0.5, "y": _number(period[side][field]), "year": period["year"]}
-                for period in annual
-                if period[side][field] is not None
+                {
+                    "x": period_x(period),
+                    "y": _number(period[f"{side}_reports"][field]),
+                    "year": period["year"],
+                    "month": period["month"],
+                    "estimated": period[f"{side}_marks"][field]["estimated"],
+                }
+                for period in periods
+                if period[f"{side}_reports"][field] is not None
             ]
             lines.append(
                 {
@@ -56,13 +70,13 @@ def pair_chart_data(series: dict, *, names: dict[str, str], marks: list[dict] = 
         line["hidden"] = (line["kind"] != "turnover") if has_turnover else (line["kind"] == "turnover")
     claims = [
         {
-            "x": period["year"] + 0.5,
+            "x": period_x(period),
             "y": float(claim["value"]),
             "label": f"{claim['stated_by'] or names[claim['reported_by']]}: {claim['qualifier_label'].lower()} "
             f"{claim['value']} USD ({claim['metric_label'].lower()}, {period['year']})",
             "side": "a" if claim["reported_by"] == a else "b",
         }
-        for period in annual
+        for period in periods
         for claim in period["claims"]
         if claim["unit"] == TradeClaim.Unit.USD
     ]

@@ -1,4 +1,5 @@
-"""Derived trade indicators, computed from stored flows on every read.
+"""Derived trade indicators, computed from stored flows on every read, and stated claims set
+against them.
 
 Every function takes the reporting side explicitly: a pair's turnover as Tajikistan reports
 it and as Russia reports it (the mirror) are different numbers and stay apart.
@@ -10,9 +11,21 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from directory.models import Country
-from trade.models import TradeFlow
+from trade.models import TradeClaim, TradeFlow
 
 _PERCENT = Decimal("100")
+_CENT = Decimal("0.01")
+
+
+def percent_of(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    """numerator / denominator in percent, to the hundredth; None without both (or a zero denominator)."""
+    if numerator is None or not denominator:
+        return None
+    return (numerator / denominator * _PERCENT).quantize(_CENT)
+
+
+def as_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
 
 
 @dataclass(frozen=True)
@@ -74,3 +87,75 @@ def partner_share_of_turnover(*, reporter: Country | str, partner: Country | str
     if not totals["with_partner"] or not totals["with_world"]:
         return None
     return (totals["with_partner"] / totals["with_world"] * _PERCENT).quantize(Decimal("0.01"))
+
+
+# --- Claims against the statistics (trade.series sets each period's claims) ---------------
+
+
+def claims_with_mirrors(series: dict) -> list[tuple[dict, dict, dict]]:
+    """(period, claim, mirror) for every claim in the series: mirror is the claim set against
+    the other side's figures, in the claim's own shape (unit, statistic, gap, gap_percent)."""
+    return [
+        (
+            period,
+            claim,
+            {"unit": claim["unit"], "reported_by": claim["mirror_reported_by"]}
+            | {key: claim[f"mirror_{key}"] for key in ("statistic", "statistic_estimated", "gap", "gap_percent")},
+        )
+        for period in series["periods"]
+        for claim in period["claims"]
+    ]
+
+
+_FIELDS = {
+    TradeClaim.Metric.TURNOVER: ("turnover", "turnover"),
+    TradeClaim.Metric.EXPORTS: ("exports_to_partner", "imports_from_partner"),
+    TradeClaim.Metric.IMPORTS: ("imports_from_partner", "exports_to_partner"),
+}
+
+
+def _statistic(metric: str, reporter: str, *, mirror: bool, sides, marks, yoy, yoy_estimated, share):
+    """The statistic for `metric` by `reporter`'s figures (mirror: the same trade's fields as the
+    other side counts it), and whether an estimate went into it."""
+    if metric in _FIELDS:
+        field = _FIELDS[metric][mirror]
+        mark = marks[reporter][field]
+        return sides[reporter][field], bool(mark and mark["estimated"])
+    if metric == TradeClaim.Metric.YOY_CHANGE:
+        return yoy[reporter], yoy_estimated[reporter]
+    # A partner's share of the speaker's turnover needs the speaker's own total: no mirror.
+    if mirror:
+        return None, False
+    marked = [marks[reporter]["turnover"], marks[reporter]["turnover_with_world"]]
+    return share[reporter], share[reporter] is not None and any(m["estimated"] for m in marked)
+
+
+def claim_against_statistics(claim: TradeClaim, **context) -> dict:
+    """The claim, the statistic its speaker's side reports for the same thing, and the gap; and
+    the same against the other side's figures for the same trade (the mirror)."""
+    other = next(reporter for reporter in context["sides"] if reporter != claim.reporter_id)
+    statistic, estimated = _statistic(claim.metric, claim.reporter_id, mirror=False, **context)
+    mirror, mirror_estimated = _statistic(claim.metric, other, mirror=True, **context)
+    in_usd = claim.unit == TradeClaim.Unit.USD
+    gap = None if statistic is None else claim.value - statistic
+    mirror_gap = None if mirror is None else claim.value - mirror
+    return {
+        "id": claim.pk,
+        "metric": claim.metric,
+        "metric_label": claim.get_metric_display(),
+        "value": as_text(claim.value),
+        "unit": claim.unit,
+        "qualifier": claim.qualifier,
+        "qualifier_label": claim.get_qualifier_display(),
+        "stated_by": claim.stated_by.name if claim.stated_by else None,
+        "reported_by": claim.reporter_id,
+        "statistic": as_text(statistic),
+        "statistic_estimated": estimated,
+        "gap": as_text(gap),
+        "gap_percent": as_text(percent_of(gap, statistic)) if in_usd else None,
+        "mirror_reported_by": other,
+        "mirror_statistic": as_text(mirror),
+        "mirror_statistic_estimated": mirror_estimated,
+        "mirror_gap": as_text(mirror_gap),
+        "mirror_gap_percent": as_text(percent_of(mirror_gap, mirror)) if in_usd else None,
+    }

@@ -12,7 +12,8 @@ from django.utils.http import urlencode
 from core.pages import page_view, render_page
 from directory.models import Country
 from directory.selectors import country_choices
-from trade.series import pair_series
+from trade.charts import period_x
+from trade.series import ANNUAL, CITATIONS, FREQUENCIES, pair_series
 
 
 class ExplorerForm(forms.Form):
@@ -23,6 +24,14 @@ class ExplorerForm(forms.Form):
     flow = forms.ChoiceField(choices=FLOWS, initial="turnover", required=False)
     year_from = forms.IntegerField(min_value=1800, max_value=2200, required=False, label="From year")
     year_to = forms.IntegerField(min_value=1800, max_value=2200, required=False, label="To year")
+    frequency = forms.ChoiceField(
+        choices=[(f, f.capitalize()) for f in FREQUENCIES], initial=ANNUAL, required=False, label="Periods"
+    )
+    dataset = forms.ChoiceField(
+        choices=[("", "The pair’s longest series")] + [(name, name) for name in CITATIONS],
+        required=False,
+        help_text="Without a choice, the dataset with the most periods for the pair.",
+    )
 
     def __init__(self, *args, countries: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,6 +62,7 @@ def explorer_rows(series: dict, flow: str) -> list[dict]:
     for period in series["periods"]:
         reported = period["a_reports"][own]
         mirrored = period["b_reports"][mirror]
+        reported_mark, mirror_mark = period["a_marks"][own], period["b_marks"][mirror]
         gap = gap_percent = None
         if reported is not None and mirrored is not None:
             gap = float(reported) - float(mirrored)
@@ -61,8 +71,11 @@ def explorer_rows(series: dict, flow: str) -> list[dict]:
             {
                 "year": period["year"],
                 "month": period["month"],
+                "x": period_x(period),
                 "reported": reported,
+                "reported_estimated": bool(reported_mark and reported_mark["estimated"]),
                 "mirror": mirrored,
+                "mirror_estimated": bool(mirror_mark and mirror_mark["estimated"]),
                 "gap": gap,
                 "gap_percent": gap_percent,
                 "sources": period["a_reports"]["sources"],
@@ -76,7 +89,6 @@ def explorer_rows(series: dict, flow: str) -> list[dict]:
 def explorer_chart(series: dict, rows: list[dict], flow: str, names: dict[str, str]) -> dict:
     reporter, partner = series["a"], series["b"]
     label = dict(ExplorerForm.FLOWS)[flow]
-    annual = [row for row in rows if row["month"] is None]
     lines = [
         {
             "id": "reported",
@@ -84,8 +96,8 @@ def explorer_chart(series: dict, rows: list[dict], flow: str, names: dict[str, s
             "side": "a",
             "kind": "turnover",
             "points": [
-                {"x": r["year"] + 0.5, "y": float(r["reported"]), "year": r["year"]}
-                for r in annual
+                {"x": r["x"], "y": float(r["reported"]), "year": r["year"], "month": r["month"]}
+                for r in rows
                 if r["reported"] is not None
             ],
         },
@@ -98,8 +110,8 @@ def explorer_chart(series: dict, rows: list[dict], flow: str, names: dict[str, s
                 "side": "b",
                 "kind": "imports",
                 "points": [
-                    {"x": r["year"] + 0.5, "y": float(r["mirror"]), "year": r["year"]}
-                    for r in annual
+                    {"x": r["x"], "y": float(r["mirror"]), "year": r["year"], "month": r["month"]}
+                    for r in rows
                     if r["mirror"] is not None
                 ],
             }
@@ -127,10 +139,14 @@ def explorer(request):
         data = form.cleaned_data
         reporter, partner, flow = data["reporter"], data["partner"], data["flow"] or "turnover"
         years = {"year_from": data["year_from"], "year_to": data["year_to"]}
-        series = pair_series(a=reporter, b=partner, **years)
+        frequency = data["frequency"] or ANNUAL
+        series = pair_series(a=reporter, b=partner, dataset=data["dataset"] or None, frequency=frequency, **years)
         rows = explorer_rows(series, flow)
         known_years = {k: v for k, v in years.items() if v is not None}
+        # The downloads are of the series shown: its dataset and frequency, named.
+        chosen = {"dataset": series["dataset"]} if series["dataset"] else {}
         context.update(
+            series=series,
             reporter=reporter,
             partner=partner,
             flow=flow,
@@ -142,14 +158,17 @@ def explorer(request):
             chart=explorer_chart(series, rows, flow, names),
             series_csv=reverse("trade-series")
             + "?"
-            + urlencode({"a": reporter, "b": partner, **known_years, "format": "csv"}),
+            + urlencode(
+                {"a": reporter, "b": partner, **chosen, "frequency": frequency, **known_years, "format": "csv"}
+            ),
             flows_csv=reverse("trade-flows-list")
             + "?"
             + urlencode(
                 {
                     "pair": f"{reporter}-{partner}",
-                    "annual": "true",
+                    "annual": "true" if frequency == ANNUAL else "false",
                     "commodity": "TOTAL",
+                    **chosen,
                     **known_years,
                     "format": "csv",
                 }

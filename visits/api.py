@@ -139,7 +139,8 @@ class VisitFilter(TrackedFilterSet):
         return queryset.filter(Q(visitor=value) | Q(participants__person=value)).distinct()
 
 
-@extend_schema_view(transitions=extend_schema(request=CitedTransitionSerializer))
+# The answer is the record with its new status, so a generated client reads it as one.
+@extend_schema_view(transitions=extend_schema(request=CitedTransitionSerializer, responses={201: VisitSerializer}))
 class VisitViewSet(TransitionsMixin, ConditionalMixin, viewsets.ModelViewSet):
     """Visits between countries. Status changes go through `POST /visits/{id}/transitions/`."""
 

@@ -63,6 +63,9 @@ class ChanceryAutoSchema(AutoSchema):
             if code not in responses:
                 response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
                 response["description"] = description
+                if "text/csv" in response.get("content", {}):
+                    # Asked for CSV, an error is a line of CSV text (core.api.csv.CSVRenderer).
+                    response["content"]["text/csv"] = {"schema": {"type": "string"}}
                 responses[code] = response
         return responses
 

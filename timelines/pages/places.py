@@ -19,6 +19,7 @@ from directory.models import Country
 from timelines import selectors
 from timelines.pages.entries import pair_codes, timeline_section
 from trade.charts import chart_marks, pair_chart_data
+from trade.indicators import claims_with_mirrors
 from trade.selectors import partners_by_trade
 from trade.series import pair_series
 from visits.models import NegotiationTopic, Visit
@@ -122,7 +123,9 @@ def pair_page(request, pair: str):
             per_page=10,
         )
     if htmx_target(request) is None:
-        series = pair_series(a=a.pk, b=b.pk)
+        # The dataset asked for (?dataset=imf-dots), else the pair's longest (trade.series).
+        asked = request.GET.get("dataset", "").strip()
+        series = pair_series(a=a.pk, b=b.pk, dataset=asked if 0 < len(asked) <= 40 and asked.isprintable() else None)
         chart = pair_chart_data(series, names={a.pk: a.name, b.pk: b.name})
         years = [period["year"] for period in series["periods"]]
         # The chart marks visits over the years it has figures for; without figures, none.
@@ -135,7 +138,12 @@ def pair_page(request, pair: str):
         context.update(
             series=series,
             chart=chart,
-            claims=[(period, claim) for period in series["periods"] for claim in period["claims"]],
+            claims=claims_with_mirrors(series),
+            other_datasets=[
+                other | {"url": "?" + urlencode({"dataset": other["dataset"]}) + "#trade-heading"}
+                for other in series["datasets"]
+                if other["dataset"] != series["dataset"]
+            ],
             upcoming=upcoming_visits().for_pair(a, b)[:5],
         )
     return render_page(
