@@ -55,7 +55,7 @@ def all_json(client, params):
 
 def as_csv_values(row):
     return {
-        key: "" if row[key] is None else str(row[key])
+        key: "" if row[key] is None else str(row[key]).lower() if isinstance(row[key], bool) else str(row[key])
         for key in (
             "id",
             "reporter",
@@ -65,6 +65,8 @@ def as_csv_values(row):
             "flow",
             "commodity_code",
             "value_usd",
+            "valuation",
+            "estimated",
             "dataset",
             "release",
             "source",
@@ -233,6 +235,14 @@ def test_the_series_as_csv_has_a_row_per_period(analyst_api):
             "a_turnover_yoy_percent": "",
             "b_share_of_a_turnover_percent": "",
             "dataset": "comtrade",
+            "a_exports_to_b_valuation": "",
+            "a_exports_to_b_estimated": "false",
+            "a_imports_from_b_valuation": "",
+            "a_imports_from_b_estimated": "false",
+            "b_exports_to_a_valuation": "",
+            "b_exports_to_a_estimated": "",
+            "b_imports_from_a_valuation": "",
+            "b_imports_from_a_estimated": "",
         }
     ]
 
