@@ -2,7 +2,7 @@
 
 Everything the project reads lives in its own tree (data/ has the datasets, each with a
 SOURCE.md). A clone on a user's machine has nothing beside it, so a test that opened
-`../shared/...` would pass here and fail there. An audit hook (PEP 578) sees every open(),
+a file in a folder beside the repository would pass here and fail there. An audit hook (PEP 578) sees every open(),
 directory listing and glob of this process; any whose path lies in the repository's parent
 directory but not in the repository is recorded, and the run fails at its end with the list.
 Paths elsewhere (the interpreter, /tmp, /proc, /usr) are the machine's and are not ours to police.
