@@ -184,6 +184,8 @@ def test_a_bad_series_parameter_is_a_400_naming_it(analyst_api, params, field):
     assert list(response.json()["error"]["fields"]) == [field]
 
 
+# Committed rows: on PostgreSQL the CSV is written by COPY on a connection of its own.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_flows_list_and_its_csv_carry_each_figures_valuation_and_estimate_mark(analyst_api):
     add_dots_seed()
     params = {"reporter": "RUS", "partner": "TJK", "year": 2016}
