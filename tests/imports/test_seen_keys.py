@@ -29,3 +29,12 @@ def test_line_numbers_far_past_a_million_are_kept_whole():
     seen.first_read("late", "big.csv", 3_000_000_000)
 
     assert seen.first_read("late", "big.csv", 3_000_000_001) == ("big.csv", 3_000_000_000)
+
+
+def test_many_files_and_far_lines_keep_their_places_beside_the_packed_ones():
+    seen = SeenKeys(capacity=4)
+    places = [(f"file-{n}.csv", line) for n in range(300) for line in (2, 16_777_215, 16_777_216)]
+
+    assert all(seen.first_read(f"{file}:{line}", file, line) is None for file, line in places)
+
+    assert [seen.first_read(f"{file}:{line}", "again.csv", 1) for file, line in places] == places
