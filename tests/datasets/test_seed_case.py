@@ -86,7 +86,6 @@ def test_the_pair_page_shows_both_sides_over_the_years_the_claims_compared_and_w
     text = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.content.decode())))
 
     assert "Source: IMF, Direction of Trade Statistics (DOTS) (dataset imf-dots: 28 years, 1993–2020)" in text
-    assert "Also for this pair: Source: UN Comtrade (1 year, 2021)" in text
     assert "2016 USD 661.5 m USD 26.4 m USD 687.9 m USD 50.6 m USD 985.9 m USD 1.04 bn" in text
     assert "1993" in text and "2020" in text  # the years of the series, not one
     assert "The first three columns are Russia’s own figures, the last three Tajikistan’s." in text

@@ -55,6 +55,16 @@ def test_the_pair_page_shows_the_longest_dataset_and_links_to_the_others(analyst
     assert '<a href="?dataset=comtrade#trade-heading">Source: UN Comtrade (3 years, 2013–2015)</a>' in switched
 
 
+def test_a_dataset_of_one_year_is_named_as_one_year(analyst_client):
+    add_dots_seed()
+    comtrade("TJK", "RUS", [2021])
+
+    html = page(analyst_client, reverse("pair", args=["RUS-TJK"]))
+
+    assert "dataset imf-dots: 2 years, 2015–2016" in html
+    assert "Source: UN Comtrade (1 year, 2021)</a>" in html
+
+
 def test_the_explorer_offers_monthly_series_with_their_marks(analyst_client):
     comtrade("RUS", "TJK", [2019], value=12_000_000)
     for month in (1, 2):
