@@ -2,7 +2,6 @@
 
 import django_filters
 from django.db import transaction
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
@@ -12,7 +11,7 @@ from core.api.filters import ImpreciseDateFromFilter, ImpreciseDateToFilter, Tra
 from core.api.pagination import CursorPagination
 from core.api.serializers import LabelledChoicesMixin, StatusChangeSerializer
 from core.api.transitions import TransitionsMixin
-from core.status import record_first_status
+from core.status import record_new_status
 from directory.filters import CountryCodeFilter, PairFilter
 from directory.serializers import CitationSerializer, CitedTransitionSerializer, CountryField
 from visits.models import NegotiationTopic
@@ -89,12 +88,7 @@ class AgreementSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
         agreement = Agreement.objects.create(**validated_data)
         AgreementParty.objects.bulk_create(AgreementParty(agreement=agreement, country=c) for c in parties)
         agreement.topics.set(topics)
-        record_first_status(
-            agreement,
-            on=timezone.localdate(),
-            user=self.context["request"].user,
-            note="Recorded through the API.",
-        )
+        record_new_status(agreement, user=self.context["request"].user, where="through the API")
         return agreement
 
     @transaction.atomic

@@ -106,6 +106,13 @@ class Agreement(TrackedModel):
     def __str__(self):
         return self.title
 
+    def first_status_date(self):
+        """(date, precision) of the status a new agreement is recorded in, from its own key date,
+        or None when the record does not say (proposed on for a proposed agreement, and so on)."""
+        prefix = self.KEY_DATES.get(self.status)
+        day = getattr(self, f"{prefix}_on") if prefix else None
+        return (day, getattr(self, f"{prefix}_precision")) if day else None
+
     def status_changed(self, to_status: str, *, on, precision: str) -> None:
         """Signing, entry into force and proposal dates follow the history."""
         prefix = self.KEY_DATES.get(to_status)

@@ -9,14 +9,13 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.concurrency import VersionedModelForm, stale_edit_message
 from core.forms import StatusChangeForm
 from core.statemachine import StaleEdit, StatusMachine
-from core.status import record_first_status
+from core.status import record_new_status
 
 
 class ReadOnlyHistoryInline:
@@ -70,7 +69,7 @@ class StatusMachineAdmin(TrackedAdmin):
         return self.model.status_machine
 
     def record_initial_status(self, obj, *, user):
-        record_first_status(obj, on=timezone.localdate(), user=user, note="Recorded in the admin.")
+        record_new_status(obj, user=user, where="in the admin")
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
 from core.dates import DatePrecision
 from core.statemachine import StaleEdit
@@ -57,6 +58,18 @@ def change_status(
     locked.save()
     record.refresh_from_db()
     return change
+
+
+def record_new_status(record, *, user, where: str):
+    """The first status row of a record just created by an editor or a client (`where`: "in the
+    admin", "through the API"), dated by the record's own date for that status where its model
+    gives one (`first_status_date()`: an agreement's proposed on, a completed visit's end), else
+    by today, and the note says which."""
+    own = getattr(record, "first_status_date", lambda: None)()
+    if own:
+        return record_first_status(record, on=own[0], precision=own[1], user=user, note=f"Recorded {where}.")
+    note = f"Recorded {where}; dated the day it was recorded, as the record gives no date for it."
+    return record_first_status(record, on=timezone.localdate(), user=user, note=note)
 
 
 def record_first_status(

@@ -3,7 +3,6 @@
 import django_filters
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
@@ -12,7 +11,7 @@ from core.api.filters import ImpreciseDateFromFilter, ImpreciseDateToFilter, Tra
 from core.api.pagination import CursorPagination
 from core.api.serializers import LabelledChoicesMixin, StatusChangeSerializer
 from core.api.transitions import TransitionsMixin
-from core.status import record_first_status
+from core.status import record_new_status
 from directory.filters import CountryCodeFilter, EitherSideFilter, PairFilter
 from directory.serializers import CitationSerializer, CitedTransitionSerializer, CountryField
 from visits.models import AgendaItem, NegotiationTopic, Participant, TopicStance, Visit
@@ -99,9 +98,7 @@ class VisitSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
     @transaction.atomic
     def create(self, validated_data):
         visit = super().create(validated_data)
-        record_first_status(
-            visit, on=timezone.localdate(), user=self.context["request"].user, note="Recorded through the API."
-        )
+        record_new_status(visit, user=self.context["request"].user, where="through the API")
         return visit
 
 

@@ -157,6 +157,17 @@ class Visit(TrackedModel):
     def date_display(self) -> str:
         return format_imprecise_range(self.start_date, self.start_precision, self.end_date, self.end_precision)
 
+    def first_status_date(self):
+        """(date, precision) of the status a new visit is recorded in, where the visit's own dates
+        say it: a visit recorded as completed was completed when it ended, one under way was
+        under way from its start. An announced or rumoured visit's date is its report's, which
+        the record does not hold: None."""
+        if self.status == self.Status.COMPLETED:
+            return (self.end_date, self.end_precision) if self.end_date else (self.start_date, self.start_precision)
+        if self.status == self.Status.UNDER_WAY:
+            return self.start_date, self.start_precision
+        return None
+
     def status_changed(
         self,
         to_status: str,
