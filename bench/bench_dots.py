@@ -22,7 +22,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bench_imports import admin_sql, fresh_database, interleaved, psql_copy
+from bench_imports import admin_sql, fresh_database, interleaved, psql_command, psql_copy
 from common import REPEAT, ROOT, VENV_PYTHON, Result, Target, median, record, run_and_measure
 
 SECTION = "Imports"
@@ -69,20 +69,9 @@ def summary(output: str) -> dict:
 def figures_csv(database_url: str) -> Path:
     """The figures the import stored, as CSV: what the baseline copies."""
     path = WORK / "dots_figures.csv"
-    psql = str(Path(os.environ.get("PG_BIN", "/usr/bin")) / "psql")
     query = f"SELECT {COLUMNS} FROM trade_tradeflow WHERE dataset = 'imf-dots'"
     subprocess.run(
-        [
-            psql,
-            database_url,
-            "-X",
-            "-q",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-c",
-            f"\\copy ({query}) TO '{path}' WITH (FORMAT csv, HEADER true)",
-        ],
-        check=True,
+        psql_command(database_url, f"\\copy ({query}) TO '{path}' WITH (FORMAT csv, HEADER true)"), check=True
     )
     return path
 

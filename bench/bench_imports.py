@@ -105,22 +105,18 @@ def rows_read(output: str) -> int:
     raise RuntimeError(f"no summary line in the importer's output:\n{output}")
 
 
+def psql_command(database_url: str, command: str) -> list[str]:
+    """psql running one command (a `\\copy` too) on the database, stopping at the first error."""
+    psql = str(Path(os.environ.get("PG_BIN", "/usr/bin")) / "psql")
+    return [psql, database_url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", command]
+
+
 def psql_copy(database_url: str, csv_path: Path) -> float:
     with open(csv_path, encoding="utf-8-sig") as handle:
         columns = ", ".join(f'"{name}" text' for name in handle.readline().strip().split(","))
-    psql = str(Path(os.environ.get("PG_BIN", "/usr/bin")) / "psql")
-    subprocess.run([psql, database_url, "-X", "-q", "-c", f"CREATE TABLE bench_staging ({columns})"], check=True)
+    subprocess.run(psql_command(database_url, f"CREATE TABLE bench_staging ({columns})"), check=True)
     seconds, _, _ = run_and_measure(
-        [
-            psql,
-            database_url,
-            "-X",
-            "-q",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-c",
-            f"\\copy bench_staging FROM '{csv_path}' WITH (FORMAT csv, HEADER true)",
-        ]
+        psql_command(database_url, f"\\copy bench_staging FROM '{csv_path}' WITH (FORMAT csv, HEADER true)")
     )
     return seconds
 

@@ -9,6 +9,11 @@ from pathlib import Path
 
 from django.conf import settings
 
+from trade.series import citation
+
+HSG_CITATION = "Source: U.S. Department of State, Office of the Historian"
+HSG_LICENCE = "Public domain in the US, CC0 elsewhere"
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -50,8 +55,8 @@ DATASETS: tuple[Dataset, ...] = (
         folder="hsg",
         # presidents.xml first: it dates the presidents' terms the trips are checked against.
         patterns=("hsg/presidents.xml", "hsg/president-travels/*.xml"),
-        citation="Source: U.S. Department of State, Office of the Historian",
-        licence="Public domain in the US, CC0 elsewhere",
+        citation=HSG_CITATION,
+        licence=HSG_LICENCE,
     ),
     Dataset(
         name="hsg-visits",
@@ -59,8 +64,8 @@ DATASETS: tuple[Dataset, ...] = (
         importer="hsg-visits",
         folder="hsg",
         patterns=("hsg/visits/*.xml",),
-        citation="Source: U.S. Department of State, Office of the Historian",
-        licence="Public domain in the US, CC0 elsewhere",
+        citation=HSG_CITATION,
+        licence=HSG_LICENCE,
     ),
     Dataset(
         name="comtrade",
@@ -68,7 +73,7 @@ DATASETS: tuple[Dataset, ...] = (
         importer="trade",
         folder="comtrade",
         patterns=("comtrade/comtrade_all_exports_2021A.csv",),
-        citation="Source: UN Comtrade",
+        citation=citation("comtrade"),
         licence="Figures: UN Comtrade (cite); files: MIT (github.com/pcd15/Econ-Sanctions)",
     ),
     Dataset(
@@ -78,7 +83,7 @@ DATASETS: tuple[Dataset, ...] = (
         importer="trade",
         folder="imf-dots",
         patterns=("imf-dots/DOTS_*.xlsx", "comtrade/imf_total_exports_2021A.csv"),
-        citation="Source: IMF, Direction of Trade Statistics (DOTS)",
+        citation=citation("imf-dots"),
         licence="IMF terms: copy and redistribute with attribution, no endorsement implied",
     ),
 )

@@ -35,7 +35,7 @@ class ImportCommand(BaseCommand):
         if batch_size is not None and batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
         importer = self.importer_class()
-        bar, on_progress = progress_bar(importer, stream=self.stderr._out, disable=no_progress or verbosity == 0)
+        bar, on_progress = progress_bar(importer.name, stream=self.stderr._out, disable=no_progress or verbosity == 0)
         try:
             run = run_import(
                 importer, paths, dry_run=dry_run, batch_size=batch_size, report_path=report, on_progress=on_progress
@@ -56,9 +56,9 @@ class ImportCommand(BaseCommand):
             )
 
 
-def progress_bar(importer: Importer, *, stream, disable: bool):
+def progress_bar(name: str, *, stream, disable: bool):
     """A progress bar of rows read (off when not on a terminal), and the callback that moves it."""
-    bar = tqdm(unit=" rows", desc=importer.name, disable=disable or None, file=stream)
+    bar = tqdm(unit=" rows", desc=name, disable=disable or None, file=stream)
 
     def on_progress(tally):
         bar.update(tally.read - bar.n)

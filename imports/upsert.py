@@ -71,15 +71,53 @@ class Upsert:
             else:
                 raise ImproperlyConfigured(f"{meta.label}.{name} has no default and the import does not set it")
 
-    def filled_params(self) -> list[str]:
-        return list(self.filled.values())
-
     def values_with(self, **extra: Any) -> dict[str, Any]:
         return {**self.params, **extra}
 
-    def history_columns(self) -> list[str]:
+    def upsert_clause(self, *, where_differs: str) -> str:
+        """INSERT ... SELECT from the staging table ON CONFLICT on the key, updating only rows
+        whose values differ (`where_differs` is the dialect's "row values differ" operator), with
+        %(name)s parameters; the dialect adds its RETURNING."""
+        meta = self.model._meta
+        conflict_columns, conflict_where = self.arbiter()
+        compared = [name for name in self.columns if name not in conflict_columns]
+        updates = [f"{quote(name)} = EXCLUDED.{quote(name)}" for name in compared]
+        if "version" in self.fields:
+            updates.append('"version" = t."version" + 1')
+        if "updated_at" in self.fields:
+            updates.append('"updated_at" = %(now)s')
+        columns = self.column_list
+        filled_values = "".join(f", %({param})s" for param in self.filled.values())
+        # "WHERE true": without it SQLite would read ON CONFLICT as part of the SELECT's join.
+        return f"""
+            INSERT INTO {quote(meta.db_table)} AS t ({columns([*self.columns, *self.filled])})
+            SELECT {columns(self.columns, "s.")}{filled_values}
+            FROM {STAGING} s WHERE true
+            ON CONFLICT ({columns(conflict_columns)}) {conflict_where}
+            DO UPDATE SET {", ".join(updates)}
+            WHERE ({columns(compared, "t.")}) {where_differs} ({columns(compared, "EXCLUDED.")})
+        """
+
+    def history_insert(self, *, source: str, history_type: str) -> str:
+        """INSERT INTO the history table, its columns SELECTed from `source` (the written rows),
+        the run's user, reason and time as %(name)s parameters, `history_type` an expression."""
         history = self.model.history.model
-        return [field.attname for field in history._meta.concrete_fields if field.attname != "history_id"]
+        special = {
+            "history_date": "%(now)s",
+            "history_change_reason": "%(reason)s",
+            "history_user_id": "%(user_id)s",
+            "history_type": history_type,
+        }
+        names = [field.attname for field in history._meta.concrete_fields if field.attname != "history_id"]
+        values = []
+        for name in names:
+            if name in self.fields:
+                values.append(f"{source}.{quote(name)}")
+            elif name in special:
+                values.append(special[name])
+            else:
+                raise ImproperlyConfigured(f"{history._meta.label}.{name} is a column the import cannot fill")
+        return f"INSERT INTO {quote(history._meta.db_table)} ({self.column_list(names)}) SELECT {', '.join(values)}"
 
     def misfits(self, rows: list[dict[str, Any]]) -> list[int]:
         """Indexes of rows the database would store although the ORM refuses them (none: PostgreSQL refuses them)."""
@@ -158,46 +196,10 @@ class PostgresUpsert(Upsert):
 
     def _upsert_sql(self) -> str:
         """The statement for every batch, with %(name)s parameters (values_with(now=...))."""
-        meta = self.model._meta
-        fields = self.fields
-        conflict_columns, conflict_where = self.arbiter()
-        compared = [name for name in self.columns if name not in conflict_columns]
-        updates = [f"{quote(name)} = EXCLUDED.{quote(name)}" for name in compared]
-        if "version" in fields:
-            updates.append('"version" = t."version" + 1')
-        if "updated_at" in fields:
-            updates.append('"updated_at" = %(now)s')
-
-        history = self.model.history.model
-        special = {
-            "history_date": "%(now)s",
-            "history_change_reason": "%(reason)s",
-            "history_user_id": "%(user_id)s",
-            "history_type": "CASE WHEN written.inserted THEN '+' ELSE '~' END",
-        }
-        history_columns = self.history_columns()
-        history_values = []
-        for name in history_columns:
-            if name in fields:
-                history_values.append(f"written.{quote(name)}")
-            elif name in special:
-                history_values.append(special[name])
-            else:
-                raise ImproperlyConfigured(f"{history._meta.label}.{name} is a column the import cannot fill")
-        filled_values = "".join(f", %({param})s" for param in self.filled.values())
-        columns = self.column_list
-
+        upsert = self.upsert_clause(where_differs="IS DISTINCT FROM")
+        history = self.history_insert(source="written", history_type="CASE WHEN written.inserted THEN '+' ELSE '~' END")
         return f"""
-            WITH written AS (
-                INSERT INTO {quote(meta.db_table)} AS t ({columns([*self.columns, *self.filled])})
-                SELECT {columns(self.columns, "s.")}{filled_values}
-                FROM {STAGING} s
-                ON CONFLICT ({columns(conflict_columns)}) {conflict_where}
-                DO UPDATE SET {", ".join(updates)}
-                WHERE ({columns(compared, "t.")}) IS DISTINCT FROM ({columns(compared, "EXCLUDED.")})
-                RETURNING t.*, (t.xmax = 0) AS inserted
-            )
-            INSERT INTO {quote(history._meta.db_table)} ({columns(history_columns)})
-            SELECT {", ".join(history_values)} FROM written
-            RETURNING {quote(meta.pk.attname)}, "history_type"
+            WITH written AS ({upsert} RETURNING t.*, (t.xmax = 0) AS inserted)
+            {history} FROM written
+            RETURNING {quote(self.model._meta.pk.attname)}, "history_type"
         """

@@ -24,9 +24,6 @@ from django.db import connection, models
 
 from imports.upsert import STAGING, Upsert, Written, quote
 
-# The history columns that are not the record's, and the parameter each is filled from.
-HISTORY_PARAMS = {"history_date": "now", "history_change_reason": "reason", "history_user_id": "user_id"}
-
 
 class SqliteUpsert(Upsert):
     """Writes batches of field values (dicts keyed by attname) for one model, within the caller's transaction."""
@@ -64,59 +61,28 @@ class SqliteUpsert(Upsert):
         ]
 
     def write(self, rows: list[dict[str, Any]], *, now) -> Written:
-        stamp = connection.ops.adapt_datetimefield_value(now)
-        values = self.values_with(now=stamp)
+        values = self.values_with(now=connection.ops.adapt_datetimefield_value(now))
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {STAGING}")
             cursor.executemany(self._insert_staging, [tuple(row[name] for name in self.columns) for row in rows])
-            cursor.execute(self._sql, [values[name] for name in self._sql_params])
+            cursor.execute(self._sql, values)
             returned = cursor.fetchall()
             pks = [pk for pk, _ in returned]
             if pks:
-                cursor.execute(self._history_sql, [*(values[name] for name in self._history_params), json.dumps(pks)])
+                cursor.execute(self._history_sql, {**values, "pks": json.dumps(pks)})
         created = sum(1 for _, version in returned if version == self._first_version)
         return Written(created=created, updated=len(returned) - created, pks=pks)
 
     def _statements(self) -> tuple[str, str]:
-        """The upsert and the history insert, with %s placeholders (the names of their parameters, in order,
-        go to _sql_params and _history_params)."""
+        """The upsert, returning each written row's pk and version, and the history insert for those pks."""
         meta = self.model._meta
-        conflict_columns, conflict_where = self.arbiter()
-        compared = [name for name in self.columns if name not in conflict_columns]
-        updates = [f"{quote(name)} = excluded.{quote(name)}" for name in compared]
-        updates.append('"version" = t."version" + 1')
-        update_params = []
-        if "updated_at" in self.fields:
-            updates.append('"updated_at" = %s')
-            update_params.append("now")
-        self._sql_params = [*self.filled_params(), *update_params]
-        differs = f"({self.column_list(compared, 't.')}) IS NOT ({self.column_list(compared, 'excluded.')})"
-        # "WHERE true": without it SQLite would read ON CONFLICT as part of the SELECT's join.
-        upsert = f"""
-            INSERT INTO {quote(meta.db_table)} AS t ({self.column_list([*self.columns, *self.filled])})
-            SELECT {self.column_list(self.columns, "s.")}{"".join(", %s" for _ in self.filled)}
-            FROM {STAGING} s WHERE true
-            ON CONFLICT ({self.column_list(conflict_columns)}) {conflict_where}
-            DO UPDATE SET {", ".join(updates)}
-            WHERE {differs}
-            RETURNING {quote(meta.pk.column)}, "version"
-        """
-        history = self.model.history.model
-        names, expressions, self._history_params = [], [], []
-        for name in self.history_columns():
-            names.append(name)
-            if name in self.fields:
-                expressions.append(f"t.{quote(name)}")
-            elif name == "history_type":
-                expressions.append(f"""CASE WHEN t."version" = {int(self._first_version)} THEN '+' ELSE '~' END""")
-            elif name in HISTORY_PARAMS:
-                expressions.append("%s")
-                self._history_params.append(HISTORY_PARAMS[name])
-            else:
-                raise ImproperlyConfigured(f"{history._meta.label}.{name} is a column the import cannot fill")
-        history_sql = f"""
-            INSERT INTO {quote(history._meta.db_table)} ({self.column_list(names)})
-            SELECT {", ".join(expressions)} FROM {quote(meta.db_table)} t
-            WHERE t.{quote(meta.pk.column)} IN (SELECT value FROM json_each(%s))
-        """
-        return upsert, history_sql
+        upsert = self.upsert_clause(where_differs="IS NOT")
+        first = int(self._first_version)
+        history = self.history_insert(
+            source="t", history_type=f"""CASE WHEN t."version" = {first} THEN '+' ELSE '~' END"""
+        )
+        return (
+            f'{upsert} RETURNING {quote(meta.pk.column)}, "version"',
+            f"""{history} FROM {quote(meta.db_table)} t
+            WHERE t.{quote(meta.pk.column)} IN (SELECT value FROM json_each(%(pks)s))""",
+        )

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_read_beside_the_repository_is_caught():
-    beside = ROOT.parent / "shared" / "data" / "no-such-file.csv"
+    beside = ROOT.parent / "a-folder-beside" / "no-such-file.csv"
     before = len(outside_reads.outside)
     try:
         beside.read_text()

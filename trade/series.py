@@ -169,8 +169,8 @@ def pair_series(
             {
                 "year": period[0],
                 "month": period[1],
-                "a_reports": _asas_text(sides[a]),
-                "b_reports": _asas_text(sides[b]),
+                "a_reports": _side_as_text(sides[a]),
+                "b_reports": _side_as_text(sides[b]),
                 "a_marks": marks[a],
                 "b_marks": marks[b],
                 "a_turnover_yoy_percent": as_text(yoy[a]),
@@ -213,7 +213,7 @@ def _valuations(figures: dict, a: str, b: str) -> dict:
     }
 
 
-def _asas_text(side: dict) -> dict:
+def _side_as_text(side: dict) -> dict:
     return {
         key: as_text(value) if isinstance(value, Decimal) or value is None else value for key, value in side.items()
     }

@@ -7,7 +7,13 @@ import pytest
 from playwright.sync_api import expect
 
 from demo.loader import load_demo
-from tests.browser.test_pages import CHROMIUM, CHROMIUM_ARGS, playwright_session, signed_in_page
+from tests.browser.test_pages import (  # noqa: F401 (in_process_tasks: a fixture)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    in_process_tasks,
+    playwright_session,
+    signed_in_page,
+)
 from tests.data import build_timelines
 from tests.factories import UserFactory, VisitFactory
 from tests.trade.test_api_series import add_dots_seed
@@ -17,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def dots_site(in_process_tasks, live_server):
+def dots_site(in_process_tasks, live_server):  # noqa: F811
     load_demo()  # the minister's claims; its visits are in 2017, after the figures
     add_dots_seed()
     # Visits within the figures' years, one each way, for the chart to mark.
@@ -32,14 +38,6 @@ def dots_site(in_process_tasks, live_server):
     build_timelines()
     UserFactory(username="reader", role="analyst")
     return live_server.url
-
-
-@pytest.fixture
-def in_process_tasks(celery_app):
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = eager
 
 
 def test_the_pair_chart_draws_both_sides_imf_series_with_the_visits_marked(dots_site):

@@ -6,16 +6,14 @@ check: Tajikistan's exports to Russia in 2015 are 85.735027 USD millions in cell
 """
 
 import csv
-import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from openpyxl import Workbook
 
-from imports.models import ImportRun
 from tests.data import IMF_DOTS
+from tests.trade.test_importers import last_run, run
 from trade.models import TradeFlow
 
 pytestmark = pytest.mark.django_db
@@ -59,16 +57,6 @@ def write_dots(
                     sheet.cell(number, column, values[year])
     book.save(path)
     return path
-
-
-def run(*paths, **options) -> str:
-    out = io.StringIO()
-    call_command("import_trade", *map(str, paths), no_progress=True, stdout=out, **options)
-    return out.getvalue()
-
-
-def last_run() -> ImportRun:
-    return ImportRun.objects.latest("pk")
 
 
 def flow(reporter, partner, year, flow=TradeFlow.Flow.EXPORT) -> TradeFlow:

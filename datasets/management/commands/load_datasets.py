@@ -67,7 +67,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"[{number}/{len(plans)}] {dataset.name}: {dataset.title} ({len(files)} files)")
             began = time.monotonic()
             bar, on_progress = progress_bar(
-                _Named(dataset.name), stream=self.stderr._out, disable=no_progress or verbosity == 0
+                dataset.name, stream=self.stderr._out, disable=no_progress or verbosity == 0
             )
             outcome = load(dataset, files, force=force, on_progress=on_progress)
             bar.close()
@@ -110,10 +110,3 @@ def quieter(*names: str):
     finally:
         for logger, level in zip(loggers, levels, strict=True):
             logger.setLevel(level)
-
-
-class _Named:
-    """What progress_bar needs of an importer: a name for the bar."""
-
-    def __init__(self, name: str):
-        self.name = name

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import django
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+# The repository: the nearest folder above this file that holds manage.py.
+sys.path.insert(0, str(next(p for p in Path(__file__).resolve().parents if (p / "manage.py").is_file())))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chancery.settings")
 django.setup()
 
