@@ -18,6 +18,7 @@ An importer says how to read its format and how to turn one raw record into fiel
 """
 
 import csv
+import dataclasses
 import os
 from pathlib import Path
 from typing import Any
@@ -103,13 +104,15 @@ class ImportRunner:
 
     def _import_file_or_refuse(self, path: Path) -> None:
         """The file in a savepoint of its own: refused while it is read, none of it stays, counts included."""
-        tally = Tally(**{name: getattr(self.tally, name) for name in ("read", "created", "updated", "unchanged")})
-        tally.rejected, extra, problems = self.tally.rejected, self.importer.extra.copy(), len(self.problems)
+        tally, extra, problems = dataclasses.replace(self.tally), self.importer.extra.copy(), len(self.problems)
         try:
             with transaction.atomic():
                 self._import_file(path)
         except FileRefused as exc:
-            self.tally, self.importer.extra = tally, extra
+            self.tally = tally
+            # In place: a composite importer's formats share this Counter (trade.importers.TradeImporter).
+            self.importer.extra.clear()
+            self.importer.extra.update(extra)
             del self.problems[problems:]
             self._upsert = None  # its staging table went with the savepoint
             self.refused.append(str(exc))
