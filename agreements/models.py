@@ -72,6 +72,16 @@ class Agreement(TrackedModel):
         related_name="agreements_signed",
         help_text="The visit during which it was signed.",
     )
+    # Reports name the visit an agreement is to be signed at before it is; it may then be signed
+    # at that visit, at another, or not at all.
+    expected_at_visit = models.ForeignKey(
+        Visit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreements_expected",
+        help_text="The visit at which it was expected to be signed, as reported before.",
+    )
     proposed_on = models.DateField(null=True, blank=True)
     proposed_precision = precision_field()
     signed_on = models.DateField(null=True, blank=True)
@@ -142,7 +152,9 @@ class AgreementParty(TrackedModel):
 
 
 class AgreementStatusChange(StatusChange):
-    """Append-only history of an agreement's status: one row per change, never edited."""
+    """History of an agreement's status: one row per change. Rows are appended by
+    core.status; an editor may correct a row's date, precision, note and source
+    (core.status.correct_status_change), and every correction is in the row's own audit history."""
 
     record_field = "agreement"
 
@@ -152,6 +164,8 @@ class AgreementStatusChange(StatusChange):
     )
     to_status = models.CharField(max_length=12, choices=Agreement.Status.choices)
     citation = models.ForeignKey(Citation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agreement", "changed_on", "recorded_at", "id"]

@@ -330,6 +330,15 @@ class Citation(TrackedModel):
         related_name="statements",
         help_text="The person quoted, when named.",
     )
+    # A ministry or press service speaks as a body: the speaker is a person or an organisation.
+    speaker_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statements",
+        help_text="The body that made the statement (a ministry, a press service), when no person is named.",
+    )
     note = models.TextField(blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -351,6 +360,10 @@ class Citation(TrackedModel):
                 fields=["source", "content_type", "object_id", "field_name"],
                 name="citation_one_per_source_record_field",
             ),
+            models.CheckConstraint(
+                condition=Q(speaker__isnull=True) | Q(speaker_organisation__isnull=True),
+                name="citation_one_speaker",
+            ),
         ]
         indexes = [
             # a record's citations: every record page lists them
@@ -361,7 +374,14 @@ class Citation(TrackedModel):
         target = f"{self.content_type.model} {self.object_id}" + (f".{self.field_name}" if self.field_name else "")
         return f"{self.source} {self.get_stance_display().lower()} {target}"
 
+    @property
+    def speaker_display(self):
+        """Who spoke: the person, else the organisation, else None."""
+        return self.speaker or self.speaker_organisation
+
     def clean(self):
+        if self.speaker_id and self.speaker_organisation_id:
+            raise ValidationError({"speaker_organisation": "Give the person who spoke or the body, not both."})
         if self.field_name and self.content_type_id:
             model = self.content_type.model_class()
             if model is not None and self.field_name not in {f.name for f in model._meta.get_fields()}:

@@ -12,7 +12,8 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.models import TrackedModel
-from directory.models import Citation, Country, Person, Source
+from core.quantities import format_usd
+from directory.models import Citation, Country, Organisation, Person, Source
 
 TOTAL = "TOTAL"  # commodity code for all goods
 
@@ -165,6 +166,10 @@ class TradeClaim(TrackedModel):
     unit = models.CharField(max_length=8, choices=Unit.choices)
     qualifier = models.CharField(max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
     stated_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="trade_claims")
+    # A trade ministry or statistics office states a figure as a body: a person or an organisation.
+    stated_by_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="trade_claims"
+    )
     note = models.TextField(blank=True)
     citations = GenericRelation(Citation, related_query_name="trade_claim")
 
@@ -184,12 +189,21 @@ class TradeClaim(TrackedModel):
             models.CheckConstraint(
                 condition=Q(month__isnull=True) | (Q(month__gte=1) & Q(month__lte=12)), name="tradeclaim_month_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(stated_by__isnull=True) | Q(stated_by_organisation__isnull=True),
+                name="tradeclaim_one_stated_by",
+            ),
         ]
         indexes = [models.Index(fields=["reporter", "partner", "year"], name="tradeclaim_pair_year_idx")]
 
     def __str__(self):
-        unit = "%" if self.unit == self.Unit.PERCENT else " USD"
-        return f"{self.reporter_id}–{self.partner_id} {self.year} {self.get_metric_display().lower()}: {self.get_qualifier_display().lower()} {self.value}{unit}"
+        shown = f"{self.value.normalize():f} %" if self.unit == self.Unit.PERCENT else format_usd(self.value)
+        return f"{self.reporter_id}–{self.partner_id} {self.year} {self.get_metric_display().lower()}: {self.get_qualifier_display().lower()} {shown}"
+
+    @property
+    def stated_by_display(self):
+        """Who stated it: the person, else the organisation, else None."""
+        return self.stated_by or self.stated_by_organisation
 
     def clean(self):
         errors = {}
@@ -197,6 +211,8 @@ class TradeClaim(TrackedModel):
             errors["unit"] = f"{self.get_metric_display()} is stated in percent."
         elif self.metric and self.metric not in self.PERCENT_METRICS and self.unit != self.Unit.USD:
             errors["unit"] = f"{self.get_metric_display()} is stated in US dollars."
+        if self.stated_by_id and self.stated_by_organisation_id:
+            errors["stated_by_organisation"] = "Give the person who stated it or the body, not both."
         if self.value is not None and self.value < 0 and self.metric != self.Metric.YOY_CHANGE:
             errors["value"] = "Only a year-on-year change can be negative."
         if errors:

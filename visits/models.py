@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import format_imprecise_date, format_imprecise_range
 from core.models import StatusChange, TrackedModel, precision_field
+from core.quantities import CountQualifier
 from core.statemachine import StatusMachine, forward_along
 from directory.models import Citation, Country, Person
 
@@ -198,7 +199,9 @@ class Visit(TrackedModel):
 
 
 class VisitStatusChange(StatusChange):
-    """Append-only history of a visit's status: one row per change, never edited."""
+    """History of a visit's status: one row per change. Rows are appended by core.status; an
+    editor may correct a row's date, precision, note and source (core.status.correct_status_change),
+    and every correction is in the row's own audit history."""
 
     record_field = "visit"
 
@@ -209,6 +212,8 @@ class VisitStatusChange(StatusChange):
     )
     to_status = models.CharField(max_length=10, choices=Visit.Status.choices)
     citation = models.ForeignKey(Citation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["visit", "changed_on", "recorded_at", "id"]
@@ -268,6 +273,16 @@ class AgendaItem(TrackedModel):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="agenda_items")
     topic = models.ForeignKey(NegotiationTopic, on_delete=models.PROTECT, related_name="agenda_items")
     expectation = models.CharField(max_length=10, choices=Expectation.choices, default=Expectation.EXPECTED)
+    # A counted outcome as reported: "more than ten documents" is (more_than, 10, "documents").
+    outcome_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many (documents, agreements ...) the item is reported to bring."
+    )
+    outcome_qualifier = models.CharField(
+        max_length=10, choices=CountQualifier.choices, default=CountQualifier.EXACT, blank=True
+    )
+    outcome_noun = models.CharField(
+        max_length=60, blank=True, help_text="What is counted, in the plural: 'documents', 'agreements'."
+    )
     note = models.TextField(blank=True)
     citations = GenericRelation(Citation, related_query_name="agenda_item")
 
@@ -280,6 +295,18 @@ class AgendaItem(TrackedModel):
 
     def __str__(self):
         return f"{self.topic} at {self.visit} ({self.get_expectation_display().lower()})"
+
+    @property
+    def outcome_display(self) -> str:
+        """'More than 10 documents', '3 agreements'; empty when no count was reported."""
+        if self.outcome_count is None:
+            return ""
+        words = CountQualifier(self.outcome_qualifier or CountQualifier.EXACT).words
+        return " ".join(w for w in (words, str(self.outcome_count), self.outcome_noun or "items") if w).capitalize()
+
+    def clean(self):
+        if self.outcome_noun and self.outcome_count is None:
+            raise ValidationError({"outcome_count": "Give the count the outcome is reported with."})
 
 
 class TopicStance(TrackedModel):

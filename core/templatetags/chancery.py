@@ -16,6 +16,7 @@ from django import template
 from django.utils.html import format_html
 
 from core.dates import DatePrecision, format_imprecise_date, format_imprecise_range
+from core.quantities import format_usd
 
 register = template.Library()
 
@@ -75,15 +76,7 @@ def _decimal(value) -> Decimal | None:
 @register.filter
 def usd(value) -> str:
     """'USD 1.01 bn', 'USD 350.2 m', 'USD 12,345'; an em dash for no figure."""
-    amount = _decimal(value)
-    if amount is None:
-        return "—"
-    sign, amount = ("−" if amount < 0 else ""), abs(amount)
-    if amount >= 10**9:
-        return f"{sign}USD {amount / 10**9:,.2f} bn"
-    if amount >= 10**6:
-        return f"{sign}USD {amount / 10**6:,.1f} m"
-    return f"{sign}USD {amount:,.0f}"
+    return format_usd(_decimal(value))
 
 
 @register.filter
