@@ -56,7 +56,15 @@ def _moves(database_url: str) -> dict:
 
 # What later issues added on purpose: a table, and fields in the answers. Everything the old
 # database had must still be there with the same values; only these may be new.
-ADDED_TABLES = {"datasets_datasetload"}  # load_datasets' fingerprints (issue 17)
+ADDED_TABLES = {
+    "datasets_datasetload",  # load_datasets' fingerprints (issue 17)
+    # the audit history of status rows, so that a correction is attributable (issue 16)
+    "agreements_historicalagreementstatuschange",
+    "visits_historicalvisitstatuschange",
+}
+# Of those, the content apps' models, whose permissions core.roles gives the role groups: view
+# to analysts and to editors (who never write audit rows), all four to admins.
+ADDED_ROLE_TABLES = {"agreements_historicalagreementstatuschange", "visits_historicalvisitstatuschange"}
 ADDED_FIELDS = {
     # each trade figure's valuation basis and estimate mark (issue 17)
     "valuation",
@@ -77,6 +85,20 @@ ADDED_FIELDS = {
     "mirror_reported_by",
     "statistic_estimated",
     "mirror_statistic_estimated",
+    # what the domain needed to say (issue 16): agreements expected at a visit, organisations as
+    # speakers and as who stated a figure, an agenda item's counted outcome; ids of agenda items
+    # and status rows, which editors correct by id
+    "expected_at_visit",
+    "speaker_organisation",
+    "speaker_name",
+    "stated_by_organisation",
+    "stated_by_organisation_name",
+    "outcome_count",
+    "outcome_qualifier",
+    "outcome_qualifier_label",
+    "outcome_noun",
+    "outcome_display",
+    "id",
 }
 
 
@@ -114,7 +136,11 @@ def _assert_same(after: dict, before: dict) -> None:
     assert set(after["models"]) - set(before["models"]) == ADDED_TABLES
     assert set(before["models"]) <= set(after["models"])
     # Each added model brings its content type and its four default permissions.
-    grown = {"auth_permission": 4 * len(ADDED_TABLES), "django_content_type": len(ADDED_TABLES)}
+    grown = {
+        "auth_permission": 4 * len(ADDED_TABLES),
+        "django_content_type": len(ADDED_TABLES),
+        "auth_group_permissions": (1 + 1 + 4) * len(ADDED_ROLE_TABLES),
+    }
     expected = {table: count + grown.get(table, 0) for table, count in before["rows"].items()}
     assert {table: after["rows"][table] for table in before["rows"]} == expected
     assert after["kept"] == before["kept"]
