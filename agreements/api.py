@@ -9,11 +9,12 @@ from agreements.models import Agreement, AgreementParty, DraftVersion
 from core.api.conditional import ConditionalMixin
 from core.api.filters import ImpreciseDateFromFilter, ImpreciseDateToFilter, TrackedFilterSet
 from core.api.pagination import CursorPagination
-from core.api.serializers import LabelledChoicesMixin, StatusChangeSerializer
+from core.api.serializers import LabelledChoicesMixin
+from core.api.status_history import StatusHistoryMixin, StatusRowSerializer
 from core.api.transitions import TransitionsMixin
-from core.status import record_new_status
 from directory.filters import CountryCodeFilter, PairFilter
 from directory.serializers import CitationSerializer, CitedTransitionSerializer, CountryField
+from directory.status_serializers import CitedStatusRowCorrectionSerializer, FirstStatusMixin
 from visits.models import NegotiationTopic
 
 
@@ -25,12 +26,12 @@ class DraftVersionSerializer(serializers.ModelSerializer):
         fields = ["number", "author", "created_at", "note", "text"]
 
 
-class AgreementSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
+class AgreementSerializer(LabelledChoicesMixin, FirstStatusMixin, serializers.ModelSerializer):
     parties = CountryField(many=True)
     topics = serializers.SlugRelatedField(
         many=True, slug_field="slug", queryset=NegotiationTopic.objects.all(), required=False
     )
-    status_changes = StatusChangeSerializer(many=True, read_only=True)
+    status_changes = StatusRowSerializer(many=True, read_only=True)
     drafts = DraftVersionSerializer(many=True, read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
 
@@ -45,6 +46,7 @@ class AgreementSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
             "parties",
             "topics",
             "signed_at_visit",
+            "expected_at_visit",
             "proposed_on",
             "proposed_precision",
             "signed_on",
@@ -52,6 +54,7 @@ class AgreementSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
             "in_force_on",
             "in_force_precision",
             "status_changes",
+            "first_status",
             "drafts",
             "citations",
             "version",
@@ -77,18 +80,21 @@ class AgreementSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
             if self.instance is None
             else {f.name: getattr(self.instance, f.name) for f in Agreement._meta.concrete_fields if not f.primary_key}
         )
-        plain = {k: v for k, v in attrs.items() if k not in ("parties", "topics")}
-        Agreement(**{**current, **plain}).clean()
+        plain = {k: v for k, v in attrs.items() if k not in ("parties", "topics", "first_status")}
+        instance = Agreement(**{**current, **plain})
+        instance.clean()
+        self.check_first_status(instance, attrs)
         return attrs
 
     @transaction.atomic
     def create(self, validated_data):
         parties = validated_data.pop("parties")
         topics = validated_data.pop("topics", [])
-        agreement = Agreement.objects.create(**validated_data)
+        first = validated_data.pop("first_status", None)
+        agreement = self.save_new_record(Agreement(**validated_data), first)
         AgreementParty.objects.bulk_create(AgreementParty(agreement=agreement, country=c) for c in parties)
         agreement.topics.set(topics)
-        record_new_status(agreement, user=self.context["request"].user, where="through the API")
+        self.record_first_status(agreement, first)
         return agreement
 
     @transaction.atomic
@@ -118,16 +124,20 @@ class AgreementFilter(TrackedFilterSet):
 
     class Meta:
         model = Agreement
-        fields = ["signed_at_visit"]
+        fields = ["signed_at_visit", "expected_at_visit"]
 
     def filter_pair(self, queryset, name, value):
         return queryset.between_parties(*value)
 
 
 # The answer is the record with its new status, so a generated client reads it as one.
-@extend_schema_view(transitions=extend_schema(request=CitedTransitionSerializer, responses={201: AgreementSerializer}))
-class AgreementViewSet(TransitionsMixin, ConditionalMixin, viewsets.ModelViewSet):
-    """Agreements. Status changes go through `POST /agreements/{id}/transitions/`."""
+@extend_schema_view(
+    transitions=extend_schema(request=CitedTransitionSerializer, responses={201: AgreementSerializer}),
+    status_history=extend_schema(request=CitedStatusRowCorrectionSerializer, responses={200: AgreementSerializer}),
+)
+class AgreementViewSet(TransitionsMixin, StatusHistoryMixin, ConditionalMixin, viewsets.ModelViewSet):
+    """Agreements. Status changes go through `POST /agreements/{id}/transitions/`; a history row
+    is corrected with `PATCH /agreements/{id}/status-history/{row}/`."""
 
     queryset = Agreement.objects.prefetch_related(
         "parties", "topics", "status_changes__recorded_by", "drafts__author", "citations__source"
@@ -141,3 +151,4 @@ class AgreementViewSet(TransitionsMixin, ConditionalMixin, viewsets.ModelViewSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     transition_serializer_class = CitedTransitionSerializer
+    correction_serializer_class = CitedStatusRowCorrectionSerializer

@@ -9,11 +9,12 @@ from rest_framework import serializers, viewsets
 from core.api.conditional import ConditionalMixin
 from core.api.filters import ImpreciseDateFromFilter, ImpreciseDateToFilter, TrackedFilterSet
 from core.api.pagination import CursorPagination
-from core.api.serializers import LabelledChoicesMixin, StatusChangeSerializer
+from core.api.serializers import LabelledChoicesMixin
+from core.api.status_history import StatusHistoryMixin, StatusRowSerializer
 from core.api.transitions import TransitionsMixin
-from core.status import record_new_status
 from directory.filters import CountryCodeFilter, EitherSideFilter, PairFilter
 from directory.serializers import CitationSerializer, CitedTransitionSerializer, CountryField
+from directory.status_serializers import CitedStatusRowCorrectionSerializer, FirstStatusMixin
 from visits.models import AgendaItem, NegotiationTopic, Participant, TopicStance, Visit
 
 
@@ -31,17 +32,28 @@ class AgendaItemSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
 
     class Meta:
         model = AgendaItem
-        fields = ["id", "topic", "topic_slug", "topic_title", "expectation", "note"]
+        fields = [
+            "id",
+            "topic",
+            "topic_slug",
+            "topic_title",
+            "expectation",
+            "outcome_count",
+            "outcome_qualifier",
+            "outcome_noun",
+            "outcome_display",
+            "note",
+        ]
 
 
-class VisitSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
+class VisitSerializer(LabelledChoicesMixin, FirstStatusMixin, serializers.ModelSerializer):
     visitor_country = CountryField()
     host_country = CountryField()
     visitor_name = serializers.CharField(source="visitor.name", read_only=True, default=None, allow_null=True)
     dates = serializers.CharField(
         source="date_display", read_only=True, help_text="The dates as known, e.g. 'Feb 2017'."
     )
-    status_changes = StatusChangeSerializer(many=True, read_only=True)
+    status_changes = StatusRowSerializer(many=True, read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
     participants = ParticipantSerializer(many=True, read_only=True)
     agenda_items = AgendaItemSerializer(many=True, read_only=True)
@@ -71,6 +83,7 @@ class VisitSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
             "participants",
             "agenda_items",
             "status_changes",
+            "first_status",
             "citations",
             "version",
             "created_at",
@@ -86,8 +99,9 @@ class VisitSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
         return fields
 
     def validate(self, attrs):
-        instance = Visit(**{**self._current_values(), **attrs})
+        instance = Visit(**{**self._current_values(), **{k: v for k, v in attrs.items() if k != "first_status"}})
         instance.clean()
+        self.check_first_status(instance, attrs)
         return attrs
 
     def _current_values(self):
@@ -97,8 +111,9 @@ class VisitSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
 
     @transaction.atomic
     def create(self, validated_data):
-        visit = super().create(validated_data)
-        record_new_status(visit, user=self.context["request"].user, where="through the API")
+        first = validated_data.pop("first_status", None)
+        visit = self.save_new_record(Visit(**validated_data), first)
+        self.record_first_status(visit, first)
         return visit
 
 
@@ -137,9 +152,13 @@ class VisitFilter(TrackedFilterSet):
 
 
 # The answer is the record with its new status, so a generated client reads it as one.
-@extend_schema_view(transitions=extend_schema(request=CitedTransitionSerializer, responses={201: VisitSerializer}))
-class VisitViewSet(TransitionsMixin, ConditionalMixin, viewsets.ModelViewSet):
-    """Visits between countries. Status changes go through `POST /visits/{id}/transitions/`."""
+@extend_schema_view(
+    transitions=extend_schema(request=CitedTransitionSerializer, responses={201: VisitSerializer}),
+    status_history=extend_schema(request=CitedStatusRowCorrectionSerializer, responses={200: VisitSerializer}),
+)
+class VisitViewSet(TransitionsMixin, StatusHistoryMixin, ConditionalMixin, viewsets.ModelViewSet):
+    """Visits between countries. Status changes go through `POST /visits/{id}/transitions/`; a
+    history row is corrected with `PATCH /visits/{id}/status-history/{row}/`."""
 
     queryset = Visit.objects.select_related("visitor").prefetch_related(
         "status_changes__recorded_by", "citations__source", "participants__person", "agenda_items__topic"
@@ -153,6 +172,7 @@ class VisitViewSet(TransitionsMixin, ConditionalMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     transition_serializer_class = CitedTransitionSerializer
+    correction_serializer_class = CitedStatusRowCorrectionSerializer
 
 
 class TopicStanceSerializer(LabelledChoicesMixin, serializers.ModelSerializer):

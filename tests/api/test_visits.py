@@ -44,6 +44,7 @@ def test_a_visit_carries_its_history_citations_and_labels(analyst_api, editor):
 
     assert (body["status"], body["status_label"], body["dates"]) == ("completed", "Completed", "Feb 2017")
     assert body["status_changes"][0] | {"recorded_at": None} == {
+        "id": visit.status_changes.get().pk,  # the {row} a correction is sent to (issue 16)
         "from_status": "announced",
         "to_status": "completed",
         "changed_on": "2017-02-28",
