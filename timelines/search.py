@@ -1,4 +1,9 @@
-"""Search over the records: full-text search on PostgreSQL, word starts on SQLite."""
+"""Search over the records: each word the start of a word in a record, on both backends.
+
+PostgreSQL answers with full-text search (a word is a prefix of a lexeme), SQLite with a
+regular expression anchored at a word boundary; either way "xi" finds "Xi Jinping" and not
+"Mexico".
+"""
 
 import re
 
@@ -19,13 +24,22 @@ def search_words(text: str) -> list[str]:
     return re.findall(r"\w+", text)[:SEARCH_WORDS]
 
 
+def word_start(field: str, word: str) -> Q:
+    """`field` has a word that begins with `word`, in any case (SQLite's search).
+
+    Python's regular expressions (Django's REGEXP on SQLite) know Unicode word characters, so
+    "Душанбе" and "Jinping" are words alike; a substring match would find "xi" in "Mexico".
+    """
+    return Q(**{f"{field}__iregex": rf"(^|\W){re.escape(word)}"})
+
+
 def fulltext(queryset, words: list[str], fields: list[str], *, also=None):
-    """Rows matching every word (as a word prefix), best first.
+    """Rows in which every word starts a word of one of the fields, best first.
 
     PostgreSQL: full-text search with the 'simple' configuration (names are not English),
-    each word a prefix, ranked by SearchRank with the first field weighted highest. SQLite:
-    every word somewhere in the fields, case-insensitive. `also` is an extra condition that
-    also matches (a person's aliases).
+    each word a prefix of a lexeme, ranked by SearchRank with the first field weighted
+    highest. SQLite: every word at the start of a word in one of the fields (word_start),
+    by primary key. `also` is an extra condition that also matches (a person's aliases).
     """
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config="simple")
@@ -36,7 +50,7 @@ def fulltext(queryset, words: list[str], fields: list[str], *, also=None):
         return queryset.annotate(_search=vector, rank=SearchRank(vector, query)).filter(matches).order_by("-rank", "pk")
     condition = Q()
     for word in words:
-        condition &= Q(*[Q(**{f"{field}__icontains": word}) for field in fields], _connector=Q.OR)
+        condition &= Q(*[word_start(field, word) for field in fields], _connector=Q.OR)
     if also is not None:
         condition |= also(words)
     return queryset.filter(condition).order_by("pk")
@@ -48,7 +62,7 @@ def alias_match(query_or_words):
         aliases = aliases.annotate(_search=SearchVector("name", config="simple")).filter(_search=query_or_words)
     else:
         for word in query_or_words:
-            aliases = aliases.filter(name__icontains=word)
+            aliases = aliases.filter(word_start("name", word))
     return Q(Exists(aliases))
 
 

@@ -30,12 +30,18 @@ def as_text(value: Decimal | None) -> str | None:
 
 @dataclass(frozen=True)
 class TurnoverPoint:
+    """A year's exports and imports as one side reports them; None where it gives no figure
+    (an extract of exports alone has no imports: no figure, not zero)."""
+
     year: int
-    exports: Decimal
-    imports: Decimal
+    exports: Decimal | None
+    imports: Decimal | None
 
     @property
-    def turnover(self) -> Decimal:
+    def turnover(self) -> Decimal | None:
+        """Exports plus imports; None unless the side reports both."""
+        if self.exports is None or self.imports is None:
+            return None
         return self.exports + self.imports
 
 
@@ -49,8 +55,8 @@ def trade_turnover_series(
     rows = (
         flows.values("year")
         .annotate(
-            exports=Sum("value_usd", filter=Q(flow=TradeFlow.Flow.EXPORT), default=Decimal(0)),
-            imports=Sum("value_usd", filter=Q(flow=TradeFlow.Flow.IMPORT), default=Decimal(0)),
+            exports=Sum("value_usd", filter=Q(flow=TradeFlow.Flow.EXPORT)),
+            imports=Sum("value_usd", filter=Q(flow=TradeFlow.Flow.IMPORT)),
         )
         .order_by("year")
     )
@@ -58,11 +64,12 @@ def trade_turnover_series(
 
 
 def year_on_year_change(series: list[TurnoverPoint]) -> dict[int, Decimal | None]:
-    """Turnover change against the previous year, in percent; None where there is no previous year or it was zero."""
+    """Turnover change against the previous year, in percent; None where either year has no
+    turnover (no previous year, a flow missing) or the previous one was zero."""
     changes: dict[int, Decimal | None] = {}
     previous: TurnoverPoint | None = None
     for point in series:
-        if previous is None or previous.year != point.year - 1 or previous.turnover == 0:
+        if previous is None or previous.year != point.year - 1 or not previous.turnover or point.turnover is None:
             changes[point.year] = None
         else:
             changes[point.year] = ((point.turnover - previous.turnover) / previous.turnover * _PERCENT).quantize(
@@ -73,34 +80,38 @@ def year_on_year_change(series: list[TurnoverPoint]) -> dict[int, Decimal | None
 
 
 def partner_share_of_turnover(*, reporter: Country | str, partner: Country | str, year: int) -> Decimal | None:
-    """The partner's share of the reporter's total turnover in a year, in percent, as the reporter reports it."""
-    flows = (
-        TradeFlow.objects.reported_by(reporter)
-        .annual()
-        .all_goods()
-        .filter(year=year, flow__in=[TradeFlow.Flow.EXPORT, TradeFlow.Flow.IMPORT])
-    )
+    """The partner's share of the reporter's total turnover in a year, in percent, as the
+    reporter reports it; None unless it gives both flows with the partner and with the world."""
+    flows = TradeFlow.objects.reported_by(reporter).annual().all_goods().filter(year=year)
     totals = flows.aggregate(
-        with_partner=Sum("value_usd", filter=Q(partner=partner)),
-        with_world=Sum("value_usd", filter=Q(partner=Country.WORLD)),
+        **{
+            f"{name}_{flow}": Sum("value_usd", filter=Q(partner=other, flow=flow))
+            for name, other in (("partner", partner), ("world", Country.WORLD))
+            for flow in (TradeFlow.Flow.EXPORT, TradeFlow.Flow.IMPORT)
+        }
     )
-    if not totals["with_partner"] or not totals["with_world"]:
-        return None
-    return (totals["with_partner"] / totals["with_world"] * _PERCENT).quantize(Decimal("0.01"))
+    with_partner, with_world = (
+        TurnoverPoint(year, totals[f"{name}_export"], totals[f"{name}_import"]).turnover
+        for name in ("partner", "world")
+    )
+    return percent_of(with_partner, with_world)
 
 
 # --- Claims against the statistics (trade.series sets each period's claims) ---------------
 
 
-def claims_with_mirrors(series: dict) -> list[tuple[dict, dict, dict]]:
-    """(period, claim, mirror) for every claim in the series: mirror is the claim set against
-    the other side's figures, in the claim's own shape (unit, statistic, gap, gap_percent)."""
+def claims_with_mirrors(series: dict) -> list[tuple[dict, dict, dict, str | None]]:
+    """(period, claim, mirror, elsewhere) for every claim in the series: mirror is the claim set
+    against the other side's figures, in the claim's own shape (unit, statistic, gap,
+    gap_percent); elsewhere the citation of the dataset the claim was set against where it is
+    not the series' own (trade.series), else None."""
     return [
         (
             period,
             claim,
             {"unit": claim["unit"], "reported_by": claim["mirror_reported_by"]}
             | {key: claim[f"mirror_{key}"] for key in ("statistic", "statistic_estimated", "gap", "gap_percent")},
+            claim["citation"] if claim["citation"] != series["citation"] else None,
         )
         for period in series["periods"]
         for claim in period["claims"]
@@ -147,7 +158,7 @@ def claim_against_statistics(claim: TradeClaim, **context) -> dict:
         "unit": claim.unit,
         "qualifier": claim.qualifier,
         "qualifier_label": claim.get_qualifier_display(),
-        "stated_by": claim.stated_by.name if claim.stated_by else None,
+        "stated_by": claim.stated_by_display.name if claim.stated_by_display else None,
         "reported_by": claim.reporter_id,
         "statistic": as_text(statistic),
         "statistic_estimated": estimated,

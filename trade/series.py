@@ -111,7 +111,7 @@ def pair_series(
     )
     claims = TradeClaim.objects.filter(
         Q(reporter=a, partner=b) | Q(reporter=b, partner=a), month__isnull=frequency == ANNUAL
-    ).select_related("stated_by")
+    ).select_related("stated_by", "stated_by_organisation")
     if year_from is not None:
         flows, claims = flows.filter(year__gte=year_from), claims.filter(year__gte=year_from)
     if year_to is not None:
@@ -133,9 +133,52 @@ def pair_series(
     for claim in claims:
         claims_by_period[(claim.year, claim.month)].append(claim)
 
+    shown = sorted(set(figures) | set(claims_by_period), key=lambda p: (p[0], p[1] or 0))
+    contexts = {dataset: _contexts(figures, sources, shown, a, b)}
+    # A claim for a period the series' dataset has nothing on is set against another of the
+    # pair's datasets that has (the 2021 Comtrade extract beside the IMF's series to 2020).
+    for other in (d["dataset"] for d in available if d["dataset"] != dataset):
+        elsewhere = by_dataset[other]
+        contexts[other] = _contexts(elsewhere, sources_by_dataset[other], sorted(elsewhere), a, b)
     periods = []
+    for period in shown:
+        context = contexts[dataset][period]
+        sides, yoy, share = context["sides"], context["yoy"], context["share"]
+        periods.append(
+            {
+                "year": period[0],
+                "month": period[1],
+                "a_reports": _side_as_text(sides[a]),
+                "b_reports": _side_as_text(sides[b]),
+                "a_marks": context["marks"][a],
+                "b_marks": context["marks"][b],
+                "a_turnover_yoy_percent": as_text(yoy[a]),
+                "b_turnover_yoy_percent": as_text(yoy[b]),
+                "b_share_of_a_turnover_percent": as_text(share[a]),
+                "a_share_of_b_turnover_percent": as_text(share[b]),
+                "claims": [_compared(c, period, contexts) for c in claims_by_period.get(period, [])],
+            }
+        )
+    return {
+        "a": a,
+        "b": b,
+        "dataset": dataset,
+        "citation": citation(dataset),
+        "publisher": PUBLISHERS.get(dataset, "the publisher") if dataset else None,
+        "frequency": frequency,
+        "commodity": commodity,
+        "datasets": available,
+        **_valuations(figures, a, b),
+        "periods": periods,
+    }
+
+
+def _contexts(figures: dict, sources: dict, periods: list[tuple], a: str, b: str) -> dict[tuple, dict]:
+    """Per period of one dataset: each side's figures, their marks, the turnover's change on
+    the year before and the partner's share (what claim_against_statistics reads)."""
+    contexts = {}
     turnover_of: dict[tuple, tuple[Decimal | None, dict | None]] = {}
-    for period in sorted(set(figures) | set(claims_by_period), key=lambda p: (p[0], p[1] or 0)):
+    for period in periods:
         values = figures.get(period, {})
         sides, marks = {}, {}
         for reporter, partner in ((a, b), (b, a)):
@@ -164,34 +207,23 @@ def pair_series(
             yoy[reporter] = percent_of(turnover - prior, prior) if turnover is not None and prior else None
             yoy_estimated[reporter] = yoy[reporter] is not None and (mark["estimated"] or prior_mark["estimated"])
         share = {r: percent_of(sides[r]["turnover"], sides[r]["turnover_with_world"]) for r in (a, b)}
-        context = {"sides": sides, "marks": marks, "yoy": yoy, "yoy_estimated": yoy_estimated, "share": share}
-        periods.append(
-            {
-                "year": period[0],
-                "month": period[1],
-                "a_reports": _side_as_text(sides[a]),
-                "b_reports": _side_as_text(sides[b]),
-                "a_marks": marks[a],
-                "b_marks": marks[b],
-                "a_turnover_yoy_percent": as_text(yoy[a]),
-                "b_turnover_yoy_percent": as_text(yoy[b]),
-                "b_share_of_a_turnover_percent": as_text(share[a]),
-                "a_share_of_b_turnover_percent": as_text(share[b]),
-                "claims": [claim_against_statistics(c, **context) for c in claims_by_period.get(period, [])],
-            }
-        )
-    return {
-        "a": a,
-        "b": b,
-        "dataset": dataset,
-        "citation": citation(dataset),
-        "publisher": PUBLISHERS.get(dataset, "the publisher") if dataset else None,
-        "frequency": frequency,
-        "commodity": commodity,
-        "datasets": available,
-        **_valuations(figures, a, b),
-        "periods": periods,
-    }
+        contexts[period] = {"sides": sides, "marks": marks, "yoy": yoy, "yoy_estimated": yoy_estimated, "share": share}
+    return contexts
+
+
+def _compared(claim: TradeClaim, period: tuple, contexts: dict[str | None, dict]) -> dict:
+    """The claim against the statistics of the first dataset in which either side has one for
+    it: the series' own dataset (the first in `contexts`), else the pair's others, longest
+    first. `citation` names the dataset; with none anywhere, the series' own."""
+    compared = None
+    for dataset, periods in contexts.items():
+        if period not in periods:
+            continue
+        found = claim_against_statistics(claim, **periods[period]) | {"citation": citation(dataset)}
+        if found["statistic"] is not None or found["mirror_statistic"] is not None:
+            return found
+        compared = compared or found
+    return compared
 
 
 def _span(years: list[int]) -> dict:
@@ -271,8 +303,13 @@ class TradeSeriesClaimSerializer(serializers.Serializer):
     unit = serializers.ChoiceField(choices=TradeClaim.Unit.choices)
     qualifier = serializers.ChoiceField(choices=TradeClaim.Qualifier.choices)
     qualifier_label = serializers.CharField()
-    stated_by = serializers.CharField(allow_null=True)
+    stated_by = serializers.CharField(allow_null=True, help_text="The person or the body that stated it.")
     reported_by = serializers.CharField(help_text="The speaker's side, whose figures the claim is set against.")
+    citation = serializers.CharField(
+        allow_null=True,
+        help_text="Whose statistics the claim is set against: the series' dataset, or, where that has no "
+        "figure for the claim on either side, the pair's dataset that has (null without any).",
+    )
     statistic = serializers.DecimalField(
         max_digits=30, decimal_places=2, allow_null=True, help_text="The same metric by the speaker's side's figures."
     )

@@ -1,7 +1,9 @@
 /* Trade charts (Chart.js) from the data a page puts in a json_script element.
  *
  * Markup (templates/trade/_chart.html):
- *   <canvas data-trade-chart="ID-of-json-script" data-legend="ID-of-fieldset"></canvas>
+ *   <template id="ID-data"><script id="ID" type="application/json">...</script></template>
+ *   <canvas data-trade-chart="ID" data-legend="ID-of-fieldset"></canvas>
+ * (the template keeps the data through an htmx swap, which drops every script it swaps in).
  * Data (trade/views.py pair_chart_data): lines, each one reporter's figures; claims (stated
  * figures in USD); marks (visits) drawn as shaded bands over the period their dates cover,
  * given inline or, with marks_url, fetched from there before the chart is drawn.
@@ -68,12 +70,15 @@
   // A chart whose data names a marks_url (the pair page's visits) gets its marks from there
   // first; if they cannot be had, it is drawn without them.
   function load(canvas) {
-    var data = JSON.parse(document.getElementById(canvas.dataset.tradeChart).textContent);
+    var id = canvas.dataset.tradeChart;
+    var data = JSON.parse(document.getElementById(id + "-data").content.getElementById(id).textContent);
     if (!data.marks_url) { draw(canvas, data); return; }
     fetch(data.marks_url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : { marks: [] }; })
       .catch(function () { return { marks: [] }; })
       .then(function (loaded) {
+        // Swapped out while the marks were on their way: there is nothing left to draw on.
+        if (!canvas.isConnected) { return; }
         data.marks = loaded.marks || [];
         draw(canvas, data);
       });
@@ -189,14 +194,32 @@
     });
   }
 
-  function start() {
-    if (typeof Chart === "undefined") { return; }
-    document.querySelectorAll("canvas[data-trade-chart]").forEach(load);
+  // Each canvas is drawn once: at page load, and again for the new canvas whenever htmx swaps
+  // content in (an editor's form posted in place replaces `main`, and the chart with it).
+  var started = new WeakSet();
+
+  function startIn(root) {
+    if (typeof Chart === "undefined" || !root.querySelectorAll) { return; }
+    var canvases = Array.prototype.slice.call(root.querySelectorAll("canvas[data-trade-chart]"));
+    if (root.matches && root.matches("canvas[data-trade-chart]")) { canvases.push(root); }
+    canvases.forEach(function (canvas) {
+      if (started.has(canvas)) { return; }
+      started.add(canvas);
+      load(canvas);
+    });
   }
 
+  // htmx announces every swapped-in element (and the body once it has started); the
+  // DOMContentLoaded start covers a page without htmx. The WeakSet keeps it to one chart.
+  document.addEventListener("htmx:load", function (event) { startIn(event.target); });
+  // A canvas htmx swaps out is cleaned up first: its chart lets go of the canvas and its listeners.
+  document.addEventListener("htmx:beforeCleanupElement", function (event) {
+    var chart = typeof Chart === "undefined" ? null : Chart.getChart(event.target);
+    if (chart) { chart.destroy(); }
+  });
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", function () { startIn(document); });
   } else {
-    start();
+    startIn(document);
   }
 })();

@@ -157,16 +157,33 @@
     });
     box.hidden = false;
     reload();
+    return timeline;
   }
 
-  function start() {
-    if (typeof vis === "undefined") { return; }
-    document.querySelectorAll("[data-timeline]").forEach(setUp);
+  // Each timeline box is set up once: at page load, and again for the new box whenever htmx
+  // swaps content in (a form posted in place replaces `main`, and the timeline with it).
+  var timelines = new WeakMap();
+
+  function startIn(root) {
+    if (typeof vis === "undefined" || !root.querySelectorAll) { return; }
+    var boxes = Array.prototype.slice.call(root.querySelectorAll("[data-timeline]"));
+    if (root.matches && root.matches("[data-timeline]")) { boxes.push(root); }
+    boxes.forEach(function (box) {
+      if (!timelines.has(box)) { timelines.set(box, setUp(box)); }
+    });
   }
 
+  // htmx announces every swapped-in element (and the body once it has started); the
+  // DOMContentLoaded start covers a page without htmx. The WeakMap keeps it to one timeline.
+  document.addEventListener("htmx:load", function (event) { startIn(event.target); });
+  // A box htmx swaps out is cleaned up first: its timeline lets go of its listeners and observers.
+  document.addEventListener("htmx:beforeCleanupElement", function (event) {
+    var timeline = timelines.get(event.target);
+    if (timeline) { timeline.destroy(); }
+  });
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", function () { startIn(document); });
   } else {
-    start();
+    startIn(document);
   }
 })();

@@ -200,19 +200,17 @@ def test_a_year_of_trade_figures_carries_turnover_change_and_share_as_the_indica
             flow=TradeFlow.Flow.IMPORT,
             value_usd=Decimal(imports) * 10**6,
         )
-    TradeFlowFactory(
-        reporter=country("TJK"),
-        partner=country("W00"),
-        year=2016,
-        flow=TradeFlow.Flow.EXPORT,
-        value_usd=Decimal("4260000000"),
-    )
+    for flow, value in ((TradeFlow.Flow.EXPORT, "4260000000"), (TradeFlow.Flow.IMPORT, "3010000000")):
+        TradeFlowFactory(
+            reporter=country("TJK"), partner=country("W00"), year=2016, flow=flow, value_usd=Decimal(value)
+        )
 
     refresh_all()
 
     latest = TimelineEntry.objects.get(key="trade_release:TJK:RUS:comtrade:2016")
     change = year_on_year_change(trade_turnover_series(reporter="TJK", partner="RUS"))[2016]
     share = partner_share_of_turnover(reporter="TJK", partner="RUS", year=2016)
+    assert share == Decimal("15.47")  # 1124.4 m of 7270 m
     assert latest.title == f"Tajikistan reports 2016 trade with Russia: USD 1.12 bn, {change:+.1f} % on 2015"
     assert f"Russia is {share} % of Tajikistan's trade turnover" in latest.summary
     assert (latest.date, latest.precision, latest.country_a_id, latest.country_b_id) == (

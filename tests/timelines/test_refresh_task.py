@@ -12,6 +12,7 @@ from tests.factories import PersonFactory, TopicStanceFactory, TradeFlowFactory,
 from timelines.models import TimelineEntry
 from timelines.tasks import refresh_timeline_units
 from timelines.units import visit_unit
+from trade.models import TradeFlow
 from visits.importers import HsgTravelsImporter
 from visits.models import Visit
 
@@ -131,9 +132,11 @@ def test_the_order_tasks_run_in_makes_no_difference():
 
 
 def test_a_trade_figure_with_the_world_refreshes_every_partner_of_its_reporter():
-    TradeFlowFactory(reporter=country("TJK"), partner=country("RUS"))
-    TradeFlowFactory(reporter=country("TJK"), partner=country("KGZ"))
-    world = TradeFlowFactory(reporter=country("TJK"), partner=country("W00"), value_usd=4 * 10**6)
+    # Both flows each time: a share is of the turnover, which one flow alone is not.
+    for flow in (TradeFlow.Flow.EXPORT, TradeFlow.Flow.IMPORT):
+        TradeFlowFactory(reporter=country("TJK"), partner=country("RUS"), flow=flow)
+        TradeFlowFactory(reporter=country("TJK"), partner=country("KGZ"), flow=flow)
+        world = TradeFlowFactory(reporter=country("TJK"), partner=country("W00"), flow=flow, value_usd=4 * 10**6)
 
     refresh_timeline_units.apply(args=[["trade-reporter:TJK"]])
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Max, Min, Q, Sum
 
 from core.dates import DatePrecision
+from core.quantities import format_usd
 from directory.models import Country
 from timelines.builders.base import EntrySpec, content_type_id, ordered_pair, summary, title
 from timelines.models import TimelineEntry
@@ -23,15 +24,6 @@ from trade.models import TradeFlow
 
 _PERCENT = Decimal("100")
 Flow = TradeFlow.Flow
-
-
-def usd(value: Decimal) -> str:
-    """'USD 1.01 bn', 'USD 350.2 m', 'USD 12,345'."""
-    if value >= 10**9:
-        return f"USD {value / 10**9:.2f} bn"
-    if value >= 10**6:
-        return f"USD {value / 10**6:.1f} m"
-    return f"USD {value:,.0f}"
 
 
 def _figures(pairs: set[tuple[str, str]]):
@@ -46,8 +38,9 @@ def _figures(pairs: set[tuple[str, str]]):
         )
         .values("reporter_id", "partner_id", "dataset", "year")
         .annotate(
-            exports=Sum("value_usd", filter=Q(flow=Flow.EXPORT), default=Decimal(0)),
-            imports=Sum("value_usd", filter=Q(flow=Flow.IMPORT), default=Decimal(0)),
+            # None where the reporter gives no figure for the flow: shown as "—", never as 0.
+            exports=Sum("value_usd", filter=Q(flow=Flow.EXPORT)),
+            imports=Sum("value_usd", filter=Q(flow=Flow.IMPORT)),
             first_id=Min("id"),
             updated_at=Max("updated_at"),
             version=Max("version"),
@@ -62,9 +55,27 @@ def _world_turnover(reporters: set[str]) -> dict[tuple[str, str, int], Decimal]:
         .all_goods()
         .filter(reporter_id__in=reporters, partner_id=Country.WORLD, flow__in=[Flow.EXPORT, Flow.IMPORT])
         .values("reporter_id", "dataset", "year")
-        .annotate(total=Sum("value_usd"))
+        .annotate(
+            exports=Sum("value_usd", filter=Q(flow=Flow.EXPORT)),
+            imports=Sum("value_usd", filter=Q(flow=Flow.IMPORT)),
+        )
     )
-    return {(row["reporter_id"], row["dataset"], row["year"]): row["total"] for row in flows}
+    # A total of one flow is no turnover: a share over it would be too high.
+    return {
+        (row["reporter_id"], row["dataset"], row["year"]): TurnoverPoint(
+            row["year"], row["exports"], row["imports"]
+        ).turnover
+        for row in flows
+    }
+
+
+def _headline(point: TurnoverPoint, reporter: str, partner: str) -> str:
+    """The turnover where the reporter gives both flows, else the one flow it gives."""
+    if point.turnover is not None:
+        return f"{reporter} reports {point.year} trade with {partner}: {format_usd(point.turnover)}"
+    if point.exports is not None:
+        return f"{reporter} reports {point.year} exports to {partner}: {format_usd(point.exports)}"
+    return f"{reporter} reports {point.year} imports from {partner}: {format_usd(point.imports)}"
 
 
 def build_trade_entries(ids: list[str]) -> list[EntrySpec]:
@@ -82,16 +93,16 @@ def build_trade_entries(ids: list[str]) -> list[EntrySpec]:
     flow_type = content_type_id(TradeFlow)
     specs = []
     for (reporter, partner, dataset), years in series.items():
-        changes = year_on_year_change([TurnoverPoint(r["year"], r["exports"], r["imports"]) for r in years])
-        for row in years:
-            turnover = row["exports"] + row["imports"]
-            text = f"{names[reporter]} reports {row['year']} trade with {names[partner]}: {usd(turnover)}"
+        points = [TurnoverPoint(r["year"], r["exports"], r["imports"]) for r in years]
+        changes = year_on_year_change(points)
+        for row, point in zip(years, points, strict=True):
+            text = _headline(point, names[reporter], names[partner])
             change = changes[row["year"]]
             if change is not None:
                 text += f", {change:+.1f} % on {row['year'] - 1}"
-            details = f"Exports {usd(row['exports'])}, imports {usd(row['imports'])} ({dataset})."
-            total = world.get((reporter, dataset, row["year"]))
-            if total:
+            details = f"Exports {format_usd(point.exports)}, imports {format_usd(point.imports)} ({dataset})."
+            turnover, total = point.turnover, world.get((reporter, dataset, row["year"]))
+            if turnover is not None and total:
                 share = (turnover / total * _PERCENT).quantize(Decimal("0.01"))
                 details += f" {names[partner]} is {share} % of {names[reporter]}'s trade turnover."
             specs.append(
