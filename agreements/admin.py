@@ -41,7 +41,7 @@ class AgreementAdmin(StatusMachineAdmin):
     list_display = ["title", "kind", "status", "signed_on", "in_force_on"]
     list_filter = ["status", "kind", "parties"]
     search_fields = ["title", "summary", "external_id"]
-    autocomplete_fields = ["topics", "signed_at_visit"]
+    autocomplete_fields = ["topics", "signed_at_visit", "expected_at_visit"]
     date_hierarchy = "signed_on"
     inlines = [AgreementPartyInline, AgreementStatusChangeInline, DraftVersionInline, CitationInline]
 

@@ -162,6 +162,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# Dates are typed as ISO (2017-02-28) on the pages and in the admin: Django 5 always takes
+# input formats from the locale, so the ISO ones are set in our en_GB format module.
+FORMAT_MODULE_PATH = ["chancery.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -2,7 +2,9 @@
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
@@ -13,9 +15,11 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.concurrency import VersionedModelForm, stale_edit_message
-from core.forms import StatusChangeForm
+from core.dates import DatePrecision
+from core.fields import ImpreciseDateField
+from core.forms import IsoDateInput, StatusChangeForm, with_imprecise_dates
 from core.statemachine import StaleEdit, StatusMachine
-from core.status import record_new_status
+from core.status import prepare_new_status, record_new_status
 
 
 class ReadOnlyHistoryInline:
@@ -39,18 +43,122 @@ class StatusHistoryInline(ReadOnlyHistoryInline, admin.TabularInline):
     readonly_fields = fields
 
 
-class TrackedAdmin(SimpleHistoryAdmin):
+class EditorFormsMixin:
+    """For a ModelAdmin or an inline: dates and links typed the one way the pages take them.
+
+    An exact date is the browser's date input (ISO, whatever the locale); a date the model
+    keeps with a precision is one text field, "2017", "2017-02" or "2017-02-28", that sets
+    both (core.forms.with_imprecise_dates), so no form asks for a precision separately.
+    """
+
+    formfield_overrides = {
+        models.DateField: {"widget": IsoDateInput},
+        # Links typed without a scheme are taken as https (Django 6's default, chosen now).
+        models.URLField: {"assume_scheme": "https"},
+    }
+
+    def get_form(self, request, obj=None, **kwargs):
+        return with_imprecise_dates(super().get_form(request, obj, **kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = with_imprecise_dates(formset.form)
+        return formset
+
+
+class TrackedAdmin(EditorFormsMixin, SimpleHistoryAdmin):
     """Shows the version and timestamps every tracked model carries, read-only, and refuses a
     save made over a newer version (see core.concurrency)."""
 
     form = VersionedModelForm
 
     readonly_tracking_fields = ("version", "created_at", "updated_at")
-    # Links typed without a scheme are taken as https (Django 6's default, chosen now).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), *self.readonly_tracking_fields)
+
+
+def citation_model_of(model):
+    """The citation model a record's status rows name (directory.Citation), found through the
+    history's `citation` field, as core imports no app."""
+    return model.status_changes.rel.related_model._meta.get_field("citation").related_model
+
+
+class FirstStatusForm(VersionedModelForm):
+    """The add form of a record with a status history: its fields and, all optional, the first
+    status's real-world date, the source that reported it, how reliably, and a note."""
+
+    first_status_on = ImpreciseDateField(
+        required=False,
+        label="First status: when",
+        help_text="When the record was first in this status: a year (2017), a month (2017-02) or a day "
+        "(2017-02-28). Empty: the record's own date for it, else the source's publication date.",
+    )
+    first_status_source = forms.ModelChoiceField(queryset=None, required=False, label="First status: source")
+    first_status_reliability = forms.ChoiceField(required=False, label="First status: reliability")
+    first_status_quote = forms.CharField(required=False, max_length=500, label="First status: quote")
+    first_status_note = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}), label="First status: note"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        citation_model = citation_model_of(self._meta.model)
+        self.fields["first_status_source"].queryset = citation_model._meta.get_field("source").related_model.objects
+        self.fields["first_status_reliability"].choices = [
+            ("", "—"),
+            *citation_model._meta.get_field("reliability").choices,
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("first_status_source"):
+            if not cleaned.get("first_status_reliability"):
+                self.add_error("first_status_reliability", "Say how reliable the source is for this status.")
+        elif cleaned.get("first_status_reliability") or cleaned.get("first_status_quote"):
+            self.add_error("first_status_source", "Choose the source the reliability and the quote are about.")
+        return cleaned
+
+    def _post_clean(self):
+        # After the model's fields are on the instance: the date must agree with the record's
+        # own, and a record that keeps a date for its status takes the one given.
+        super()._post_clean()
+        dated = self.cleaned_data.get("first_status_on")
+        try:
+            prepare_new_status(
+                self.instance,
+                on=dated.date if dated else None,
+                precision=dated.precision if dated else DatePrecision.DAY,
+                source=self.cleaned_data.get("first_status_source"),
+            )
+        except ValidationError as exc:
+            self.add_error("first_status_on", exc.message_dict["on"])
+
+    def record_first_status(self, *, user):
+        """The saved record's first status row, citing the source given (a citation of the
+        record made with it)."""
+        data = self.cleaned_data
+        citation = None
+        if data.get("first_status_source"):
+            citation = citation_model_of(self._meta.model)(
+                source=data["first_status_source"],
+                content_type=ContentType.objects.get_for_model(self.instance),
+                object_id=str(self.instance.pk),
+                reliability=data["first_status_reliability"],
+                quote=data["first_status_quote"],
+            )
+            citation.full_clean()
+            citation.save()
+        dated = data.get("first_status_on")
+        return record_new_status(
+            self.instance,
+            user=user,
+            where="in the admin",
+            on=dated.date if dated else None,
+            precision=dated.precision if dated else DatePrecision.DAY,
+            citation=citation,
+            note=data.get("first_status_note", ""),
+        )
 
 
 class StatusMachineAdmin(TrackedAdmin):
@@ -58,7 +166,8 @@ class StatusMachineAdmin(TrackedAdmin):
 
     The admin form shows status read-only, with a link to a page that offers the allowed
     transitions and calls the service, so nothing bypasses the transition table and the
-    append-only history.
+    append-only history. The add form also takes the first status's real-world date and source
+    (FirstStatusForm).
     """
 
     # The citations a status change may name: a function of the record (the record's own).
@@ -68,8 +177,10 @@ class StatusMachineAdmin(TrackedAdmin):
     def status_machine(self) -> StatusMachine:
         return self.model.status_machine
 
-    def record_initial_status(self, obj, *, user):
-        record_new_status(obj, user=user, where="in the admin")
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs.setdefault("form", FirstStatusForm)
+        return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -90,7 +201,7 @@ class StatusMachineAdmin(TrackedAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change:
-            self.record_initial_status(obj, user=request.user)
+            form.record_first_status(user=request.user)
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name

@@ -67,13 +67,30 @@ def imprecise_text(value: datetime.date | None, precision: str) -> str:
     return f"c. {value.year}"
 
 
-class ImpreciseDateField(forms.CharField):
-    """A date known to a day, a month or a year: cleans to an ImpreciseDate (date, precision)."""
+class ParsedTextField(forms.CharField):
+    """Text typed as a report gives it, cleaned to a value that is not text: its length is
+    checked on the text (the CharField validators would measure the parsed value)."""
 
-    default_error_messages = {"invalid": "%(message)s"}
+    default_error_messages = {"invalid": "%(message)s", "too_long": "Keep it under %(limit)d characters."}
+    limit = 40
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("maxlength", str(self.limit))
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if len(text) > self.limit:
+            raise forms.ValidationError(self.error_messages["too_long"], code="too_long", params={"limit": self.limit})
+        return text
+
+
+class ImpreciseDateField(ParsedTextField):
+    """A date known to a day, a month or a year: cleans to an ImpreciseDate (date, precision)."""
+
+    limit = 20
+
+    def __init__(self, **kwargs):
         kwargs.setdefault(
             "help_text", "A year (2017), a month (2017-02) or a day (2017-02-28); c. 2017 if approximate."
         )
@@ -101,13 +118,10 @@ class ImpreciseDateField(forms.CharField):
             ) from exc
 
 
-class AmountField(forms.CharField):
+class AmountField(ParsedTextField):
     """A US-dollar amount as reports give it: '18 bn', 'USD 650 million', '1.2e9'."""
 
-    default_error_messages = {"invalid": "%(message)s"}
-
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 40)
         kwargs.setdefault("help_text", "As the report gives it: 18 bn, USD 650 million, 1.2e9.")
         self.allow_negative = kwargs.pop("allow_negative", False)
         super().__init__(**kwargs)

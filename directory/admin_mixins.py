@@ -5,17 +5,27 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
+from core.admin_mixins import EditorFormsMixin
 from directory.merging import merge_records
 from directory.models import Citation
 
 
-class CitationInline(GenericTabularInline):
+class CitationInline(EditorFormsMixin, GenericTabularInline):
     model = Citation
     ct_field = "content_type"
     ct_fk_field = "object_id"
     extra = 0
-    fields = ["source", "field_name", "quote", "reported_on", "reliability", "stance", "speaker"]
-    autocomplete_fields = ["source", "speaker"]
+    fields = [
+        "source",
+        "field_name",
+        "quote",
+        "reported_on",
+        "reliability",
+        "stance",
+        "speaker",
+        "speaker_organisation",
+    ]
+    autocomplete_fields = ["source", "speaker", "speaker_organisation"]
 
 
 @admin.action(description="Merge the two selected records into one", permissions=["change", "delete"])

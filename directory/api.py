@@ -1,5 +1,7 @@
 """API for countries, people, organisations, sources and citations."""
 
+import copy
+
 import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -176,7 +178,27 @@ class SourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
-class CitationWriteSerializer(CitationSerializer):
+class CitationDetailSerializer(CitationSerializer):
+    """A citation as its own endpoint shows it: the speaker is a person or an organisation."""
+
+    speaker_organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The body that made the statement (a ministry, a press service); not with a speaker.",
+    )
+    speaker_name = serializers.SerializerMethodField()
+
+    class Meta(CitationSerializer.Meta):
+        fields = [*CitationSerializer.Meta.fields, "speaker_organisation", "speaker_name"]
+
+    def get_speaker_name(self, obj) -> str | None:
+        """The person's name, else the organisation's; null when nobody is named."""
+        who = obj.speaker_display
+        return who.name if who else None
+
+
+class CitationWriteSerializer(CitationDetailSerializer):
     record_type = serializers.ChoiceField(
         choices=[
             "visit",
@@ -191,7 +213,7 @@ class CitationWriteSerializer(CitationSerializer):
         help_text="The kind of record cited.",
     )
 
-    class Meta(CitationSerializer.Meta):
+    class Meta(CitationDetailSerializer.Meta):
         pass
 
     def validate(self, attrs):
@@ -209,7 +231,10 @@ class CitationWriteSerializer(CitationSerializer):
             exists = False
         if not exists:
             raise serializers.ValidationError({"object_id": f"No {model._meta.verbose_name} with id {object_id}."})
-        citation = Citation(**{**({} if self.instance is None else {"pk": self.instance.pk}), **attrs})
+        # A partial update is checked as the citation it would make (one speaker, say).
+        citation = Citation() if self.instance is None else copy.copy(self.instance)
+        for name, value in attrs.items():
+            setattr(citation, name, value)
         citation.content_type = content_type
         citation.clean()
         # The same source for the same field of the same record twice is refused here, by name,
@@ -221,7 +246,7 @@ class CitationWriteSerializer(CitationSerializer):
         return attrs
 
     def to_representation(self, instance):
-        return CitationSerializer(instance, context=self.context).data
+        return CitationDetailSerializer(instance, context=self.context).data
 
 
 class CitationFilter(TrackedFilterSet):
@@ -236,11 +261,15 @@ class CitationFilter(TrackedFilterSet):
 
 
 class CitationViewSet(ConditionalMixin, viewsets.ModelViewSet):
-    queryset = Citation.objects.select_related("source")
+    queryset = Citation.objects.select_related("source", "speaker", "speaker_organisation")
     filterset_class = CitationFilter
     search_fields = ["quote", "note", "source__title"]
     ordering_fields = ["reported_on", "updated_at"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_serializer_class(self):
-        return CitationWriteSerializer if self.request.method not in ("GET", "HEAD", "OPTIONS") else CitationSerializer
+        return (
+            CitationWriteSerializer
+            if self.request.method not in ("GET", "HEAD", "OPTIONS")
+            else CitationDetailSerializer
+        )

@@ -16,7 +16,7 @@ def citations_of(*records: Model) -> QuerySet:
     content_type = ContentType.objects.get_for_model(records[0])
     return (
         Citation.objects.filter(content_type=content_type, object_id__in=[str(record.pk) for record in records])
-        .select_related("source__outlet", "speaker")
+        .select_related("source__outlet", "speaker", "speaker_organisation")
         .order_by("reported_on", "id")
     )
 

@@ -22,11 +22,14 @@ from agreements.models import Agreement
 from agreements.services import add_draft_version
 from core.concurrency import stale_edit_message
 from core.dates import DatePrecision
+from core.fields import ImpreciseDate, ImpreciseDateField
 from core.forms import StatusChangeForm
 from core.statemachine import StaleEdit
+from directory.citation_forms import CitationChoiceField, SourceChoiceField, outlets
 from directory.models import Citation, Organisation, Person, Source
 from directory.selectors import citations_of
 from directory.services import add_source, cite
+from editorial.history import history_events
 from visits.models import AgendaItem, NegotiationTopic, Visit
 from visits.services import add_agenda_item, change_visit_dates
 
@@ -46,25 +49,87 @@ class VersionedForm(forms.Form):
     loaded_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CitationForm(VersionedForm):
-    source = forms.ModelChoiceField(
-        queryset=Source.objects.order_by("-published_on", "title"),
+# No grade is preselected: the editor must say how far the source can be trusted.
+RELIABILITY_CHOICES = [("", "— choose —"), *Citation.Reliability.choices]
+
+
+class NewSourceFields(forms.Form):
+    """A new source described in the same post as what it reports."""
+
+    new_source_title = forms.CharField(required=False, max_length=300, label="New source: title")
+    new_source_outlet = forms.ModelChoiceField(
+        queryset=outlets(), required=False, label="New source: outlet", help_text="The news outlet that published it."
+    )
+    new_source_kind = forms.ChoiceField(
+        required=False, choices=[("", "—"), *Source.Kind.choices], label="New source: kind"
+    )
+    new_source_url = forms.URLField(required=False, max_length=500, label="New source: link", assume_scheme="https")
+    new_source_published_on = ImpreciseDateField(required=False, label="New source: published")
+
+    def describes_new_source(self) -> bool:
+        return bool(self.cleaned_data.get("new_source_title"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_source_title") and not cleaned.get("new_source_kind"):
+            self.add_error("new_source_kind", "Say what kind of source it is.")
+        return cleaned
+
+    def add_new_source(self) -> Source:
+        data = self.cleaned_data
+        published = data["new_source_published_on"]
+        return add_source(
+            title=data["new_source_title"],
+            kind=data["new_source_kind"],
+            url=data["new_source_url"],
+            outlet=data["new_source_outlet"],
+            **_imprecise_kwargs("published", published),
+        )
+
+
+class CitedFields(forms.Form):
+    """What a citation says besides its source: the words quoted, how reliable, who spoke."""
+
+    quote = forms.CharField(required=False, max_length=500, help_text="Only the words whose exact wording matters.")
+    reliability = forms.ChoiceField(choices=RELIABILITY_CHOICES)
+    speaker = forms.ModelChoiceField(
+        queryset=Person.objects.order_by("name"), required=False, label="Speaker", help_text="The person quoted."
+    )
+    speaker_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        label="Or the body speaking",
+        help_text="A ministry or press service, when no person is named.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("speaker") and cleaned.get("speaker_organisation"):
+            self.add_error("speaker_organisation", "Give the person who spoke or the body, not both.")
+        return cleaned
+
+    def citation_details(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("quote", "reliability", "speaker", "speaker_organisation")}
+
+
+def _imprecise_kwargs(prefix: str, value: ImpreciseDate | None) -> dict:
+    """{prefix_on, prefix_precision} for a service, from an ImpreciseDateField's value."""
+    if value is None:
+        return {f"{prefix}_on": None}
+    return {f"{prefix}_on": value.date, f"{prefix}_precision": value.precision}
+
+
+class CitationForm(VersionedForm, NewSourceFields, CitedFields):
+    source = SourceChoiceField(
+        queryset=Source.objects.select_related("outlet").order_by("-published_on", "title"),
         required=False,
         help_text="Or describe a new source below.",
     )
-    new_source_title = forms.CharField(required=False, max_length=300, label="New source: title")
-    new_source_kind = forms.ChoiceField(
-        required=False, choices=[("", "—")] + list(Source.Kind.choices), label="New source: kind"
-    )
-    new_source_url = forms.URLField(required=False, max_length=500, label="New source: link", assume_scheme="https")
-    new_source_published_on = forms.DateField(
-        required=False, label="New source: published", widget=forms.DateInput(attrs={"type": "date"})
-    )
     field_name = forms.ChoiceField(required=False, label="About the field")
-    quote = forms.CharField(required=False, max_length=500, help_text="Only the words whose exact wording matters.")
-    reliability = forms.ChoiceField(choices=Citation.Reliability.choices)
     stance = forms.ChoiceField(choices=Citation.Stance.choices, initial=Citation.Stance.REPORTS)
-    reported_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reported_on = ImpreciseDateField(required=False, label="Reported on")
+
+    field_order = ["source", *NewSourceFields.base_fields, "field_name", *CitedFields.base_fields, "stance"]
 
     def __init__(self, *args, record, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,16 +146,47 @@ class CitationForm(VersionedForm):
         cleaned = super().clean()
         if not cleaned.get("source") and not cleaned.get("new_source_title"):
             raise forms.ValidationError("Choose a source, or give the new source's title.")
-        if not cleaned.get("source") and not cleaned.get("new_source_kind"):
-            self.add_error("new_source_kind", "Say what kind of source it is.")
+        return cleaned
+
+
+class StatusForm(StatusChangeForm, NewSourceFields, CitedFields):
+    """The page's status change, which may cite a source described in the same post: the source,
+    the record's citation of it and the change citing it are saved together or not at all."""
+
+    citation = CitationChoiceField(
+        queryset=Citation.objects.none(),
+        required=False,
+        label="Source of the change",
+        help_text="A source already attached, or describe a new one below.",
+    )
+
+    field_order = ["to_status", "on", "note", "citation", *NewSourceFields.base_fields, *CitedFields.base_fields]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Asked only of a new source.
+        self.fields["reliability"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.describes_new_source():
+            if cleaned.get("citation"):
+                self.add_error("citation", "Choose an attached source or describe a new one, not both.")
+            if not cleaned.get("reliability"):
+                self.add_error("reliability", "Say how reliable the new source is.")
+        elif any(cleaned.get(name) for name in [*NewSourceFields.base_fields, *CitedFields.base_fields]):
+            self.add_error("new_source_title", "Give the new source's title, or clear what you typed about it.")
         return cleaned
 
 
 class DatesForm(VersionedForm):
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    start_precision = forms.ChoiceField(choices=DatePrecision.choices)
-    end_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end_precision = forms.ChoiceField(choices=DatePrecision.choices)
+    start_date = ImpreciseDateField(label="Starts")
+    end_date = ImpreciseDateField(required=False, label="Ends")
+
+    @classmethod
+    def initial_for(cls, visit) -> dict:
+        end = ImpreciseDate(visit.end_date, visit.end_precision) if visit.end_date else None
+        return {"start_date": ImpreciseDate(visit.start_date, visit.start_precision), "end_date": end}
 
 
 class AgendaForm(VersionedForm):
@@ -126,11 +222,9 @@ def blank_forms(record, user) -> dict:
     initial = {"loaded_version": record.version}
     result = {"citation": CitationForm(record=record, initial=initial)}
     if type(record).status_machine.allowed_targets(record.status):
-        result["status"] = StatusChangeForm(record=record, citations=citations_of(record), initial=initial)
+        result["status"] = StatusForm(record=record, citations=citations_of(record), initial=initial)
     if kind == "visit":
-        result["dates"] = DatesForm(
-            initial={**initial, **{f: getattr(record, f) for f in DatesForm.base_fields if f != "loaded_version"}}
-        )
+        result["dates"] = DatesForm(initial={**initial, **DatesForm.initial_for(record)})
         result["agenda"] = AgendaForm(initial=initial)
     else:
         result["draft"] = DraftForm(initial=initial)
@@ -182,8 +276,7 @@ def _edit_view(name: str):
                 except StaleEdit as exc:
                     form.add_error(None, stale_edit_message(record, exc.expected, exc.current))
                 except ValidationError as exc:
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(None, f"{field.replace('_', ' ')}: {' '.join(errors)}")
+                    _add_errors(form, exc)
                 else:
                     return _done(request, record, message)
             return _page_with_errors(request, kind, pk, name, form)
@@ -192,6 +285,15 @@ def _edit_view(name: str):
         return view
 
     return decorate
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """A service's refusal on the form: on the field it names where the form has one."""
+    for field, errors in (getattr(exc, "message_dict", None) or {None: exc.messages}).items():
+        if field in form.fields:
+            form.add_error(field, errors)
+        else:
+            form.add_error(None, f"{field.replace('_', ' ')}: {' '.join(errors)}" if field else errors)
 
 
 def _form_kwargs(name, record):
@@ -203,7 +305,7 @@ def _form_kwargs(name, record):
 
 
 FORMS = {
-    "status": StatusChangeForm,
+    "status": StatusForm,
     "citation": CitationForm,
     "dates": DatesForm,
     "agenda": AgendaForm,
@@ -213,43 +315,41 @@ FORMS = {
 
 @_edit_view("status")
 def edit_status(request, record, form):
-    form.change_status(record, user=request.user)
-    label = dict(type(record).Status.choices)[form.cleaned_data["to_status"]]
-    return f"Status changed to {label.lower()}."
+    label = dict(type(record).Status.choices)[form.cleaned_data["to_status"]].lower()
+    if not form.describes_new_source():
+        form.change_status(record, user=request.user)
+        return f"Status changed to {label}."
+    source = form.add_new_source()
+    citation = cite(record, source=source, field_name="status", **form.citation_details())
+    # Citing moved the record's version on, in this transaction, after the form's was checked.
+    form.change_status(record, user=request.user, citation=citation, expected_version=record.version)
+    return f"Status changed to {label}, citing {source.title}."
 
 
 @_edit_view("citation")
 def edit_citation(request, record, form):
     data = form.cleaned_data
-    source = data["source"]
-    if source is None:
-        source = add_source(
-            title=data["new_source_title"],
-            kind=data["new_source_kind"],
-            url=data["new_source_url"],
-            published_on=data["new_source_published_on"],
-        )
+    source = data["source"] or form.add_new_source()
     cite(
         record,
         source=source,
         field_name=data["field_name"],
-        quote=data["quote"],
-        reliability=data["reliability"],
         stance=data["stance"],
-        reported_on=data["reported_on"],
+        **_imprecise_kwargs("reported", data["reported_on"]),
+        **form.citation_details(),
     )
     return f"Source added: {source.title}."
 
 
 @_edit_view("dates")
 def edit_dates(request, record, form):
-    data = form.cleaned_data
+    start, end = form.cleaned_data["start_date"], form.cleaned_data["end_date"]
     change_visit_dates(
         record,
-        start_date=data["start_date"],
-        start_precision=data["start_precision"],
-        end_date=data["end_date"],
-        end_precision=data["end_precision"],
+        start_date=start.date,
+        start_precision=start.precision,
+        end_date=end.date if end else None,
+        end_precision=end.precision if end else DatePrecision.DAY,
     )
     return f"Dates now {record.date_display}."
 
@@ -278,15 +378,13 @@ def history(request, kind: str, pk: int):
         raise Http404
     if not request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
         raise PermissionDenied
-    records = list(
-        model.history.filter(id=pk).select_related("history_user").order_by("-history_date", "-history_id")[:200]
-    )
-    if not records:
+    events = history_events(model, pk)
+    if events is None:
         raise Http404
-    rows = []
-    for newer, older in zip(records, records[1:] + [None], strict=False):
-        changes = []
-        if older is not None:
-            changes = [c for c in newer.diff_against(older).changes if c.field not in ("version", "updated_at")]
-        rows.append({"record": newer, "changes": changes})
-    return render(request, "editing/history.html", {"kind": kind, "current": records[0], "rows": rows, "pk": pk})
+    record = model._default_manager.filter(pk=pk).first()
+    title = str(record) if record is not None else f"{model._meta.verbose_name} {pk} (deleted)"
+    return render(
+        request,
+        "editing/history.html",
+        {"kind": kind, "record": record, "title": title, "events": events, "pk": pk},
+    )

@@ -222,6 +222,9 @@ class TradeClaimSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
     reporter = CountryField()
     partner = CountryField()
     stated_by_name = serializers.CharField(source="stated_by.name", read_only=True, default=None, allow_null=True)
+    stated_by_organisation_name = serializers.CharField(
+        source="stated_by_organisation.name", read_only=True, default=None, allow_null=True
+    )
     citations = CitationSerializer(many=True, read_only=True)
 
     class Meta:
@@ -238,6 +241,8 @@ class TradeClaimSerializer(LabelledChoicesMixin, serializers.ModelSerializer):
             "qualifier",
             "stated_by",
             "stated_by_name",
+            "stated_by_organisation",
+            "stated_by_organisation_name",
             "note",
             "citations",
             "version",
@@ -269,7 +274,9 @@ class TradeClaimFilter(TrackedFilterSet):
 class TradeClaimViewSet(ConditionalMixin, viewsets.ModelViewSet):
     """Figures someone stated, kept beside the statistics (see trade/series for the gap)."""
 
-    queryset = TradeClaim.objects.select_related("stated_by").prefetch_related("citations__source")
+    queryset = TradeClaim.objects.select_related("stated_by", "stated_by_organisation").prefetch_related(
+        "citations__source"
+    )
     serializer_class = TradeClaimSerializer
     filterset_class = TradeClaimFilter
     ordering_fields = ["year", "updated_at"]

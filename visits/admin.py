@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin_mixins import StatusHistoryInline, StatusMachineAdmin, TrackedAdmin
+from core.admin_mixins import EditorFormsMixin, StatusHistoryInline, StatusMachineAdmin, TrackedAdmin
 from directory.admin_mixins import CitationInline
 from directory.selectors import citations_of
 from visits.models import AgendaItem, NegotiationTopic, Participant, TopicStance, Tour, Visit, VisitStatusChange
@@ -48,7 +48,7 @@ class TourAdmin(TrackedAdmin):
     autocomplete_fields = ["traveller"]
 
 
-class TopicStanceInline(admin.TabularInline):
+class TopicStanceInline(EditorFormsMixin, admin.TabularInline):
     model = TopicStance
     extra = 0
     autocomplete_fields = ["country"]
@@ -66,7 +66,7 @@ class NegotiationTopicAdmin(TrackedAdmin):
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(TrackedAdmin):
-    list_display = ["topic", "visit", "expectation"]
+    list_display = ["topic", "visit", "expectation", "outcome_display"]
     list_filter = ["expectation"]
     search_fields = ["topic__title", "note"]
     autocomplete_fields = ["visit", "topic"]

@@ -6,10 +6,13 @@ import io
 import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.status import record_first_status
 from directory.models import Citation, Source
-from tests.factories import AgreementFactory, NegotiationTopicFactory, VisitFactory
+from tests.factories import AgreementFactory, CitationFactory, NegotiationTopicFactory, SourceFactory, VisitFactory
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
@@ -136,24 +139,12 @@ def test_a_citation_needs_a_source(editor_client):
 
 def test_dates_are_edited_with_their_precision_and_an_end_before_the_start_is_refused(editor_client):
     visit = VisitFactory()
-    good = {
-        "start_date": "2017-02-14",
-        "start_precision": "month",
-        "end_date": "",
-        "end_precision": "day",
-        "loaded_version": 1,
-    }
+    good = {"start_date": "2017-02", "end_date": "", "loaded_version": 1}  # a month, as the report gives it
     editor_client.post(edit("visit", visit.pk, "dates"), good)
     visit.refresh_from_db()
     assert (visit.start_date, visit.date_display) == (datetime.date(2017, 2, 1), "Feb 2017")
 
-    bad = {
-        "start_date": "2017-03-01",
-        "start_precision": "day",
-        "end_date": "2017-02-01",
-        "end_precision": "day",
-        "loaded_version": 2,
-    }
+    bad = {"start_date": "2017-03-01", "end_date": "2017-02-01", "loaded_version": 2}
     response = editor_client.post(edit("visit", visit.pk, "dates"), bad)
     assert "A visit cannot end before it starts." in response.content.decode()
     visit.refresh_from_db()
@@ -203,18 +194,48 @@ def test_the_agreement_status_form_offers_the_machines_targets(editor_client):
 def test_the_history_page_shows_who_changed_what(editor_client, editor):
     visit = VisitFactory(locale="Dushanbe")
     editor_client.post(
-        edit("visit", visit.pk, "dates"),
+        edit("visit", visit.pk, "dates"), {"start_date": "2017-03-01", "end_date": "", "loaded_version": 1}
+    )
+    page = editor_client.get(reverse("history", args=["visit", visit.pk])).content.decode()
+    assert "<td>editor</td>" in page and "start date: " in page and "<ins>1 Mar 2017</ins>" in page
+    assert "Created" in page
+
+
+def test_the_history_page_says_which_source_was_added_and_how_a_status_row_was_corrected(editor_client, editor):
+    visit = VisitFactory(status="announced")
+    record_first_status(visit, on=datetime.date(2017, 2, 1), precision="month")
+    editor_client.post(
+        edit("visit", visit.pk, "citation"),
         {
-            "start_date": "2017-03-01",
-            "start_precision": "day",
-            "end_date": "",
-            "end_precision": "day",
+            "new_source_title": "Dushanbe wire report",
+            "new_source_kind": "news_report",
+            "reliability": "named_official",
+            "stance": "reports",
+            "quote": "will arrive in March",
             "loaded_version": 1,
         },
     )
+    visit.refresh_from_db()
+    row = visit.status_changes.get()
+    editor_client.post(
+        reverse("edit-status-row", args=["visit", visit.pk, row.pk]),
+        {
+            f"row-{row.pk}-on": "2017-02-14",
+            f"row-{row.pk}-note": "As the wire dated it.",
+            f"row-{row.pk}-loaded_version": visit.version,
+        },
+    )
+    row.refresh_from_db()
+    assert row.changed_on == datetime.date(2017, 2, 14)
+
     page = editor_client.get(reverse("history", args=["visit", visit.pk])).content.decode()
-    assert "<td>editor</td>" in page and "start_date" in page and "<ins>1 Mar 2017</ins>" in page
-    assert "Created" in page
+    assert "Source added: Dushanbe wire report" in page
+    assert "<ins>Named official</ins>" in page and "<ins>will arrive in March</ins>" in page
+    assert "Status row corrected" in page and "<del>1 Feb 2017</del> → <ins>14 Feb 2017</ins>" in page
+    assert "First status: announced, on 14 Feb 2017" in page
+    # Citing the source and correcting the row only moved the visit's version: no bare
+    # "Changed" rows stand for them. Created, the source, the first status, the correction.
+    assert page.count("<tr>") == 1 + 4
 
 
 def test_history_needs_the_view_permission(client):
@@ -241,3 +262,27 @@ def test_any_two_drafts_compare_side_by_side(analyst_client):
     assert (
         analyst_client.get(reverse("agreement-draft-compare", args=[agreement.pk]), {"a": 1, "b": 9}).status_code == 404
     )
+
+
+def test_the_history_page_costs_the_same_queries_however_long_the_history(editor_client):
+    def queries(visit):
+        with CaptureQueriesContext(connection) as captured:
+            assert editor_client.get(reverse("history", args=["visit", visit.pk])).status_code == 200
+        return len(captured)
+
+    short, long = VisitFactory(), VisitFactory()
+    CitationFactory(record=short)
+    for _ in range(6):
+        CitationFactory(record=long)
+    record_first_status(long, on=datetime.date(2017, 2, 1))
+    assert queries(short) == queries(long)
+
+
+def test_the_citation_pickers_name_a_source_by_title_outlet_and_date(editor_client):
+    visit = VisitFactory(status="announced")
+    source = SourceFactory(title="Visit announced", outlet__name="Asia-Plus", published_on=datetime.date(2017, 2, 14))
+    CitationFactory(record=visit, source=source, quote="will arrive")
+    page = editor_client.get(reverse("visit", args=[visit.pk])).content.decode()
+    assert "Visit announced — Asia-Plus, 14 Feb 2017: “will arrive”" in page  # the status form's
+    assert "Visit announced — Asia-Plus, 14 Feb 2017</option>" in page  # the citation form's
+    assert "reports visit" not in page  # never the citation's internal text

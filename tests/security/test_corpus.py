@@ -468,8 +468,8 @@ def edit_url(kind, pk, form):
     return reverse(f"edit-{form}", args=[kind, pk])
 
 
-# 28/02/2017 is refused by the API (ISO dates only) but is a date the en-GB forms read.
-FORM_DATES = [date for date in DATES if date != "28/02/2017"]
+# One date format everywhere (issue 16): the forms refuse 28/02/2017 as the API does.
+FORM_DATES = DATES
 
 
 def test_hostile_values_in_the_edit_forms_are_shown_as_errors_and_change_nothing(editor_client):
@@ -477,7 +477,7 @@ def test_hostile_values_in_the_edit_forms_are_shown_as_errors_and_change_nothing
     agreement = AgreementFactory()
     topic = NegotiationTopicFactory()
     base = {
-        "status": {"to_status": "confirmed", "on": "2017-02-20", "precision": "day", "note": "", "loaded_version": 1},
+        "status": {"to_status": "confirmed", "on": "2017-02-20", "note": "", "loaded_version": 1},
         "citation": {
             "new_source_title": "Asia-Plus",
             "new_source_kind": "news_report",
@@ -485,16 +485,10 @@ def test_hostile_values_in_the_edit_forms_are_shown_as_errors_and_change_nothing
             "stance": "reports",
             "loaded_version": 1,
         },
-        "dates": {
-            "start_date": "2017-02-27",
-            "start_precision": "day",
-            "end_date": "",
-            "end_precision": "day",
-            "loaded_version": 1,
-        },
+        "dates": {"start_date": "2017-02-27", "end_date": "", "loaded_version": 1},
         "agenda": {"topic": topic.pk, "expectation": "expected", "note": "", "loaded_version": 1},
     }
-    dates, numbers = FORM_DATES[:4], [NUMBERS[0], NUMBERS[2], NUMBERS[5]]
+    dates, numbers = FORM_DATES, [NUMBERS[0], NUMBERS[2], NUMBERS[5]]
     hostile = {
         "status": {
             "note": [NUL, OVERLONG],
@@ -514,7 +508,6 @@ def test_hostile_values_in_the_edit_forms_are_shown_as_errors_and_change_nothing
         "dates": {
             "start_date": dates,
             "end_date": dates[1:],
-            "start_precision": SQL[:1] + [NUL],
             "loaded_version": numbers[:1],
         },
         "agenda": {"note": [NUL], "topic": numbers + SQL[:1], "expectation": MARKUP[:1]},
@@ -558,7 +551,7 @@ def test_markup_in_form_fields_is_stored_as_given_and_escaped_on_the_page(editor
     )
     editor_client.post(
         edit_url("visit", visit.pk, "status"),
-        {"to_status": "confirmed", "on": "2017-02-20", "precision": "day", "note": SQL[1], "loaded_version": 3},
+        {"to_status": "confirmed", "on": "2017-02-20", "note": SQL[1], "loaded_version": 3},
     )
     visit.refresh_from_db()
     assert (visit.version, visit.status, visit.agenda_items.get().note) == (4, "confirmed", MARKUP[0])
