@@ -1,10 +1,25 @@
-"""Writes with side effects for agreements beyond their status (core.status.change_status): drafts."""
+"""Writes with side effects for agreements beyond their status (core.status.change_status): new
+agreements, drafts."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from agreements.models import Agreement, DraftVersion
+from agreements.models import Agreement, AgreementParty, DraftVersion
+
+
+@transaction.atomic
+def add_agreement(*, title: str, kind: str, parties, status: str = Agreement.Status.PROPOSED, **fields) -> Agreement:
+    """A new agreement between `parties` (countries; each once). Its first status row is the
+    caller's (core.status.record_first_status), dated by what reported it."""
+    countries = list(dict.fromkeys(parties))
+    if len(countries) < 2:
+        raise ValidationError({"parties": "An agreement needs at least two parties."})
+    agreement = Agreement(title=" ".join(title.split()), kind=kind, status=status, **fields)
+    agreement.full_clean()
+    agreement.save()
+    AgreementParty.objects.bulk_create(AgreementParty(agreement=agreement, country=c) for c in countries)
+    return agreement
 
 
 @transaction.atomic

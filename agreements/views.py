@@ -81,7 +81,12 @@ def agreement_detail(request, pk: int):
     """Parties, where the agreement stands, its history, drafts, topics and sources."""
     agreement = get_object_or_404(
         Agreement.objects.select_related(
-            "signed_at_visit__visitor", "signed_at_visit__visitor_country", "signed_at_visit__host_country"
+            "signed_at_visit__visitor",
+            "signed_at_visit__visitor_country",
+            "signed_at_visit__host_country",
+            "expected_at_visit__visitor",
+            "expected_at_visit__visitor_country",
+            "expected_at_visit__host_country",
         ),
         pk=pk,
     )

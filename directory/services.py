@@ -7,15 +7,81 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from directory.models import Citation, Source
+from core.dates import DatePrecision
+from directory.models import Citation, Country, Organisation, Person, Position, Source
+
+# A new organisation's kind from its name, for bodies created from a report ("the Ministry of
+# Economic Development", "the presidential press service"); an editor can correct it later.
+_KIND_WORDS = (
+    ("statistic", Organisation.Kind.STATISTICS_OFFICE),
+    ("ministry", Organisation.Kind.MINISTRY),
+    ("president", Organisation.Kind.HEAD_OF_STATE_OFFICE),
+    ("kremlin", Organisation.Kind.HEAD_OF_STATE_OFFICE),
+    ("government", Organisation.Kind.GOVERNMENT),
+    ("commission", Organisation.Kind.COMMISSION),
+    ("news", Organisation.Kind.NEWS_OUTLET),
+    ("agency", Organisation.Kind.NEWS_OUTLET),
+)
 
 
 @transaction.atomic
-def add_source(*, title: str, kind: str, url: str = "", published_on: datetime.date | None = None) -> Source:
-    source = Source(title=title, kind=kind, url=url, published_on=published_on)
+def add_source(
+    *,
+    title: str,
+    kind: str,
+    url: str = "",
+    published_on: datetime.date | None = None,
+    published_precision: str = DatePrecision.DAY,
+    outlet: Organisation | None = None,
+    language: str = "",
+) -> Source:
+    source = Source(
+        title=title,
+        kind=kind,
+        url=url,
+        published_on=DatePrecision(published_precision).truncate(published_on) if published_on else None,
+        published_precision=published_precision,
+        outlet=outlet,
+        language=language,
+    )
     source.full_clean()
     source.save()
     return source
+
+
+def guess_organisation_kind(name: str, default: str = Organisation.Kind.OTHER) -> str:
+    lowered = name.lower()
+    return next((kind for word, kind in _KIND_WORDS if word in lowered), default)
+
+
+@transaction.atomic
+def add_organisation(*, name: str, kind: str = "", country: Country | None = None) -> Organisation:
+    """A new organisation; its kind is guessed from the name when not given."""
+    organisation = Organisation(
+        name=" ".join(name.split()), kind=kind or guess_organisation_kind(name), country=country
+    )
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def add_person(
+    *,
+    name: str,
+    country: Country | None = None,
+    post: str = "",
+) -> Person:
+    """A new person and, when given, the post a report names them by ("Minister of Economic
+    Development"). The post's start is left unknown: the report shows it held, not since when."""
+    person = Person(name=" ".join(name.split()), country=country)
+    person.full_clean()
+    person.save()
+    if post:
+        position = Position(person=person, title=post, country=country)
+        position.full_clean()
+        position.save()
+    return person
 
 
 @transaction.atomic
@@ -28,6 +94,9 @@ def cite(
     quote: str = "",
     stance: str = Citation.Stance.REPORTS,
     reported_on: datetime.date | None = None,
+    reported_precision: str = DatePrecision.DAY,
+    speaker: Person | None = None,
+    speaker_organisation: Organisation | None = None,
 ) -> Citation:
     """Attach a source to `record` (or to one of its fields). A new source on a record is an
     edit of it: the record's version moves, so an edit made before it is recognised as stale."""
@@ -40,6 +109,9 @@ def cite(
         reliability=reliability,
         stance=stance,
         reported_on=reported_on,
+        reported_precision=reported_precision,
+        speaker=speaker,
+        speaker_organisation=speaker_organisation,
     )
     citation.full_clean()
     citation.save()

@@ -3,11 +3,12 @@
 from django.urls import path
 
 from timelines import feeds
-from timelines.pages import entries, home, places, search
+from timelines.pages import entries, home, places, search, sources
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("search/", search.search, name="search"),
+    path("sources/<int:pk>/", sources.source_page, name="source"),
     path("countries/<str:code>/", places.country_page, name="country"),
     path(
         "countries/<str:key>/timeline.json", entries.timeline_items, {"scope": "country"}, name="country-timeline-items"

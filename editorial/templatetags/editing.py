@@ -1,6 +1,8 @@
 from django import template
+from django.utils.http import urlencode
 
 from editorial.editing import blank_forms
+from editorial.entry import entry_forms, recent_sources
 
 register = template.Library()
 
@@ -29,3 +31,21 @@ def editor_panel(context, record):
 @register.simple_tag
 def history_kind(record) -> str:
     return {"negotiationtopic": "topic"}.get(record._meta.model_name, record._meta.model_name)
+
+
+@register.inclusion_tag("editing/entry_panel.html", takes_context=True)
+def source_entry_panel(context, source):
+    """The forms to enter a report's facts from its source's page, for editors; nothing for others."""
+    request = context["request"]
+    return {**entry_forms(request, source), "source": source, "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("editing/entry_links.html", takes_context=True)
+def entry_links(context, *, visit=None, pair: str = ""):
+    """'Enter a report' on a pair or visit page: a new source, or one already entered, opened
+    with the page's countries (and visit) filled in. Nothing for users who may not enter."""
+    request = context["request"]
+    if not request.user.has_perms(["directory.add_source", "directory.add_citation"]):
+        return {}
+    query = {"visit": visit.pk} if visit is not None else {"pair": pair}
+    return {"query": urlencode(query), "sources": recent_sources(), "request": request}

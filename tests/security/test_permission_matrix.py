@@ -56,6 +56,7 @@ from django_celery_beat.models import ClockedSchedule, CrontabSchedule, Interval
 from agreements.services import add_draft_version
 from core.api.throttling import AnonymousRateThrottle, ClientRateThrottle
 from core.models import ApiToken
+from core.status import record_first_status
 from directory.models import Country
 from imports.models import ImportRun
 from tests.factories import (
@@ -145,6 +146,19 @@ class Records:
             object_id=str(visit.pk),
             source_updated_at=visit.updated_at,
         )
+
+    @functools.cached_property
+    def status_row(self):
+        """The visit's first status-history row, which editors may correct."""
+        return self.visit.status_changes.first() or record_first_status(self.visit, on=self.visit.start_date)
+
+    @functools.cached_property
+    def agreement_status_row(self):
+        return self.agreement.status_changes.first() or record_first_status(self.agreement, on=timezone.localdate())
+
+    @functools.cached_property
+    def source(self):
+        return SourceFactory()
 
     def history_id(self, record) -> int:
         return record.history.latest("history_id").history_id
@@ -244,6 +258,19 @@ def transitions_routes(prefix: str, basename: str, key) -> dict:
     }
 
 
+def status_history_routes(prefix: str, basename: str, keys) -> dict:
+    """PATCH {record}/status-history/{row}/: the change permission and an If-Match (428 without)."""
+    expect = {"get": ByRole(401, 405, 405, 401, 405, 405), "patch": API_CHANGE}
+    pattern = f"api/v1/^{prefix}/(?P<pk>[^/.]+)/status-history/(?P<row>[0-9]+)"
+    return {
+        f"{pattern}/$": api(lambda r: reverse(f"{basename}-status-history", args=keys(r)), **expect),
+        f"{pattern}\\.(?P<format>[a-z0-9]+)/?$": api(
+            lambda r: reverse(f"{basename}-status-history", kwargs=dict(zip(("pk", "row"), keys(r)), format="json")),
+            **expect,
+        ),
+    }
+
+
 SITE = {
     "health/": Route(
         lambda r: reverse("health"),
@@ -276,6 +303,17 @@ SITE = {
         lambda r: reverse("admin:autocomplete") + "?app_label=visits&model_name=visit&field_name=visitor&term=a",
         {"GET": ADMIN_STAFF_ONLY, "POST": ADMIN_STAFF_GET_ONLY},
         "people for a visit's visitor field: editors may view people",
+    ),
+    "admin/directory/citation/records/": Route(
+        lambda r: (
+            reverse("admin:directory_citation_records")
+            + f"?content_type={ContentType.objects.get_for_model(r.visit).pk}&term=a"
+        ),
+        {
+            "GET": ByRole(ADMIN_LOGIN, 403, ADMIN_LOGIN, ADMIN_LOGIN, 200, 200),
+            "POST": ByRole(ADMIN_LOGIN, 403, ADMIN_LOGIN, ADMIN_LOGIN, 200, 200),
+        },
+        "the citation form's record picker: staff who may cite; a signed-in analyst is refused, not sent to sign in",
     ),
     "admin/jsi18n/": Route(lambda r: reverse("admin:jsi18n"), {"GET": ADMIN_STAFF_ONLY, "POST": ADMIN_STAFF_GET_ONLY}),
     "admin/r/<path:content_type_id>/<path:object_id>/": Route(
@@ -321,9 +359,11 @@ API = {
     **viewset_routes("citations", "citations", lambda r: CitationFactory(record=r.visit).pk, rights="read-write"),
     **viewset_routes("visits", "visits", lambda r: r.visit.pk, rights="read-write"),
     **transitions_routes("visits", "visits", lambda r: r.visit.pk),
+    **status_history_routes("visits", "visits", lambda r: (r.visit.pk, r.status_row.pk)),
     **viewset_routes("topics", "topics", lambda r: r.topic.slug, rights="read-write", lookup="slug"),
     **viewset_routes("agreements", "agreements", lambda r: r.agreement.pk, rights="read-write"),
     **transitions_routes("agreements", "agreements", lambda r: r.agreement.pk),
+    **status_history_routes("agreements", "agreements", lambda r: (r.agreement.pk, r.agreement_status_row.pk)),
     **viewset_routes(
         "trade/flows", "trade-flows", lambda r: TradeFlowFactory().pk, list_suffix="csv", rights="read-only"
     ),
@@ -392,6 +432,30 @@ PAGES = {
     "edit/<str:kind>/<int:pk>/dates/": edit_form(lambda r: reverse("edit-dates", args=["visit", r.visit.pk])),
     "edit/<str:kind>/<int:pk>/agenda/": edit_form(lambda r: reverse("edit-agenda", args=["visit", r.visit.pk])),
     "edit/<str:kind>/<int:pk>/draft/": edit_form(lambda r: reverse("edit-draft", args=["agreement", r.agreement.pk])),
+    "edit/<str:kind>/<int:pk>/status/<int:row_pk>/": edit_form(
+        lambda r: reverse("edit-status-row", args=["visit", r.visit.pk, r.status_row.pk])
+    ),
+    "sources/<int:pk>/": page(lambda r: reverse("source", args=[r.source.pk]), "what a source reported, for readers"),
+    "sources/new/": Route(
+        lambda r: reverse("source-new"),
+        {
+            "GET": ByRole(LOGIN, 403, LOGIN, LOGIN, 200, 200),
+            "POST": ByRole(LOGIN, 403, LOGIN, LOGIN, 200, 200),
+            **dict.fromkeys(("PUT", "PATCH", "DELETE"), PAGE_WRITE),
+        },
+        "an editor creates a report's source; an empty POST is the form again with its errors",
+    ),
+    "sources/open/": Route(
+        lambda r: reverse("source-open") + f"?source={r.source.pk}&context=pair%3DRUS-TJK",
+        {"GET": ByRole(LOGIN, 403, LOGIN, LOGIN, 302, 302), **dict.fromkeys(UNSAFE, PAGE_WRITE)},
+        "the pair and visit pages' source picker sends editors on to the source's page",
+    ),
+    "entry/<int:pk>/<str:name>/": edit_form(lambda r: reverse("entry", args=[r.source.pk, "visit"])),
+    "entry/lookup/<str:kind>/": Route(
+        lambda r: reverse("entry-lookup", args=["person"]) + "?q=Pu",
+        {"GET": ByRole(LOGIN, 403, LOGIN, LOGIN, 200, 200), **dict.fromkeys(UNSAFE, PAGE_WRITE)},
+        "the entry forms' autocomplete: for those who enter reports",
+    ),
     "history/<str:kind>/<int:pk>/": page(lambda r: reverse("history", args=["visit", r.visit.pk])),
     "": page(lambda r: reverse("home")),
     "search/": page(lambda r: reverse("search") + "?q=Dushanbe"),

@@ -3,6 +3,7 @@
     {% load composition %}
     {% trade_around visit %}                      the pair's trade in the years around a visit
     {% agreements_signed_at visit as signed %}    what was signed during it
+    {% agreements_expected_at visit as expected %}  what reports expected to be signed at it
 
 The visit page belongs to visits, which depends on neither trade nor agreements; its template
 loads these, and timelines, which reads every content app, answers them.
@@ -49,3 +50,9 @@ def agreements_signed_at(visit) -> list:
     A tag for the same reason as trade_around: visits do not depend on agreements.
     """
     return list(with_parties(Agreement.objects.filter(signed_at_visit=visit).order_by("title")))
+
+
+@register.simple_tag
+def agreements_expected_at(visit) -> list:
+    """The agreements reported as to be signed at a visit (one query, plus one for their parties)."""
+    return list(with_parties(Agreement.objects.filter(expected_at_visit=visit).order_by("title")))
