@@ -111,7 +111,30 @@ class FactForm(forms.Form):
             cleaned["speaker"] = resolve_named(model, cleaned.get("speaker"))
         except ValidationError as exc:
             self.add_error("speaker", exc)
+        self._check_visit_version(cleaned.get("visit"))
         return cleaned
+
+    def _check_visit_version(self, visit) -> None:
+        """A fact added to a visit is refused if the visit changed since the page was loaded
+        (its version then is in `visit_versions`): the editor sees the visit as it is first.
+        The form then carries the current versions, so posting it again goes through."""
+        if visit is None or "visit_versions" not in self.fields:
+            return
+        loaded = dict(
+            pair.split(":", 1)
+            for pair in self.data.get(self.add_prefix("visit_versions"), "").split(",")
+            if ":" in pair
+        )
+        then = loaded.get(str(visit.pk), "")
+        if then.isdigit() and int(then) != visit.version:
+            self.add_error(
+                "visit",
+                f"This visit was changed by someone else since the page was loaded (version {then}, now "
+                f"{visit.version}); check it below, then post again.",
+            )
+            data = self.data.copy()
+            data[self.add_prefix("visit_versions")] = versions_of(self.fields["visit"].queryset)
+            self.data = data
 
     # -- writing, inside the view's transaction ------------------------------------------------
 
@@ -155,6 +178,11 @@ class FactForm(forms.Form):
         record_first_status(record, on=on, precision=precision, user=user, note=note, citation=citation)
 
 
+def versions_of(visits) -> str:
+    """'12:3,14:1': each visit offered and its version, as the page was loaded."""
+    return ",".join(f"{pk}:{version}" for pk, version in visits.values_list("pk", "version"))
+
+
 def visit_choices(form, field="visit"):
     """The visits this report speaks of (and the page's visit), in date order; the page's visit
     is chosen, else the first this report was entered for (the one it is about, before any leg)."""
@@ -172,6 +200,10 @@ def visit_choices(form, field="visit"):
             .first()
         )
         form.fields[field].initial = form.context.get("visit_id") or (int(first) if first else None)
+    offered = form.fields[field].queryset
+    form.fields["visit_versions"] = forms.CharField(
+        required=False, widget=forms.HiddenInput, initial=lambda: versions_of(offered)
+    )
 
 
 def person_named(form, name_field: str, post_field: str, country):

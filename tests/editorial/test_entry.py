@@ -19,6 +19,7 @@ from tests.factories import (
 )
 from trade.models import TradeClaim
 from visits.models import AgendaItem, Visit
+from visits.services import change_visit_dates
 
 pytestmark = pytest.mark.django_db
 
@@ -281,6 +282,28 @@ def test_a_participant_and_a_stance(editor_client, source):
     enter(editor_client, source, "stance", {"topic": "customs union", "country": "TJK", "stance": "undecided"})
     stance = topic.stances.get()
     assert (stance.as_of, stance.country_id) == (source.published_on, "TJK")
+
+
+def test_a_fact_for_a_visit_that_changed_since_the_page_was_loaded_is_refused_once(editor_client, source):
+    visit = cited_visit(source)
+    page = editor_client.get(reverse("source", args=[source.pk])).content.decode()
+    loaded = f"{visit.pk}:{visit.version}"
+    assert f'name="visit_versions" value="{loaded}"' in page
+    change_visit_dates(  # someone else, meanwhile
+        visit, start_date=visit.start_date, start_precision="month", end_date=None, end_precision="day"
+    )
+    visit.refresh_from_db()
+    data = {"visit": visit.pk, "person": "Dilshod Rahimov", "role": "prepared the visit", "visit_versions": loaded}
+
+    response = enter(editor_client, source, "participant", data)
+    assert response.status_code == 200
+    assert "changed by someone else since the page was loaded" in response.content.decode()
+    assert not visit.participants.exists() and not Person.objects.filter(name="Dilshod Rahimov").exists()
+    # The form shown again carries the versions as they are now: posting it again goes through.
+    again = response.context["forms"]["participant"][1]
+    assert again.data["visit_versions"] == f"{visit.pk}:{visit.version}"
+    enter(editor_client, source, "participant", {**data, "visit_versions": again.data["visit_versions"]})
+    assert visit.participants.get().person.name == "Dilshod Rahimov"
 
 
 def test_forms_that_need_a_visit_wait_for_one(editor_client, source):

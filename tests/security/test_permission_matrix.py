@@ -265,7 +265,9 @@ def status_history_routes(prefix: str, basename: str, keys) -> dict:
     return {
         f"{pattern}/$": api(lambda r: reverse(f"{basename}-status-history", args=keys(r)), **expect),
         f"{pattern}\\.(?P<format>[a-z0-9]+)/?$": api(
-            lambda r: reverse(f"{basename}-status-history", kwargs=dict(zip(("pk", "row"), keys(r)), format="json")),
+            lambda r: reverse(
+                f"{basename}-status-history", kwargs=dict(zip(("pk", "row"), keys(r), strict=True), format="json")
+            ),
             **expect,
         ),
     }
