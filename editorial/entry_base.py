@@ -206,6 +206,14 @@ def visit_choices(form, field="visit"):
     )
 
 
+class VisitFactForm(FactForm):
+    """A fact about one of the visits the report speaks of (its `visit` field, visit_choices)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        visit_choices(self)
+
+
 def person_named(form, name_field: str, post_field: str, country):
     value = form.cleaned_data.get(name_field)
     if not value:

@@ -10,7 +10,7 @@ from core.dates import DatePrecision
 from core.fields import AmountField, ImpreciseDateField
 from core.quantities import CountQualifier
 from directory.models import Person
-from editorial.entry_base import FactForm, NamedRecordField, check_span, person_named, visit_choices
+from editorial.entry_base import FactForm, NamedRecordField, VisitFactForm, check_span, person_named
 from trade.models import TradeClaim
 from trade.services import add_trade_claim
 from visits.models import AgendaItem, NegotiationTopic, TopicStance, Visit
@@ -83,7 +83,7 @@ class VisitEntryForm(FactForm):
         return visit, f"Visit added: {visit}."
 
 
-class TourLegForm(FactForm):
+class TourLegForm(VisitFactForm):
     visit = forms.ModelChoiceField(queryset=None, label="Leg after", help_text="The visit the traveller goes on from.")
     host_country = forms.ModelChoiceField(queryset=None, label="To")
     locale = forms.CharField(required=False, max_length=200, label="City or place")
@@ -93,10 +93,6 @@ class TourLegForm(FactForm):
     status = forms.ChoiceField(choices=[("", "— choose —")] + list(Visit.Status.choices))
 
     field_order = ["visit", "host_country", "locale", "start", "end", "kind", "status"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        visit_choices(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -128,7 +124,7 @@ class TourLegForm(FactForm):
 AGREEMENT_ROWS = 3
 
 
-class ExpectedAgreementsForm(FactForm):
+class ExpectedAgreementsForm(VisitFactForm):
     """Agreements a report expects to be signed at a visit, up to three in one post."""
 
     visit = forms.ModelChoiceField(queryset=None, label="Expected at", help_text="The visit they are to be signed at.")
@@ -148,7 +144,6 @@ class ExpectedAgreementsForm(FactForm):
         self.order_fields(
             ["visit", "status"] + [f"{f}_{n}" for n in range(1, AGREEMENT_ROWS + 1) for f in ("title", "kind")]
         )
-        visit_choices(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -237,7 +232,7 @@ class TradeClaimsForm(FactForm):
         return data["reporter"], f"Figures added for {data['year']}: {', '.join(made)}."
 
 
-class AgendaEntryForm(FactForm):
+class AgendaEntryForm(VisitFactForm):
     visit = forms.ModelChoiceField(queryset=None)
     topic = NamedRecordField(model=NegotiationTopic, help_text="A topic of that title, or a new one.")
     expectation = forms.ChoiceField(choices=AgendaItem.Expectation.choices)
@@ -249,10 +244,6 @@ class AgendaEntryForm(FactForm):
     note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
     field_order = ["visit", "topic", "expectation", "outcome_qualifier", "outcome_count", "outcome_noun", "note"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        visit_choices(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -305,7 +296,7 @@ class StanceEntryForm(FactForm):
         return topic, f"Stance added: {stance}."
 
 
-class ParticipantEntryForm(FactForm):
+class ParticipantEntryForm(VisitFactForm):
     visit = forms.ModelChoiceField(queryset=None)
     person = NamedRecordField(model=Person)
     person_post = forms.CharField(required=False, max_length=200, label="A new person's post")
@@ -313,10 +304,6 @@ class ParticipantEntryForm(FactForm):
     role = forms.CharField(required=False, max_length=200, help_text="e.g. head of delegation")
 
     field_order = ["visit", "person", "person_post", "person_country", "role"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        visit_choices(self)
 
     def save(self, user):
         data = self.cleaned_data
