@@ -235,3 +235,16 @@ def test_a_deleted_record_takes_its_entries_with_it(refresh_all):
     visit_type = ContentType.objects.get_for_model(Visit)
     assert set(TimelineEntry.objects.values_list("object_id", flat=True)) == {str(kept.pk)}
     assert not TimelineEntry.objects.filter(content_type=visit_type, object_id=str(deleted_id)).exists()
+
+
+def test_a_year_with_one_flow_says_so_and_never_shows_the_other_as_zero(refresh_all):
+    TradeFlowFactory(
+        reporter=country("TJK"), partner=country("RUS"), year=2021, flow=TradeFlow.Flow.EXPORT, value_usd=Decimal("7e8")
+    )
+
+    refresh_all()
+
+    entry = TimelineEntry.objects.get(key="trade_release:TJK:RUS:comtrade:2021")
+    assert entry.title == "Tajikistan reports 2021 exports to Russia: USD 700.0 m"
+    assert entry.summary.startswith("Exports USD 700.0 m, imports — (comtrade).")
+    assert "USD 0" not in entry.title + entry.summary and "% of" not in entry.summary
