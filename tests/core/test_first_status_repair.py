@@ -4,6 +4,8 @@ so), and the timeline's reconciliation then moves the entries to the repaired da
 
 The database is taken back to the migrations before the repair (the schema is the same; only
 the RunPython is unapplied), filled with rows as the old code wrote them, and migrated forward.
+The test is transactional (a migration runs outside a test transaction) and rolled back by
+serialisation, so the countries the migrations loaded are there for the tests after it.
 """
 
 import datetime
@@ -32,7 +34,7 @@ def _migrate(targets) -> None:
     executor.migrate(targets)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep the countries for later tests
 def test_typed_in_first_rows_get_the_best_date_known_and_the_timeline_follows():
     _migrate(BEFORE_REPAIR)
     typed = timezone.localdate()
