@@ -31,7 +31,8 @@ from visits.models import Visit
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-MOST_SUBMISSIONS = 8
+MOST_SUBMISSIONS = 8  # the issue's target
+RECORDED_SUBMISSIONS = 7  # what this report takes today: a form or a step more is a regression
 # Only Uzbekistan reports this trade (as in many real extracts): the minister's claim for
 # Kyrgyzstan is set against Uzbekistan's mirror figures.
 UZB_EXPORTS = {2024: Decimal("900000000"), 2025: Decimal("1000000000")}
@@ -188,7 +189,8 @@ def test_a_report_goes_in_from_its_source_in_at_most_eight_submissions(editor):
     status.locator("button[name=submit-status]").click()  # 7
     saved(page, "Status changed to completed")
 
-    assert len(posts) <= MOST_SUBMISSIONS, posts
+    assert len(posts) == RECORDED_SUBMISSIONS <= MOST_SUBMISSIONS, posts
+    assert not [url for url in posts if "/admin/" in url]  # all on the pages
     print(f"\nThe report took {len(posts)} form submissions.")  # the count the issue asks to record
 
     # -- every record as the report gives it --------------------------------------------------
