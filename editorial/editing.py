@@ -263,8 +263,8 @@ def _edit_view(name: str):
         @login_required
         @require_POST
         def view(request, kind, pk):
-            if kind not in EDITABLE:
-                raise Http404
+            if kind not in FORM_KINDS.get(name, EDITABLE):
+                raise Http404  # no such form for that kind of record
             record = _record(kind, pk, request.user)
             form = FORMS[name](request.POST, request.FILES, **_form_kwargs(name, record))
             if form.is_valid():
@@ -311,6 +311,8 @@ FORMS = {
     "agenda": AgendaForm,
     "draft": DraftForm,
 }
+# The kinds of record each form is for: a visit has dates and an agenda, an agreement drafts.
+FORM_KINDS = {"dates": {"visit"}, "agenda": {"visit"}, "draft": {"agreement"}}
 
 
 @_edit_view("status")

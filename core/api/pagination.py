@@ -7,11 +7,16 @@ from urllib.parse import urlencode
 
 import orjson
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
 from django.db.models import Q
 from django.db.models.query import ValuesListIterable
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+
+# A condition no row meets: nothing comes after a NULL that sorts last.
+NOTHING = Q(pk__in=[])
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -66,13 +71,27 @@ class CursorPagination(pagination.BasePagination):
         return self.finish_keyset(list(queryset[: size + 1]), size)
 
     def _after(self, model, cursor: str) -> Q:
-        condition = Q()
-        equal_so_far = Q()
+        """The rows after the cursor's: a nullable ordering key's NULLs sort where the database
+        puts them (PostgreSQL: after every value going up; SQLite: before), so a cursor on a row
+        with no value, or a page ending before the NULLs, goes on as the ordering does."""
+        nulls_largest = connection.vendor == "postgresql"
+        condition, equal_so_far = Q(), Q()
         for key, value in zip(self.ordering, self.cursor_values(model, cursor), strict=False):
             name = key.lstrip("-")
-            lookup = "lt" if key.startswith("-") else "gt"
-            condition |= equal_so_far & Q(**{f"{name}__{lookup}": value})
-            equal_so_far &= Q(**{name: value})
+            descending = key.startswith("-")
+            nulls_come_after = nulls_largest != descending
+            if value is None:
+                after, equal = (
+                    (NOTHING if nulls_come_after else Q(**{f"{name}__isnull": False})),
+                    Q(**{f"{name}__isnull": True}),
+                )
+            else:
+                after = Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+                if nulls_come_after:
+                    after |= Q(**{f"{name}__isnull": True})
+                equal = Q(**{name: value})
+            condition |= equal_so_far & after
+            equal_so_far &= equal
         return condition
 
     def cursor_values(self, model, cursor: str) -> list:
@@ -92,7 +111,12 @@ class CursorPagination(pagination.BasePagination):
             name = key.lstrip("-")
             field = model._meta.pk if name == "pk" else model._meta.get_field(name)
             try:
-                result.append(field.to_python(raw))
+                if raw is None and not field.null:
+                    raise DjangoValidationError("no value for a field that always has one")
+                value = field.to_python(raw)
+                if value is not None:
+                    field.run_validators(value)  # an integer's range among them
+                result.append(value)
             except Exception:
                 raise ValidationError(
                     {self.cursor_query_param: ["This cursor is not one this list gave out."]}
