@@ -15,6 +15,12 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_migrate
+        from django.urls import register_converter
+
+        from core.converters import RecordIdConverter
+
+        # Before any URL conf is read: ids in paths are <id:pk>, bounded to 64 bits.
+        register_converter(RecordIdConverter, "id")
 
         from core.roles import sync_role_groups
 

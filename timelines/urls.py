@@ -8,7 +8,7 @@ from timelines.pages import entries, home, places, search, sources
 urlpatterns = [
     path("", home.home, name="home"),
     path("search/", search.search, name="search"),
-    path("sources/<int:pk>/", sources.source_page, name="source"),
+    path("sources/<id:pk>/", sources.source_page, name="source"),
     path("countries/<str:code>/", places.country_page, name="country"),
     path(
         "countries/<str:key>/timeline.json", entries.timeline_items, {"scope": "country"}, name="country-timeline-items"
@@ -24,10 +24,10 @@ urlpatterns = [
     path("topics/<slug:slug>/", places.topic_page, name="topic"),
     path("topics/<slug:key>/timeline.json", entries.timeline_items, {"scope": "topic"}, name="topic-timeline-items"),
     path("topics/<slug:slug>/feed.atom", feeds.topic_feed, name="topic-feed"),
-    path("people/<int:key>/timeline.json", entries.timeline_items, {"scope": "person"}, name="person-timeline-items"),
-    path("people/<int:pk>/feed.atom", feeds.person_feed, name="person-feed"),
+    path("people/<id:key>/timeline.json", entries.timeline_items, {"scope": "person"}, name="person-timeline-items"),
+    path("people/<id:pk>/feed.atom", feeds.person_feed, name="person-feed"),
     path(
-        "agreements/<int:key>/timeline.json",
+        "agreements/<id:key>/timeline.json",
         entries.timeline_items,
         {"scope": "agreement"},
         name="agreement-timeline-items",

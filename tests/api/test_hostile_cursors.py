@@ -1,6 +1,7 @@
-"""Hostile parameters never give a 500 (issue 19, finding 4): a crafted cursor with null or
+"""Hostile parameters never give a 500 (issue 19, findings 4 and 5): a crafted cursor with null or
 out-of-range values is a 400 naming the cursor, and the server's own `next` links walk a list
-ordered by a field that may be empty, on both databases, without gaps or repeats."""
+ordered by a field that may be empty, on both databases, without gaps or repeats; path ids beyond
+64 bits are 404s and an edit form for the wrong kind of record is too."""
 
 import base64
 import datetime
@@ -66,3 +67,17 @@ def test_a_flow_cursor_survives_its_own_next_link(analyst_api):
     response = analyst_api.get(reverse("trade-flows-list"), {"page_size": 1})
     assert response.status_code == 200 and response.json()["next"]
     assert analyst_api.get(response.json()["next"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/agreements/99999999999999999999/timeline.json",
+        "/people/9223372036854775808/timeline.json",
+        "/agreements/1/drafts/99999999999999999999/",
+        "/visits/99999999999999999999/",
+        "/history/visit/9223372036854775808/",
+    ],
+)
+def test_a_path_id_beyond_64_bits_is_not_found(analyst_client, path):
+    assert analyst_client.get(path).status_code == 404

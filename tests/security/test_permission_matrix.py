@@ -414,30 +414,30 @@ PAGES = {
     ),
     "countries/": page(lambda r: reverse("country-list")),
     "visits/": page(lambda r: reverse("visit-list")),
-    "visits/<int:pk>/": page(lambda r: reverse("visit", args=[r.visit.pk])),
-    "people/<int:pk>/": page(lambda r: reverse("person", args=[r.person.pk])),
+    "visits/<id:pk>/": page(lambda r: reverse("visit", args=[r.visit.pk])),
+    "people/<id:pk>/": page(lambda r: reverse("person", args=[r.person.pk])),
     "topics/": page(lambda r: reverse("topic-list")),
     "agreements/": page(lambda r: reverse("agreement-list")),
-    "agreements/<int:pk>/": page(lambda r: reverse("agreement", args=[r.agreement.pk])),
-    "agreements/<int:pk>/drafts/<int:number>/": page(
+    "agreements/<id:pk>/": page(lambda r: reverse("agreement", args=[r.agreement.pk])),
+    "agreements/<id:pk>/drafts/<id:number>/": page(
         lambda r: reverse("agreement-draft", args=[r.agreement.pk, r.draft.number])
     ),
-    "agreements/<int:pk>/drafts/compare/": page(
+    "agreements/<id:pk>/drafts/compare/": page(
         lambda r: (
             reverse("agreement-draft-compare", args=[r.second_draft.agreement_id])
             + f"?a={r.draft.number}&b={r.second_draft.number}"
         )
     ),
     "trade/": page(lambda r: reverse("trade-explorer")),
-    "edit/<str:kind>/<int:pk>/status/": edit_form(lambda r: reverse("edit-status", args=["visit", r.visit.pk])),
-    "edit/<str:kind>/<int:pk>/citation/": edit_form(lambda r: reverse("edit-citation", args=["visit", r.visit.pk])),
-    "edit/<str:kind>/<int:pk>/dates/": edit_form(lambda r: reverse("edit-dates", args=["visit", r.visit.pk])),
-    "edit/<str:kind>/<int:pk>/agenda/": edit_form(lambda r: reverse("edit-agenda", args=["visit", r.visit.pk])),
-    "edit/<str:kind>/<int:pk>/draft/": edit_form(lambda r: reverse("edit-draft", args=["agreement", r.agreement.pk])),
-    "edit/<str:kind>/<int:pk>/status/<int:row_pk>/": edit_form(
+    "edit/<str:kind>/<id:pk>/status/": edit_form(lambda r: reverse("edit-status", args=["visit", r.visit.pk])),
+    "edit/<str:kind>/<id:pk>/citation/": edit_form(lambda r: reverse("edit-citation", args=["visit", r.visit.pk])),
+    "edit/<str:kind>/<id:pk>/dates/": edit_form(lambda r: reverse("edit-dates", args=["visit", r.visit.pk])),
+    "edit/<str:kind>/<id:pk>/agenda/": edit_form(lambda r: reverse("edit-agenda", args=["visit", r.visit.pk])),
+    "edit/<str:kind>/<id:pk>/draft/": edit_form(lambda r: reverse("edit-draft", args=["agreement", r.agreement.pk])),
+    "edit/<str:kind>/<id:pk>/status/<id:row_pk>/": edit_form(
         lambda r: reverse("edit-status-row", args=["visit", r.visit.pk, r.status_row.pk])
     ),
-    "sources/<int:pk>/": page(lambda r: reverse("source", args=[r.source.pk]), "what a source reported, for readers"),
+    "sources/<id:pk>/": page(lambda r: reverse("source", args=[r.source.pk]), "what a source reported, for readers"),
     "sources/new/": Route(
         lambda r: reverse("source-new"),
         {
@@ -452,13 +452,13 @@ PAGES = {
         {"GET": ByRole(LOGIN, 403, LOGIN, LOGIN, 302, 302), **dict.fromkeys(UNSAFE, PAGE_WRITE)},
         "the pair and visit pages' source picker sends editors on to the source's page",
     ),
-    "entry/<int:pk>/<str:name>/": edit_form(lambda r: reverse("entry", args=[r.source.pk, "visit"])),
+    "entry/<id:pk>/<str:name>/": edit_form(lambda r: reverse("entry", args=[r.source.pk, "visit"])),
     "entry/lookup/<str:kind>/": Route(
         lambda r: reverse("entry-lookup", args=["person"]) + "?q=Pu",
         {"GET": ByRole(LOGIN, 403, LOGIN, LOGIN, 200, 200), **dict.fromkeys(UNSAFE, PAGE_WRITE)},
         "the entry forms' autocomplete: for those who enter reports",
     ),
-    "history/<str:kind>/<int:pk>/": page(lambda r: reverse("history", args=["visit", r.visit.pk])),
+    "history/<str:kind>/<id:pk>/": page(lambda r: reverse("history", args=["visit", r.visit.pk])),
     "": page(lambda r: reverse("home")),
     "search/": page(lambda r: reverse("search") + "?q=Dushanbe"),
     "countries/<str:code>/": page(lambda r: reverse("country", args=["TJK"])),
@@ -478,9 +478,9 @@ PAGES = {
     "topics/<slug:slug>/": page(lambda r: reverse("topic", args=[r.topic.slug])),
     "topics/<slug:key>/timeline.json": page(lambda r: reverse("topic-timeline-items", args=[r.topic.slug])),
     "topics/<slug:slug>/feed.atom": feed(lambda r: reverse("topic-feed", args=[r.topic.slug])),
-    "people/<int:key>/timeline.json": page(lambda r: reverse("person-timeline-items", args=[r.person.pk])),
-    "people/<int:pk>/feed.atom": feed(lambda r: reverse("person-feed", args=[r.person.pk])),
-    "agreements/<int:key>/timeline.json": page(lambda r: reverse("agreement-timeline-items", args=[r.agreement.pk])),
+    "people/<id:key>/timeline.json": page(lambda r: reverse("person-timeline-items", args=[r.person.pk])),
+    "people/<id:pk>/feed.atom": feed(lambda r: reverse("person-feed", args=[r.person.pk])),
+    "agreements/<id:key>/timeline.json": page(lambda r: reverse("agreement-timeline-items", args=[r.agreement.pk])),
 }
 
 
