@@ -72,6 +72,9 @@ class AgreementSerializer(LabelledChoicesMixin, FirstStatusMixin, serializers.Mo
     def validate_parties(self, value):
         if len(set(value)) < 2:
             raise serializers.ValidationError("An agreement needs at least two different parties.")
+        repeated = sorted({country.pk for country in value if value.count(country) > 1})
+        if repeated:
+            raise serializers.ValidationError(f"Each party once: {', '.join(repeated)} is given more than once.")
         return value
 
     def validate(self, attrs):

@@ -45,6 +45,19 @@ def test_an_agreement_needs_two_different_parties(editor_api):
     assert response.json()["error"]["fields"]["parties"] == ["An agreement needs at least two different parties."]
 
 
+def test_a_party_given_twice_is_a_400_naming_the_field_and_nothing_is_saved(editor_api):
+    body = {"title": "X", "kind": "treaty", "parties": ["RUS", "TJK", "rus"]}
+    response = editor_api.post(LIST, body, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["fields"]["parties"] == ["Each party once: RUS is given more than once."]
+    assert not Agreement.objects.exists()
+    agreement = AgreementFactory(parties=["RUS", "TJK"])
+    url = reverse("agreements-detail", args=[agreement.pk])
+    response = editor_api.patch(url, {"parties": ["KGZ", "KGZ", "RUS"]}, format="json", HTTP_IF_MATCH=etag(agreement))
+    assert response.status_code == 400 and list(response.json()["error"]["fields"]) == ["parties"]
+    assert sorted(agreement.parties.values_list("pk", flat=True)) == ["RUS", "TJK"]
+
+
 def test_signing_through_a_transition_sets_the_signature_date(editor_api):
     agreement = AgreementFactory(status="negotiating")
     response = editor_api.post(
