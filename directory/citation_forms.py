@@ -5,14 +5,13 @@ its title, outlet and date, and the admin's citation form, which cites only Chan
 from django import forms
 from django.apps import apps
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
 from core.concurrency import VersionedModelForm
 from core.dates import format_imprecise_date
-from directory.models import Citation, Organisation, Source
+from directory.models import Citation, Organisation, Source, is_citable
 
 
 def source_label(source: Source) -> str:
@@ -46,14 +45,12 @@ def outlets():
 
 
 def citable_models() -> list:
-    """Chancery's records a source can be cited for: the content apps' models with a
-    `citations` relation (visits, agreements, claims, topics, agenda items, stances), never
-    users, tokens or other bookkeeping."""
+    """Chancery's records a source can be cited for (directory.models.is_citable)."""
     return [
         model
         for label in settings.CHANCERY_CONTENT_APPS
         for model in apps.get_app_config(label).get_models()
-        if any(isinstance(f, GenericRelation) and f.name == "citations" for f in model._meta.private_fields)
+        if is_citable(model)
     ]
 
 

@@ -380,9 +380,26 @@ class Citation(TrackedModel):
         return self.speaker or self.speaker_organisation
 
     def clean(self):
+        if self.content_type_id and not is_citable(self.content_type.model_class()):
+            raise ValidationError(
+                {"content_type": "Only Chancery's records can be cited: a visit, an agreement, a claim…"}
+            )
         if self.speaker_id and self.speaker_organisation_id:
             raise ValidationError({"speaker_organisation": "Give the person who spoke or the body, not both."})
         if self.field_name and self.content_type_id:
             model = self.content_type.model_class()
             if model is not None and self.field_name not in {f.name for f in model._meta.get_fields()}:
                 raise ValidationError({"field_name": f"{model._meta.verbose_name} has no field {self.field_name!r}."})
+
+
+def is_citable(model) -> bool:
+    """Whether a source can be cited for records of `model`: Chancery's records, the content
+    apps' models (visits, tours, agreements, claims, flows, topics, people, organisations...);
+    never their audit rows, citations themselves, the computed timeline, or users, tokens and
+    other bookkeeping outside those apps."""
+    if model is None:
+        return False
+    meta = model._meta
+    if meta.app_label not in settings.CHANCERY_CONTENT_APPS or meta.app_label == "timelines":
+        return False
+    return model is not Citation and not meta.model_name.startswith("historical")

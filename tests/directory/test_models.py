@@ -1,11 +1,19 @@
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from directory.models import Country, Person
-from tests.factories import CitationFactory, PersonAliasFactory, PersonFactory, PositionFactory, SourceFactory
+from directory.models import Citation, Country, Person
+from tests.factories import (
+    CitationFactory,
+    PersonAliasFactory,
+    PersonFactory,
+    PositionFactory,
+    SourceFactory,
+    VisitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +98,18 @@ def test_a_post_still_held_reads_as_since_its_start():
         end_precision="month",
     )
     assert ended.period_display == "May 2008 – May 2018"
+
+
+def test_a_citation_cites_chancerys_records_only(editor):
+    for record in (VisitFactory(), PersonFactory()):
+        CitationFactory(record=record).full_clean()  # a visit, a person cited for who they are
+    for outside in (editor, ContentType.objects.get_for_model(Citation)):
+        citation = Citation(
+            source=SourceFactory(),
+            content_type=ContentType.objects.get_for_model(outside),
+            object_id=str(outside.pk),
+            reliability="media_report",
+        )
+        with pytest.raises(ValidationError) as refused:
+            citation.full_clean()
+        assert "Only Chancery's records can be cited" in str(refused.value.message_dict["content_type"])
