@@ -393,13 +393,8 @@ class Citation(TrackedModel):
 
 
 def is_citable(model) -> bool:
-    """Whether a source can be cited for records of `model`: Chancery's records, the content
-    apps' models (visits, tours, agreements, claims, flows, topics, people, organisations...);
-    never their audit rows, citations themselves, the computed timeline, or users, tokens and
-    other bookkeeping outside those apps."""
-    if model is None:
-        return False
-    meta = model._meta
-    if meta.app_label not in settings.CHANCERY_CONTENT_APPS or meta.app_label == "timelines":
-        return False
-    return model is not Citation and not meta.model_name.startswith("historical")
+    """Chancery's records, the content apps' models; never audit rows, citations, the computed
+    timeline, or users, tokens and other bookkeeping outside those apps."""
+    meta = model._meta if model is not None else None
+    content = meta is not None and meta.app_label in settings.CHANCERY_CONTENT_APPS and meta.app_label != "timelines"
+    return content and model is not Citation and not meta.model_name.startswith("historical")
