@@ -8,8 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
+from core.dates import DatePrecision
 from core.fields import ImpreciseDateField
-from core.status import record_first_status
+from core.status import record_new_status
 from directory.models import Citation, Country, Organisation, Person, Source
 from directory.services import add_organisation, add_person, add_source, cite
 from visits.models import NegotiationTopic, Visit
@@ -168,14 +169,10 @@ class FactForm(forms.Form):
         )
 
     def first_status(self, record, citation, user):
-        """The record's first status row, dated by its own date for that status (a completed
-        visit's end) or else by the report that gives it."""
-        own = record.first_status_date()
-        on, precision = own or (self.source.published_on, self.source.published_precision)
-        note = f"As reported by {self.source}" + (
-            "." if own is None else f"; dated by the record's own {'end' if isinstance(record, Visit) else 'date'}."
-        )
-        record_first_status(record, on=on, precision=precision, user=user, note=note, citation=citation)
+        """The record's first status row, dated as core.status.record_new_status dates every
+        new record's: by its own date for that status (a completed visit's end), else by the
+        publication of the report that gives it, which the row cites."""
+        record_new_status(record, user=user, where="from its source", citation=citation)
 
 
 def versions_of(visits) -> str:
@@ -224,6 +221,17 @@ def person_named(form, name_field: str, post_field: str, country):
         if state == "found"
         else add_person(name=found, country=country, post=form.cleaned_data.get(post_field, ""))
     )
+
+
+def span_of(data: dict) -> dict:
+    """A visit's dates for visits.services.add_visit, from the forms' `start` and `end`."""
+    end = data["end"]
+    return {
+        "start_date": data["start"].date,
+        "start_precision": data["start"].precision,
+        "end_date": end.date if end else None,
+        "end_precision": end.precision if end else DatePrecision.DAY,
+    }
 
 
 def check_span(form, start="start", end="end"):

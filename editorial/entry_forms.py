@@ -6,11 +6,10 @@ from django.core.exceptions import ValidationError
 
 from agreements.models import Agreement
 from agreements.services import add_agreement
-from core.dates import DatePrecision
 from core.fields import AmountField, ImpreciseDateField
 from core.quantities import CountQualifier
 from directory.models import Person
-from editorial.entry_base import FactForm, NamedRecordField, VisitFactForm, check_span, person_named
+from editorial.entry_base import FactForm, NamedRecordField, VisitFactForm, check_span, person_named, span_of
 from trade.models import TradeClaim
 from trade.services import add_trade_claim
 from visits.models import AgendaItem, NegotiationTopic, TopicStance, Visit
@@ -69,10 +68,7 @@ class VisitEntryForm(FactForm):
             visitor_country=data["visitor_country"],
             host_country=data["host_country"],
             locale=data["locale"],
-            start_date=data["start"].date,
-            start_precision=data["start"].precision,
-            end_date=data["end"].date if data["end"] else None,
-            end_precision=data["end"].precision if data["end"] else DatePrecision.DAY,
+            **span_of(data),
             kind=data["kind"],
             level=data["level"],
             status=data["status"],
@@ -107,10 +103,7 @@ class TourLegForm(VisitFactForm):
             visitor_country=after.visitor_country,
             host_country=data["host_country"],
             locale=data["locale"],
-            start_date=data["start"].date,
-            start_precision=data["start"].precision,
-            end_date=data["end"].date if data["end"] else None,
-            end_precision=data["end"].precision if data["end"] else DatePrecision.DAY,
+            **span_of(data),
             kind=data["kind"],
             level=after.level,
             status=data["status"],

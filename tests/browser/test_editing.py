@@ -12,9 +12,9 @@ from tests.browser.test_pages import (  # noqa: F401 (in_process_tasks: a fixtur
     CHROMIUM,
     CHROMIUM_ARGS,
     PASSWORD,
+    editor_session,
     in_process_tasks,
     playwright_session,
-    signed_in_page,
 )
 from tests.factories import UserFactory, VisitFactory
 from visits.models import Visit
@@ -24,14 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def editor_page(in_process_tasks, live_server):  # noqa: F811
-    UserFactory(username="maria", role="editor", password=PASSWORD)
-    with playwright_session() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=live_server.url)
-        page, errors = signed_in_page(context, live_server.url, "maria")
+    with editor_session(live_server.url, "maria") as page:
         yield page
-        browser.close()
-        assert not errors, errors
 
 
 def test_an_editor_changes_a_status_and_adds_a_source_in_place(editor_page):

@@ -105,6 +105,20 @@ def signed_in_page(context, base_url: str, username: str):
     return page, errors
 
 
+@contextlib.contextmanager
+def editor_session(base_url: str, username: str, **context_options):
+    """A headless Chromium page signed in as a new editor `username`, for the editors' browser
+    tests; at the end, no script error or CSP violation may have been logged."""
+    UserFactory(username=username, role="editor", password=PASSWORD)
+    with playwright_session() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=base_url, **context_options)
+        page, errors = signed_in_page(context, base_url, username)
+        yield page
+        browser.close()
+        assert not errors, errors
+
+
 @pytest.fixture
 def page(demo_site, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=demo_site)

@@ -5,16 +5,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_pages import (  # noqa: F401 (in_process_tasks: a fixture)
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DRAWN,
-    PASSWORD,
+    editor_session,
     in_process_tasks,
-    playwright_session,
-    signed_in_page,
 )
 from tests.data import add_pair_trade, build_timelines
-from tests.factories import UserFactory, VisitFactory
+from tests.factories import VisitFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -35,14 +31,8 @@ CHART_STATE = """canvas => ({
 
 @pytest.fixture
 def editor_page(in_process_tasks, live_server):  # noqa: F811
-    UserFactory(username="maria", role="editor", password=PASSWORD)
-    with playwright_session() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-        page, errors = signed_in_page(context, live_server.url, "maria")
+    with editor_session(live_server.url, "maria", viewport={"width": 1280, "height": 900}) as page:
         yield page
-        browser.close()
-        assert not errors, errors
 
 
 def test_the_visit_pages_trade_chart_is_drawn_again_after_a_form_posted_in_place(editor_page):

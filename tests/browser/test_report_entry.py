@@ -16,15 +16,7 @@ from playwright.sync_api import expect
 
 from agreements.models import Agreement
 from directory.models import Citation, Organisation, Person, Source
-from tests.browser.test_pages import (  # noqa: F401 (in_process_tasks: a fixture)
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    PASSWORD,
-    in_process_tasks,
-    playwright_session,
-    signed_in_page,
-)
-from tests.factories import UserFactory
+from tests.browser.test_pages import editor_session, in_process_tasks  # noqa: F401 (a fixture)
 from timelines.models import TimelineEntry
 from trade.models import TradeClaim, TradeFlow
 from visits.models import Visit
@@ -41,21 +33,15 @@ UZB_IMPORTS = {2024: Decimal("450000000"), 2025: Decimal("520000000")}
 
 @pytest.fixture
 def editor(in_process_tasks, live_server):  # noqa: F811
-    UserFactory(username="nadia", role="editor", password=PASSWORD)
     TradeFlow.objects.bulk_create(
         TradeFlow(reporter_id="UZB", partner_id="KGZ", year=year, flow=flow, dataset="comtrade", value_usd=value)
         for flow, values in (("export", UZB_EXPORTS), ("import", UZB_IMPORTS))
         for year, value in values.items()
     )
-    with playwright_session() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=live_server.url)
-        page, errors = signed_in_page(context, live_server.url, "nadia")
+    with editor_session(live_server.url, "nadia") as page:
         posts = []
         page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
         yield page, posts
-        browser.close()
-        assert not errors, errors
 
 
 def fill_form(page, name: str, values: dict) -> None:
