@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -76,6 +76,20 @@ class TrackedAdmin(EditorFormsMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), *self.readonly_tracking_fields)
+
+    # Past versions are there to read. simple_history's "Revert" would write the old row back
+    # over the current one: a status without the history row the status service writes, a
+    # version going back (so an old If-Match succeeds again). A record goes back by an edit,
+    # on the change page or through the status service, like any other change.
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            if not self.has_view_history_or_change_history_permission(request, self.get_object(request, object_id)):
+                raise PermissionDenied
+            return HttpResponseNotAllowed(["GET", "HEAD"], "A past version is shown to read; it cannot be saved back.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 def citation_model_of(model):

@@ -634,7 +634,8 @@ ADMIN_VIEWS = {
         lambda info, obj, r: reverse(f"admin:{info}_simple_history", args=[obj.pk, r.history_id(obj)]),
         "v",
         "v",
-        why="a past version shown as a form; an empty POST is an invalid form",
+        post_allowed=405,
+        why="a past version shown to read; posting it back (simple_history's revert) is refused",
     ),
     "delete": AdminView(
         "<path:object_id>/delete/",

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.management import CommandError, call_command
 
+from core.status import change_status
 from directory.models import Citation, Person, Position
 from imports.models import ImportRun
 from tests.data import HSG
@@ -178,6 +179,24 @@ def test_a_corrected_record_updates_the_visit_in_place_and_bumps_its_version(tmp
     assert (visit.locale, visit.version) == ("Montreal", 2)
     assert "created 0, updated 1" in out
     assert visit.history.first().history_change_reason.startswith("Office of the Historian import")
+
+
+def test_a_reimport_keeps_the_status_an_editor_set_and_writes_no_status_row(tmp_path):
+    # The importer sets a status on creation only; after that the status service owns it.
+    run("import_hsg_travels", trip_xml(tmp_path, {"id": "8", "start": "2999-05-01", "end": "2999-05-02"}))
+    visit = Visit.objects.get(external_id="8")
+    assert visit.status == Visit.Status.CONFIRMED
+    change_status(visit, to_status=Visit.Status.CANCELLED, on=datetime.date(2026, 12, 1))
+    rows, version = list(visit.status_changes.values_list("to_status", flat=True)), visit.version
+
+    run(
+        "import_hsg_travels",
+        trip_xml(tmp_path, {"id": "8", "start": "2999-05-01", "end": "2999-05-02", "locale": "Quebec"}),
+    )
+
+    visit.refresh_from_db()
+    assert (visit.locale, visit.status, visit.version) == ("Quebec", Visit.Status.CANCELLED, version + 1)
+    assert list(visit.status_changes.values_list("to_status", flat=True)) == rows
 
 
 def test_a_dry_run_counts_but_saves_nothing():
