@@ -105,8 +105,12 @@ def date_span(start, precision: str, end=None, end_precision: str | None = None)
     last = end if end is not None and end >= start else start
     last_precision = DatePrecision((end_precision or precision) if end is not None else precision or DatePrecision.DAY)
     last = last_precision.truncate(last)
-    if last_precision == DatePrecision.DAY:
-        return first, last + datetime.timedelta(days=1)
-    if last_precision == DatePrecision.MONTH:
-        return first, (last.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return first, last.replace(year=last.year + 1)
+    try:
+        if last_precision == DatePrecision.DAY:
+            return first, last + datetime.timedelta(days=1)
+        if last_precision == DatePrecision.MONTH:
+            return first, (last.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return first, last.replace(year=last.year + 1)
+    except (OverflowError, ValueError):
+        # A period ending in 9999, the last year a date holds: its day after cannot be written.
+        return first, datetime.date.max

@@ -11,6 +11,7 @@ next upcoming visits), read through timelines.selectors.
 """
 
 import functools
+import re
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse
@@ -56,10 +57,30 @@ def token_or_session(permission: str):
     return decorate
 
 
+# What XML 1.0 cannot carry: C0 controls but tab, LF and CR, lone surrogates, U+FFFE/U+FFFF.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value):
+    return NOT_XML.sub("", value) if isinstance(value, str) else value
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom that drops the characters XML cannot hold, so one stored control character (a row
+    from before the rule, or imported) does not fail the whole feed for every reader."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{key: xml_text(value) for key, value in kwargs.items()})
+
+    def add_item(self, *args, categories=(), **kwargs):
+        kwargs = {key: xml_text(value) for key, value in kwargs.items()}
+        super().add_item(*map(xml_text, args), categories=[xml_text(c) for c in categories or ()], **kwargs)
+
+
 class TimelineFeed(Feed):
     """The newest entries of one timeline; subclasses say which timeline and what it is called."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
 
     def read(self, obj, **options) -> selectors.TimelinePage:
         raise NotImplementedError

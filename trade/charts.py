@@ -1,5 +1,6 @@
 """Trade figures as the pages' charts draw them (static/js/charts.js): series and visit marks."""
 
+import calendar
 import datetime
 
 from core.pages import date_span
@@ -9,7 +10,7 @@ from trade.models import TradeClaim
 def fractional_year(day: datetime.date) -> float:
     """2017-07-02 -> 2017.5: the chart's x axis, on which an annual figure sits mid-year."""
     first = datetime.date(day.year, 1, 1)
-    length = (first.replace(year=day.year + 1) - first).days
+    length = 366 if calendar.isleap(day.year) else 365
     return round(day.year + (day - first).days / length, 4)
 
 
