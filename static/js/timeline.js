@@ -39,6 +39,15 @@
     return link;
   }
 
+  // vis-timeline puts a string title into innerHTML (through its whitelist, which still lets a
+  // link or an image in); an element it appends as it is. Titles are editors' text: text only.
+  function itemTooltip(item) {
+    var tooltip = document.createElement("div");
+    tooltip.style.whiteSpace = "pre-line";
+    tooltip.textContent = item.dateLabel + " · " + item.kindLabel + (item.precision !== "day" ? " (date known to the " + (item.precision === "approximate" ? "year, roughly" : item.precision) + ")" : "") + "\n" + item.title;
+    return tooltip;
+  }
+
   function toVisItem(item) {
     return {
       id: item.id,
@@ -46,7 +55,7 @@
       kind: item.kind,
       url: item.url,
       content: itemContent(item),
-      title: item.dateLabel + " · " + item.kindLabel + (item.precision !== "day" ? " (date known to the " + (item.precision === "approximate" ? "year, roughly" : item.precision) + ")" : "") + "\n" + item.title,
+      title: itemTooltip(item),
       start: item.start,
       end: item.end || undefined,
       type: item.end ? "range" : "point",
