@@ -12,12 +12,20 @@ def _put(data, name, value):
         data[name] = str(value)
 
 
+def page_form(response):
+    """The page's admin form: a change page's, or a custom admin view's `form`."""
+    context = response.context
+    return context["adminform"].form if "adminform" in context else context["form"]
+
+
 def admin_form_data(response) -> dict:
+    """The POST data of the page's admin form (page_form) and its inlines."""
     data = {}
-    form = response.context["adminform"].form
+    context = response.context
+    form = page_form(response)
     for name in form.fields:
         _put(data, form.add_prefix(name), form[name].value())
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in context.get("inline_admin_formsets", []):
         formset = inline.formset
         management = formset.management_form
         for name in management.fields:

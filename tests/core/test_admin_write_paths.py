@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from imports.models import ImportRun
 from tests import factories
-from tests.core.admin_forms import _put
+from tests.core.admin_forms import admin_form_data, page_form
 from timelines.models import RefreshRun
 
 pytestmark = pytest.mark.django_db
@@ -130,18 +130,8 @@ def hostile_form_data(response, record) -> dict:
     """The POST the page's form would send, then the status and version a hostile editor wants:
     another status, the first version, and the current version as the one loaded (so the stale
     check passes and only the path itself can refuse)."""
-    context = response.context
-    form = context["adminform"].form if "adminform" in context else context["form"]
-    data = {}
-    for name in form.fields:
-        _put(data, form.add_prefix(name), form[name].value())
-    for inline in context.get("inline_admin_formsets", []) if "inline_admin_formsets" in context else []:
-        formset = inline.formset
-        for name in formset.management_form.fields:
-            _put(data, formset.management_form.add_prefix(name), formset.management_form[name].value())
-        for inline_form in formset.forms:
-            for name in inline_form.fields:
-                _put(data, inline_form.add_prefix(name), inline_form[name].value())
+    data = admin_form_data(response)
+    form = page_form(response)
     current_status = getattr(record, "status", None)
     for name in ("status", "to_status"):
         field = form.fields.get(name)
