@@ -8,6 +8,7 @@ from rest_framework import serializers, viewsets
 from agreements.models import Agreement, AgreementParty, DraftVersion
 from core.api.conditional import ConditionalMixin
 from core.api.filters import ImpreciseDateFromFilter, ImpreciseDateToFilter, TrackedFilterSet
+from core.api.lookups import RecordIdLookupMixin
 from core.api.pagination import CursorPagination
 from core.api.serializers import LabelledChoicesMixin
 from core.api.status_history import StatusHistoryMixin, StatusRowSerializer
@@ -138,7 +139,9 @@ class AgreementFilter(TrackedFilterSet):
     transitions=extend_schema(request=CitedTransitionSerializer, responses={201: AgreementSerializer}),
     status_history=extend_schema(request=CitedStatusRowCorrectionSerializer, responses={200: AgreementSerializer}),
 )
-class AgreementViewSet(TransitionsMixin, StatusHistoryMixin, ConditionalMixin, viewsets.ModelViewSet):
+class AgreementViewSet(
+    RecordIdLookupMixin, TransitionsMixin, StatusHistoryMixin, ConditionalMixin, viewsets.ModelViewSet
+):
     """Agreements. Status changes go through `POST /agreements/{id}/transitions/`; a history row
     is corrected with `PATCH /agreements/{id}/status-history/{row}/`."""
 

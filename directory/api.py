@@ -9,6 +9,7 @@ from rest_framework import serializers, viewsets
 
 from core.api.conditional import ConditionalMixin
 from core.api.filters import FilterSet, TrackedFilterSet
+from core.api.lookups import RecordIdLookupMixin
 from core.api.pagination import CursorPagination
 from core.api.serializers import LabelledChoicesMixin
 from directory.models import Citation, Country, Organisation, Person, Position, Source
@@ -100,7 +101,7 @@ class PersonFilter(TrackedFilterSet):
         return queryset.filter(pk__in=Person.objects.named(value).values("pk"))
 
 
-class PersonViewSet(ConditionalMixin, viewsets.ModelViewSet):
+class PersonViewSet(RecordIdLookupMixin, ConditionalMixin, viewsets.ModelViewSet):
     queryset = Person.objects.select_related("country").prefetch_related("aliases", "positions__organisation")
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
@@ -128,7 +129,7 @@ class OrganisationFilter(TrackedFilterSet):
         fields = ["kind", "country"]
 
 
-class OrganisationViewSet(ConditionalMixin, viewsets.ModelViewSet):
+class OrganisationViewSet(RecordIdLookupMixin, ConditionalMixin, viewsets.ModelViewSet):
     queryset = Organisation.objects.select_related("country")
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
@@ -169,7 +170,7 @@ class SourceFilter(TrackedFilterSet):
         fields = ["kind", "outlet"]
 
 
-class SourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
+class SourceViewSet(RecordIdLookupMixin, ConditionalMixin, viewsets.ModelViewSet):
     queryset = Source.objects.select_related("outlet")
     serializer_class = SourceSerializer
     filterset_class = SourceFilter
@@ -260,7 +261,7 @@ class CitationFilter(TrackedFilterSet):
         fields = ["source", "record_type", "object_id", "reliability", "stance"]
 
 
-class CitationViewSet(ConditionalMixin, viewsets.ModelViewSet):
+class CitationViewSet(RecordIdLookupMixin, ConditionalMixin, viewsets.ModelViewSet):
     queryset = Citation.objects.select_related("source", "speaker", "speaker_organisation")
     filterset_class = CitationFilter
     search_fields = ["quote", "note", "source__title"]

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from core.api.conditional import ConditionalMixin
 from core.api.csv import CSVRenderer, stream_queryset_csv, stream_rows_csv, wants_csv
 from core.api.filters import SafeFilterBackend, TrackedFilterSet
+from core.api.lookups import RecordIdLookupMixin
 from core.api.pagination import CursorPagination
 from core.api.serializers import LabelledChoicesMixin
 from directory.filters import CountryCodeFilter, EitherSideFilter, PairFilter, country_code
@@ -175,7 +176,7 @@ class TradeFlowFilter(TrackedFilterSet):
         fields = []
 
 
-class TradeFlowViewSet(viewsets.ReadOnlyModelViewSet):
+class TradeFlowViewSet(RecordIdLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Trade flows, each as its reporter reports it. `?format=csv` (or Accept: text/csv) streams every matching row."""
 
     queryset = TradeFlow.objects.all()
@@ -271,7 +272,7 @@ class TradeClaimFilter(TrackedFilterSet):
         fields = ["stated_by"]
 
 
-class TradeClaimViewSet(ConditionalMixin, viewsets.ModelViewSet):
+class TradeClaimViewSet(RecordIdLookupMixin, ConditionalMixin, viewsets.ModelViewSet):
     """Figures someone stated, kept beside the statistics (see trade/series for the gap)."""
 
     queryset = TradeClaim.objects.select_related("stated_by", "stated_by_organisation").prefetch_related(

@@ -8,6 +8,7 @@ from rest_framework import serializers, viewsets
 
 from core.api.conditional import ConditionalMixin
 from core.api.filters import ImpreciseDateFromFilter, ImpreciseDateToFilter, TrackedFilterSet
+from core.api.lookups import RecordIdLookupMixin
 from core.api.pagination import CursorPagination
 from core.api.serializers import LabelledChoicesMixin
 from core.api.status_history import StatusHistoryMixin, StatusRowSerializer
@@ -156,7 +157,7 @@ class VisitFilter(TrackedFilterSet):
     transitions=extend_schema(request=CitedTransitionSerializer, responses={201: VisitSerializer}),
     status_history=extend_schema(request=CitedStatusRowCorrectionSerializer, responses={200: VisitSerializer}),
 )
-class VisitViewSet(TransitionsMixin, StatusHistoryMixin, ConditionalMixin, viewsets.ModelViewSet):
+class VisitViewSet(RecordIdLookupMixin, TransitionsMixin, StatusHistoryMixin, ConditionalMixin, viewsets.ModelViewSet):
     """Visits between countries. Status changes go through `POST /visits/{id}/transitions/`; a
     history row is corrected with `PATCH /visits/{id}/status-history/{row}/`."""
 
