@@ -39,8 +39,9 @@
     return link;
   }
 
-  // vis-timeline puts a string title into innerHTML (through its whitelist, which still lets a
-  // link or an image in); an element it appends as it is. Titles are editors' text: text only.
+  // vis-timeline puts a string title or content into innerHTML (through its whitelist, which
+  // still lets a link or an image in); an element it appends as it is. Titles are editors' text
+  // (names, places, agreements' and topics' titles): every string reaches vis as textContent.
   function itemTooltip(item) {
     var tooltip = document.createElement("div");
     tooltip.style.whiteSpace = "pre-line";
@@ -71,8 +72,11 @@
     var kinds = checkedKinds(form);
     var view = new vis.DataView(items, { filter: function (item) { return !kinds || kinds.has(item.kind); } });
     var labels = JSON.parse(box.dataset.kindLabels || "{}");
+    // A group's label is text too: vis-timeline would put a string into innerHTML.
     var groups = new vis.DataSet(KIND_ORDER.map(function (kind, index) {
-      return { id: kind, content: labels[kind] || kind, order: index };
+      var label = document.createElement("span");
+      label.textContent = labels[kind] || kind;
+      return { id: kind, content: label, order: index };
     }));
     var timeline = new vis.Timeline(canvas, view, groups, {
       stack: true,
