@@ -27,13 +27,22 @@ def text_from_upload(upload) -> str:
         )
     content = upload.read()
     if suffix == DOCX_SUFFIX:
-        return _docx_text(content)
+        return _line_breaks(_docx_text(content))
     if b"\x00" in content:
         raise ValidationError("This is not a text file.")
     try:
-        return content.decode("utf-8-sig")
+        return _line_breaks(content.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ValidationError("The file is not UTF-8 text; save it as UTF-8 and upload it again.") from None
+
+
+# A page break (form feed) or a vertical tab in a file is a break in the text; as characters
+# they are among the control characters a draft may not hold (core.values).
+_BREAKS = str.maketrans({"\x0c": "\n", "\x0b": "\n"})
+
+
+def _line_breaks(text: str) -> str:
+    return text.translate(_BREAKS)
 
 
 def _docx_text(content: bytes) -> str:

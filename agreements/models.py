@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import StatusChange, TrackedModel, precision_field
 from core.statemachine import StatusMachine, forward_along
+from core.values import guard_stored_values
 from directory.models import Citation, Country
 from visits.models import NegotiationTopic, Visit
 
@@ -193,3 +194,6 @@ class DraftVersion(models.Model):
 
     def __str__(self):
         return f"{self.agreement} — draft {self.number}"
+
+
+guard_stored_values(Agreement, AgreementParty, AgreementStatusChange, DraftVersion)

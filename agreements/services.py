@@ -29,7 +29,10 @@ def add_draft_version(*, agreement: Agreement, text: str, author=None, note: str
         raise ValidationError({"text": "A draft needs some text."})
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     last = locked.drafts.aggregate(last=Max("number"))["last"] or 0
-    draft = DraftVersion.objects.create(agreement=locked, number=last + 1, text=text, author=author, note=note)
+    draft = DraftVersion(agreement=locked, number=last + 1, text=text, author=author, note=note)
+    # The agreement is locked above and the author is the caller's: no query to check either.
+    draft.full_clean(exclude=["agreement", "author"], validate_unique=False)
+    draft.save()
     # A new draft is a change to the agreement: its version moves so stale edits are caught.
     locked.save(update_fields=["updated_at"])
     return draft

@@ -17,6 +17,7 @@ from django import forms
 
 from core.dates import DatePrecision, format_imprecise_date
 from core.quantities import AmountError, parse_amount
+from core.values import FIRST_YEAR, LAST_YEAR
 
 _IMPRECISE = re.compile(
     r"^\s*(?P<approx>c\.|ca\.|~|about)?\s*(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?\s*$"
@@ -48,8 +49,8 @@ def parse_imprecise_date(text: str) -> ImpreciseDate:
         value = datetime.date(year, int(month or 1), int(day or 1))
     except ValueError as exc:
         raise ValueError(f"{text.strip()!r} is not a date in the calendar ({exc}).") from exc
-    if not 1800 <= year <= 2200:
-        raise ValueError(f"{year} is outside the years Chancery records (1800–2200).")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"{year} is outside the years Chancery records ({FIRST_YEAR}–{LAST_YEAR}).")
     return ImpreciseDate(value, precision)
 
 

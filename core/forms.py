@@ -16,6 +16,7 @@ from django.db import models
 
 from core.fields import ImpreciseDate, ImpreciseDateField
 from core.status import change_status
+from core.values import validate_text
 
 
 class IsoDateInput(forms.DateInput):
@@ -100,7 +101,9 @@ class StatusChangeForm(forms.Form):
 
     to_status = forms.ChoiceField(label="New status")
     on = ImpreciseDateField(label="When it happened")
-    note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}), validators=[validate_text]
+    )
     citation = forms.ModelChoiceField(queryset=None, required=False, label="Source of the change")
     loaded_version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -45,7 +45,9 @@ def change_status(
         raise StaleEdit(model_name=model._meta.verbose_name, expected=expected_version, current=locked.version)
     model.status_machine.check(locked.status, to_status)
     on = DatePrecision(precision).truncate(on)
-    change = locked.status_changes.create(
+    history = model.status_changes.rel.related_model
+    change = history(
+        **{history.record_field: locked},
         from_status=locked.status,
         to_status=to_status,
         changed_on=on,
@@ -54,12 +56,30 @@ def change_status(
         note=note,
         citation=citation,
     )
+    check_status_row(change)
+    change.save()
     locked.status = to_status
     locked.status_changed(to_status, on=on, precision=precision, **changes)
     locked.full_clean()
     locked.save()
     record.refresh_from_db()
     return change
+
+
+# A history row's fields by the names change_status takes them under.
+_ROW_ARGUMENTS = {"changed_on": "on", "changed_precision": "precision"}
+
+
+def check_status_row(change) -> None:
+    """Hold a status row to its model's rules (the stored-values rule among them) before it is
+    written; a ValidationError names the fields as change_status's arguments (`on`, `note`)."""
+    try:
+        # The foreign keys are the caller's own objects: checking they exist would cost a query each.
+        change.full_clean(exclude=[type(change).record_field, "recorded_by", "citation"], validate_unique=False)
+    except ValidationError as error:
+        raise ValidationError(
+            {_ROW_ARGUMENTS.get(field, field): messages for field, messages in error.message_dict.items()}
+        ) from error
 
 
 def new_status_date(record, *, on=None, precision: str = DatePrecision.DAY, source=None):
@@ -167,6 +187,7 @@ def record_first_statuses(
                 citation=citation,
             )
         )
+        check_status_row(rows[-1])
     return history.objects.bulk_create(rows)
 
 

@@ -11,6 +11,8 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import format_imprecise_date, format_imprecise_range
 from core.models import TrackedModel, precision_field
+from core.values import guard_stored_values
+from directory.citable import is_citable
 
 
 class CountryQuerySet(models.QuerySet):
@@ -392,9 +394,4 @@ class Citation(TrackedModel):
                 raise ValidationError({"field_name": f"{model._meta.verbose_name} has no field {self.field_name!r}."})
 
 
-def is_citable(model) -> bool:
-    """Chancery's records, the content apps' models; never audit rows, citations, the computed
-    timeline, or users, tokens and other bookkeeping outside those apps."""
-    meta = model._meta if model is not None else None
-    content = meta is not None and meta.app_label in settings.CHANCERY_CONTENT_APPS and meta.app_label != "timelines"
-    return content and model is not Citation and not meta.model_name.startswith("historical")
+guard_stored_values(Country, Organisation, Person, PersonAlias, Position, Source, Citation)

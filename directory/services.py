@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import DatePrecision
+from core.values import validate_text
 from directory.models import Citation, Country, Organisation, Person, Position, Source
 
 # A new organisation's kind from its name, for bodies created from a report ("the Ministry of
@@ -126,6 +127,10 @@ def resolve_conflict(*, citations: list[Citation], standing: Citation | None, no
         raise ValueError("the claim that stands must be one of the conflicting citations")
     if standing is None and not note.strip():
         raise ValidationError({"note": "Say why both claims are kept."})
+    try:
+        validate_text(note)
+    except ValidationError as error:
+        raise ValidationError({"note": error.messages}) from error
     now = timezone.now()
     for citation in Citation.objects.select_for_update().filter(pk__in=[c.pk for c in citations]):
         citation.resolved_at = now

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 
 from core.dates import format_imprecise_date
 from core.models import precision_field
+from core.values import guard_stored_values
 from directory.models import Country, Person
 
 
@@ -207,3 +208,7 @@ class TimelineOutbox(models.Model):
 
     def __str__(self):
         return f"{len(self.units)} unit(s) waiting since {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Entries copy their records' text and dates; the refresh machinery's rows hold no content.
+guard_stored_values(TimelineEntry)

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import TrackedModel
 from core.quantities import format_usd
+from core.values import guard_stored_values
 from directory.models import Citation, Country, Organisation, Person, Source
 
 TOTAL = "TOTAL"  # commodity code for all goods
@@ -217,3 +218,7 @@ class TradeClaim(TrackedModel):
             errors["value"] = "Only a year-on-year change can be negative."
         if errors:
             raise ValidationError(errors)
+
+
+# A claim's year as a date's; a flow's is narrower still (tradeflow_year_plausible).
+guard_stored_values(TradeFlow, TradeClaim, years=("year",))

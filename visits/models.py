@@ -13,6 +13,7 @@ from core.dates import format_imprecise_date, format_imprecise_range
 from core.models import StatusChange, TrackedModel, precision_field
 from core.quantities import CountQualifier
 from core.statemachine import StatusMachine, forward_along
+from core.values import guard_stored_values
 from directory.models import Citation, Country, Person
 
 
@@ -337,3 +338,6 @@ class TopicStance(TrackedModel):
 
     def __str__(self):
         return f"{self.country} {self.get_stance_display().lower()} {self.topic} ({format_imprecise_date(self.as_of, self.as_of_precision)})"
+
+
+guard_stored_values(Tour, Visit, VisitStatusChange, Participant, NegotiationTopic, AgendaItem, TopicStance)

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from core.dates import DatePrecision
+from core.values import validate_text, validate_year
 
 
 class LabelledChoicesMixin:
@@ -33,6 +34,8 @@ class TransitionSerializer(serializers.Serializer):
     """A request to move a record to a new status."""
 
     to_status = serializers.CharField(max_length=20)
-    on = serializers.DateField(help_text="When it happened in the world (YYYY-MM-DD).")
+    on = serializers.DateField(help_text="When it happened in the world (YYYY-MM-DD).", validators=[validate_year])
     precision = serializers.ChoiceField(choices=DatePrecision.choices, default=DatePrecision.DAY)
-    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default="", validators=[validate_text]
+    )
