@@ -345,12 +345,14 @@ def django_queries() -> dict:
     from django.db import connection
     from django.http import QueryDict
 
-    from trade.api import FLOW_CSV_COLUMNS, TradeFlowFilter
+    from core.api.csv import csv_rows
+    from trade.api import FLOW_CSV_COLUMNS, TradeFlowFilter, flows_for_csv
     from trade.models import TradeFlow
 
-    # What the view does for ?flow=export&format=csv, up to the SQL it hands to COPY.
-    queryset = TradeFlowFilter(QueryDict("flow=export"), TradeFlow.objects.all()).qs.order_by("id")
-    rows = queryset.values_list(*FLOW_CSV_COLUMNS.values())
+    # What the view does for ?flow=export&format=csv, up to the SQL it hands to COPY (the
+    # spreadsheet-safe text cells included, so both sides pay for them).
+    queryset = flows_for_csv(TradeFlowFilter(QueryDict("flow=export"), TradeFlow.objects.all()).qs.order_by("id"))
+    rows = csv_rows(queryset, FLOW_CSV_COLUMNS)
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         csv_sql = cursor.mogrify(sql, params).decode()

@@ -29,6 +29,7 @@ from django.db import DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.csvsafe import safe_text
 from imports.importer import FileRefused, Importer, Pending, RowError, RowProblem, SkipRow, Tally
 from imports.models import ImportRun
 from imports.seen_keys import SeenKeys
@@ -63,7 +64,8 @@ class ImportRunner:
         if len(self.problems) < ImportRun.MAX_STORED_ERRORS:
             self.problems.append(problem)
         if self._report:
-            self._report.writerow([file, line, reason])
+            # A file's name and a reason quote what the file holds: text cells, by core.csvsafe's rule.
+            self._report.writerow([safe_text(file), line, safe_text(reason)])
 
     def run(self, paths: list[Path], *, dry_run: bool = False) -> Tally:
         """Import the files; a file refused is left out whole and the others go on.

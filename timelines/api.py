@@ -40,6 +40,9 @@ CSV_HEADER = [
     "record_type",
     "record_id",
 ]
+# The one number column; the others are text, written by core.csvsafe's rule (a title that
+# begins with = is not run as a formula when the download is opened in a spreadsheet).
+CSV_NUMBERS = ["agreement"]
 
 
 class TimelineQuery(forms.Form):
@@ -198,7 +201,7 @@ class TimelineView(APIView):
             )
         query = form.cleaned_data
         if wants_csv(request):
-            return stream_rows_csv(self._all_rows(query), CSV_HEADER, "timeline.csv")
+            return stream_rows_csv(self._all_rows(query), CSV_HEADER, "timeline.csv", numeric=CSV_NUMBERS)
         try:
             page = read_page(
                 query, after=query.get("cursor") or None, limit=query.get("page_size") or selectors.DEFAULT_PAGE_SIZE

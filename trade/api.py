@@ -24,7 +24,7 @@ from directory.filters import CountryCodeFilter, EitherSideFilter, PairFilter, c
 from directory.serializers import CitationSerializer, CountryField
 from trade.flow_sql import flow_page
 from trade.models import TOTAL, TradeClaim, TradeFlow
-from trade.series import pair_series
+from trade.series import CITATIONS, pair_series
 
 YEAR_LIMITS = {"min_value": 1800, "max_value": 2200}
 FREQUENCIES = ["annual", "monthly"]  # trade.series.FREQUENCIES, which a test holds it to
@@ -300,6 +300,8 @@ SERIES_CSV_HEADER = [
         for mark in ("valuation", "estimated")
     ],
 ]
+# Numbers, written as they are (a fall stays -7.80): the columns before `dataset` but a and b. The rest is text.
+SERIES_CSV_NUMBERS = set(SERIES_CSV_HEADER[: SERIES_CSV_HEADER.index("dataset")]) - {"a", "b"}
 
 
 def _series_csv_row(series: dict, p: dict) -> list:
@@ -317,7 +319,8 @@ def _series_csv_row(series: dict, p: dict) -> list:
 class TradeSeriesQuerySerializer(serializers.Serializer):
     a = serializers.CharField(max_length=3)
     b = serializers.CharField(max_length=3)
-    dataset = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    # One of the datasets Chancery knows (the explorer's choices), never an echo of the request.
+    dataset = serializers.ChoiceField(choices=list(CITATIONS), required=False, allow_blank=True)
     frequency = serializers.ChoiceField(choices=FREQUENCIES, default="annual")
     year_from = serializers.IntegerField(required=False, **YEAR_LIMITS)
     year_to = serializers.IntegerField(required=False, **YEAR_LIMITS)
@@ -352,6 +355,7 @@ SERIES_PARAMETERS = [
     OpenApiParameter(
         "dataset",
         str,
+        enum=list(CITATIONS),
         description="Dataset to read, e.g. imf-dots or comtrade. Default: the one with the most periods of the "
         "pair's figures at this frequency and in these years (at equal length imf-dots, then comtrade); the "
         "answer's `dataset` names it and `datasets` lists every one the pair has.",
@@ -386,5 +390,6 @@ class TradeSeriesView(APIView):
         series = pair_series(**params)
         if wants_csv(request):
             rows = (_series_csv_row(series, p) for p in series["periods"])
-            return stream_rows_csv(rows, SERIES_CSV_HEADER, f"trade-series-{series['a']}-{series['b']}.csv")
+            name = f"trade-series-{series['a']}-{series['b']}.csv"
+            return stream_rows_csv(rows, SERIES_CSV_HEADER, name, numeric=SERIES_CSV_NUMBERS)
         return Response(series)

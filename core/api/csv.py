@@ -4,6 +4,10 @@ On PostgreSQL the rows come from `COPY (query) TO STDOUT WITH CSV`, run on a con
 its own in a worker thread that hands chunks to the response through a small bounded queue:
 the database does the formatting and the web process never holds more than a few chunks. On
 SQLite the same query is read in batches and written with the csv module.
+
+Every text cell follows core.csvsafe's rule (a cell a spreadsheet would run as a formula is
+written after a quote): in the query itself for a queryset, so COPY still does the formatting;
+by the csv writer for rows Python builds, whose number columns the caller names.
 """
 
 import csv
@@ -13,8 +17,11 @@ import threading
 from collections.abc import Iterable, Iterator
 
 from django.db import connections
+from django.db.models import F
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
+
+from core.csvsafe import SafeText, safe_text
 
 CSV_MEDIA_TYPE = "text/csv"
 _DONE = object()
@@ -30,7 +37,7 @@ class CSVRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         # Only reached for errors (a 400 for a bad filter, say): give them as one line of text.
         if isinstance(data, dict) and "error" in data:
-            return f"error,{data['error'].get('message', '')}\n".encode()
+            return _line(["error", safe_text(data["error"].get("message", ""))])
         return b""
 
 
@@ -84,7 +91,7 @@ def _copy_rows(sql: str, params, header: list[str]) -> Iterator[bytes]:
             chunks.put(_DONE)
 
     thread = threading.Thread(target=produce, name="csv-copy", daemon=True)
-    yield _header_line(header)
+    yield _line(header)
     thread.start()
     while (chunk := chunks.get()) is not _DONE:
         yield chunk
@@ -93,18 +100,35 @@ def _copy_rows(sql: str, params, header: list[str]) -> Iterator[bytes]:
         raise failure[0]
 
 
-def _header_line(header: list[str]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(header)
+class _Rows(io.StringIO):
+    """Where the csv module writes, a row per write. It is told rows end in CRLF, so it quotes a
+    cell holding a carriage return, as COPY does (with LF alone it would not, and a reader ends
+    the row at the bare CR: what follows, `=1+1` say, would begin a row of its own); each row
+    is kept ending in LF, as COPY's rows do."""
+
+    def write(self, row: str) -> int:
+        return super().write(row[:-2] + "\n" if row.endswith("\r\n") else row)
+
+
+def _writer(buffer: _Rows):
+    return csv.writer(buffer, lineterminator="\r\n")
+
+
+def _line(cells: list[str]) -> bytes:
+    buffer = _Rows()
+    _writer(buffer).writerow(cells)
     return buffer.getvalue().encode()
 
 
-def _iterate_rows(rows: Iterable[tuple], header: list[str]) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+def _iterate_rows(rows: Iterable[tuple], header: list[str], text: frozenset[int] = frozenset()) -> Iterator[bytes]:
+    """The rows as CSV, the cells at the positions in `text` through core.csvsafe.safe_text."""
+    buffer = _Rows()
+    writer = _writer(buffer)
     writer.writerow(header)
     for count, row in enumerate(rows, 1):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(
+            ["" if value is None else safe_text(value) if i in text else value for i, value in enumerate(row)]
+        )
         if count % 1000 == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -112,10 +136,18 @@ def _iterate_rows(rows: Iterable[tuple], header: list[str]) -> Iterator[bytes]:
     yield buffer.getvalue().encode()
 
 
+def csv_rows(queryset, columns: dict[str, str]):
+    """The rows stream_queryset_csv writes (and whose SQL COPY runs): each column of `columns`
+    through core.csvsafe.SafeText, which leaves a number column as it is and applies the rule
+    to a text column in SQL, so on both databases and inside COPY."""
+    cells = {f"csv_cell_{i}": SafeText(F(path)) for i, path in enumerate(columns.values())}
+    return queryset.annotate(**cells).values_list(*cells)
+
+
 def stream_queryset_csv(queryset, columns: dict[str, str], filename: str) -> StreamingHttpResponse:
     """Stream `queryset` as CSV: `columns` maps each CSV header to a field path of the queryset."""
     header = list(columns)
-    rows = queryset.values_list(*columns.values())
+    rows = csv_rows(queryset, columns)
     connection = connections[rows.db]
     if connection.vendor == "postgresql":
         sql, params = rows.query.sql_with_params()
@@ -125,8 +157,16 @@ def stream_queryset_csv(queryset, columns: dict[str, str], filename: str) -> Str
     return csv_response(body, filename)
 
 
-def stream_rows_csv(rows: Iterable[tuple], header: list[str], filename: str) -> StreamingHttpResponse:
-    return csv_response(_iterate_rows(rows, header), filename)
+def stream_rows_csv(
+    rows: Iterable[tuple], header: list[str], filename: str, *, numeric: Iterable[str] = ()
+) -> StreamingHttpResponse:
+    """Stream rows Python builds. Every column is text (core.csvsafe's rule) but those named in
+    `numeric`, which are written as they are: a number column keeps `-7.80`."""
+    numeric = set(numeric)
+    if unknown := numeric - set(header):
+        raise ValueError(f"numeric columns not in the header: {sorted(unknown)}")
+    text = frozenset(i for i, name in enumerate(header) if name not in numeric)
+    return csv_response(_iterate_rows(rows, header, text), filename)
 
 
 def csv_response(body: Iterator[bytes], filename: str) -> StreamingHttpResponse:

@@ -445,20 +445,23 @@ def test_a_line_break_in_a_visit_cannot_add_lines_to_the_calendar(api, client, e
     assert "Dushanbe\\nATTACH:https://evil.example/x\\nEND:VEVENT" in ical.replace("\r\n ", "")
 
 
-# --- CSV: formulas are kept as data -------------------------------------------------------------
+# --- CSV: formulas are exported as text -----------------------------------------------------------
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # PostgreSQL's COPY reads on a connection of its own
-def test_formula_like_cells_are_exported_unchanged_for_data_tools(api):
-    """The choice documented in SECURITY.md: CSV exports are data, not spreadsheets; a value
-    that starts with = + - @ is written as stored (quoted where CSV needs it), not prefixed."""
+def test_formula_like_cells_are_exported_as_text_a_spreadsheet_does_not_run(api):
+    """The rule in SECURITY.md: a text cell that begins with = + - @, a tab or a carriage return
+    is written after a single quote (OWASP), the rest of it as stored; numbers stay numbers.
+    Every export, payload by payload: tests/security/test_csv_exports.py."""
     for index, formula in enumerate(FORMULAS):
         TradeFlowFactory(year=2000 + index, release=formula[:40], commodity_code="TOTAL")
     response = api.get("/api/v1/trade/flows/", {"format": "csv", "pair": "RUS-TJK"})
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode(), newline="")))
     assert len(rows) == len(FORMULAS)
-    assert {row["release"] for row in rows} >= {formula[:40] for formula in FORMULAS}
+    assert all(formula.startswith(("=", "+", "-", "@", "\t", "\r")) for formula in FORMULAS)
+    assert sorted(row["release"] for row in rows) == sorted("'" + formula[:40] for formula in FORMULAS)
+    assert sorted(int(row["year"]) for row in rows) == list(range(2000, 2000 + len(FORMULAS)))
 
 
 # --- Page forms and login -------------------------------------------------------------------------
