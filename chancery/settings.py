@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A body over its route's limit is a 413 before it is read (after authentication: an upload
+    # route takes a larger body from a signed-in user; nothing reads a body before process_view).
+    "core.request_guard.LimitRequestBodyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the request's user on every audit-history row.
@@ -103,7 +106,11 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
+# Reverse proxies in front of the app, each appending to X-Forwarded-For: the client is the
+# address that many from the right (core.client_ip); 0: REMOTE_ADDR, the header ignored. The
+# lockout and the API's rate limits read the address there. AXES_PROXY_COUNT: its old name.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("AXES_PROXY_COUNT", 0, minimum=0), minimum=0)
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 
 # Content-Security-Policy: scripts only from our own static files (no inline scripts, no
 # CDN); inline style attributes stay allowed for the admin and the vendored widgets.
@@ -250,6 +257,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = env_str("MEDIA_ROOT") or VAR_DIR / "media"
 MEDIA_URL = "media/"
 IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_BYTES", 200 * 1024 * 1024, minimum=1)
+# The routes that take a file (by URL name) and their largest file (a draft: agreements.drafts).
+# A signed-in user may send them a body of that file, DATA_UPLOAD_MAX_MEMORY_SIZE of fields and the
+# multipart framing; any other body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 (core.request_guard).
+UPLOAD_ROUTES = {"edit-draft": 5 * 1024 * 1024, "admin:imports_importrun_add": IMPORT_UPLOAD_MAX_BYTES}
 
 # Importers an editor can run from the admin, by ImportRun.importer name.
 # The apps whose models are Chancery's records: what the roles give access to (core.roles),
@@ -304,6 +315,8 @@ REST_FRAMEWORK = {
         "core.api.throttling.AnonymousRateThrottle",
         "core.api.throttling.ClientRateThrottle",
     ],
+    # Addresses as core.client_ip reads them (the throttles ask it; DRF's own get_ident agrees).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anonymous": env_str("API_ANONYMOUS_RATE", "60/min"),
         "client": env_str("API_CLIENT_RATE", "1200/min"),

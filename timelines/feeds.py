@@ -23,6 +23,7 @@ from icalendar import Calendar, Event
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
 
+from core.api.throttling import too_many_requests
 from core.dates import format_imprecise_date
 from core.pages import date_span, page_view
 from directory.models import Country, Person
@@ -36,7 +37,8 @@ CALENDAR_VISITS = 200
 
 
 def token_or_session(permission: str):
-    """A page's sign-in and permission check, also accepting an API token for clients without a session."""
+    """A page's sign-in and permission check, also accepting an API token for clients without a session;
+    a request by token counts against that token's API rate (429 with Retry-After over it)."""
 
     def decorate(view):
         guarded = page_view(permission)(view)
@@ -46,10 +48,14 @@ def token_or_session(permission: str):
             header = request.headers.get("Authorization", "")
             if not request.user.is_authenticated and header.startswith("Token "):
                 try:
-                    user, _ = TokenAuthentication().authenticate_credentials(header.split(" ", 1)[1].strip().encode())
+                    user, token = TokenAuthentication().authenticate_credentials(
+                        header.split(" ", 1)[1].strip().encode()
+                    )
                 except exceptions.AuthenticationFailed:
                     return HttpResponse("Invalid or expired token.", status=401, content_type="text/plain")
                 request.user = user
+                if (refused := too_many_requests(request, token)) is not None:
+                    return refused
             return guarded(request, *args, **kwargs)
 
         return wrapper
