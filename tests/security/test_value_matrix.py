@@ -213,7 +213,7 @@ def build_world(name: str, editor) -> SimpleNamespace:
     make(
         w,
         Citation,
-        content_type=w.citation.content_type,
+        content_type=ContentType.objects.get_for_model(w.visit),
         object_id=str(w.visit.pk),
         source=w.denial,
         stance=Citation.Stance.DENIES,
