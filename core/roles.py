@@ -17,8 +17,9 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
-# Computed or reference data: editors read these but do not write them.
-READ_ONLY_FOR_EDITORS = {("directory", "country")}
+# Computed or reference data: editors read these but do not write them (a figure's revisions
+# are written by the imports that revise it).
+READ_ONLY_FOR_EDITORS = {("directory", "country"), ("trade", "flowrevision")}
 READ_ONLY_APPS_FOR_EDITORS = {"timelines"}
 
 ANALYST = "analyst"

@@ -31,10 +31,14 @@ class ImportCommand(BaseCommand):
             "--no-progress", action="store_true", help="No progress bar (it is off anyway when not on a terminal)."
         )
 
+    def make_importer(self, options: dict) -> Importer:
+        """The importer for this run; a command with options of its own passes them on."""
+        return self.importer_class()
+
     def handle(self, *args, paths, dry_run, report, batch_size, no_progress, verbosity, **options):
         if batch_size is not None and batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
-        importer = self.importer_class()
+        importer = self.make_importer(options)
         bar, on_progress = progress_bar(importer.name, stream=self.stderr._out, disable=no_progress or verbosity == 0)
         try:
             run = run_import(

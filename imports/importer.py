@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 
 from imports.models import ImportRun
+from imports.upsert import Revisions
 
 
 class FileRefused(Exception):
@@ -117,6 +118,9 @@ class Importer:
     # field. Rows are not validated one by one first: build() must check its values, and
     # only if the database refuses a batch is each of its rows validated as on the ORM path.
     upsert_in_sql = False
+    # With upsert_in_sql, for statistics: a revision row per record whose value a batch changes,
+    # and no audit-history rows for what the import writes (imports.upsert.Revisions).
+    revisions: Revisions | None = None
 
     def __init__(self, *, user=None, run: ImportRun | None = None):
         self.user = user

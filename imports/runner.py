@@ -164,6 +164,8 @@ class ImportRunner:
                 key_fields=[*scope, self.importer.key_field],
                 user_id=self.importer.user.pk if self.importer.user else None,
                 change_reason=self._change_reason(),
+                revisions=self.importer.revisions,
+                run_id=self.importer.run.pk if self.importer.run else None,
             )
             self._upsert.prepare()
         now = timezone.now()

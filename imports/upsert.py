@@ -14,6 +14,12 @@ statements whatever its size:
 
 It is used for importers whose records are one row each, keyed by their scope's fields
 and key field under a unique constraint of the model (see Importer.upsert_in_sql).
+
+Statistics (an importer with `revisions`, trade figures) are not audited row by row: their
+import run records who loaded which file. Instead of history rows, the statement writes a
+revision row (old value, new value, old and new release, the run) for each existing record
+whose value the batch changes, read from the rows as they were before it. The release column
+is written but not compared, so a new release that repeats a figure changes nothing.
 """
 
 import csv
@@ -27,6 +33,20 @@ from django.db import connection, models
 from django.db.models.sql.query import Query
 
 STAGING = "import_staging"
+
+
+@dataclass(frozen=True)
+class Revisions:
+    """Where an importer's changed figures are recorded instead of audit history.
+
+    `model` has a foreign key `record_field` to the imported model and the columns old_value,
+    new_value, old_release, new_release, import_run and recorded_at; `value_field` is the
+    figure compared, `release_field` the imported model's release (written, never compared)."""
+
+    model: type[models.Model]
+    record_field: str
+    value_field: str
+    release_field: str
 
 
 @dataclass
@@ -48,9 +68,18 @@ class Upsert:
     """
 
     def __init__(
-        self, model: type[models.Model], *, columns: list[str], key_fields: list[str], user_id: Any, change_reason: str
+        self,
+        model: type[models.Model],
+        *,
+        columns: list[str],
+        key_fields: list[str],
+        user_id: Any,
+        change_reason: str,
+        revisions: Revisions | None = None,
+        run_id: Any = None,
     ):
         self.model = model
+        self.revisions = revisions
         self.columns = columns  # the attnames every batch carries
         self.key_fields = key_fields
         meta = model._meta
@@ -58,7 +87,7 @@ class Upsert:
         unknown = [name for name in columns if name not in self.fields]
         if unknown:
             raise ImproperlyConfigured(f"{meta.label} has no fields {', '.join(unknown)}")
-        self.params: dict[str, Any] = {"user_id": user_id, "reason": change_reason}
+        self.params: dict[str, Any] = {"user_id": user_id, "reason": change_reason, "run_id": run_id}
         self.filled: dict[str, str] = {}
         for name, field in self.fields.items():
             if name in columns or field is meta.pk:
@@ -80,8 +109,10 @@ class Upsert:
         %(name)s parameters; the dialect adds its RETURNING."""
         meta = self.model._meta
         conflict_columns, conflict_where = self.arbiter()
-        compared = [name for name in self.columns if name not in conflict_columns]
-        updates = [f"{quote(name)} = EXCLUDED.{quote(name)}" for name in compared]
+        written = [name for name in self.columns if name not in conflict_columns]
+        unrevised = {self.revisions.release_field} if self.revisions else set()
+        compared = [name for name in written if name not in unrevised]
+        updates = [f"{quote(name)} = EXCLUDED.{quote(name)}" for name in written]
         if "version" in self.fields:
             updates.append('"version" = t."version" + 1')
         if "updated_at" in self.fields:
@@ -118,6 +149,20 @@ class Upsert:
             else:
                 raise ImproperlyConfigured(f"{history._meta.label}.{name} is a column the import cannot fill")
         return f"INSERT INTO {quote(history._meta.db_table)} ({self.column_list(names)}) SELECT {', '.join(values)}"
+
+    def revision_insert(self, *, select: str) -> str:
+        """INSERT INTO the revisions table (record, old_value, new_value, old_release, new_release,
+        import_run, recorded_at), SELECTed by `select` (the dialect's join of old and new rows)."""
+        revisions = self.revisions
+        meta = revisions.model._meta
+        record = meta.get_field(revisions.record_field).column
+        names = [record, "old_value", "new_value", "old_release", "new_release", "import_run_id", "recorded_at"]
+        return f"INSERT INTO {quote(meta.db_table)} ({self.column_list(names)}) {select}"
+
+    def key_join(self, table: str, staging: str) -> str:
+        """`table` and `staging` rows matched on the upsert's key columns."""
+        columns, _ = self.arbiter()
+        return " AND ".join(f"{table}.{quote(name)} = {staging}.{quote(name)}" for name in columns)
 
     def misfits(self, rows: list[dict[str, Any]]) -> list[int]:
         """Indexes of rows the database would store although the ORM refuses them (none: PostgreSQL refuses them)."""
@@ -197,9 +242,30 @@ class PostgresUpsert(Upsert):
     def _upsert_sql(self) -> str:
         """The statement for every batch, with %(name)s parameters (values_with(now=...))."""
         upsert = self.upsert_clause(where_differs="IS DISTINCT FROM")
+        if self.revisions:
+            return self._revising_sql(upsert)
         history = self.history_insert(source="written", history_type="CASE WHEN written.inserted THEN '+' ELSE '~' END")
         return f"""
             WITH written AS ({upsert} RETURNING t.*, (t.xmax = 0) AS inserted)
             {history} FROM written
             RETURNING {quote(self.model._meta.pk.attname)}, "history_type"
+        """
+
+    def _revising_sql(self, upsert: str) -> str:
+        """The upsert with a revision row per record whose value it changed: every part of one
+        statement reads the table as it was before the statement, so `old` holds the old values."""
+        revisions = self.revisions
+        table, pk = quote(self.model._meta.db_table), quote(self.model._meta.pk.column)
+        value, release = quote(revisions.value_field), quote(revisions.release_field)
+        revised = self.revision_insert(
+            select=f"""SELECT w.{pk}, o.{value}, w.{value}, o.{release}, w.{release}, %(run_id)s, %(now)s
+            FROM written w JOIN old o ON o.{pk} = w.{pk} WHERE o.{value} IS DISTINCT FROM w.{value}"""
+        )
+        return f"""
+            WITH old AS (
+                SELECT t.{pk}, t.{value}, t.{release} FROM {table} t JOIN {STAGING} s ON {self.key_join("t", "s")}
+            ),
+            written AS ({upsert} RETURNING t.{pk}, t.{value}, t.{release}, (t.xmax = 0) AS inserted),
+            revised AS ({revised})
+            SELECT {pk}, CASE WHEN inserted THEN '+' ELSE '~' END FROM written
         """

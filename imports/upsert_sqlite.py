@@ -43,6 +43,7 @@ class SqliteUpsert(Upsert):
             if name in self.columns and isinstance(field, models.CharField) and field.max_length
         ]
         self._sql, self._history_sql = self._statements()
+        self._revision_sql = self._revision_statement() if self.revisions else None
 
     def prepare(self) -> None:
         table = quote(self.model._meta.db_table)
@@ -65,10 +66,12 @@ class SqliteUpsert(Upsert):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {STAGING}")
             cursor.executemany(self._insert_staging, [tuple(row[name] for name in self.columns) for row in rows])
+            if self.revisions:  # before the upsert, which is what changes the old values
+                cursor.execute(self._revision_sql, values)
             cursor.execute(self._sql, values)
             returned = cursor.fetchall()
             pks = [pk for pk, _ in returned]
-            if pks:
+            if pks and not self.revisions:
                 cursor.execute(self._history_sql, {**values, "pks": json.dumps(pks)})
         created = sum(1 for _, version in returned if version == self._first_version)
         return Written(created=created, updated=len(returned) - created, pks=pks)
@@ -85,4 +88,14 @@ class SqliteUpsert(Upsert):
             f'{upsert} RETURNING {quote(meta.pk.column)}, "version"',
             f"""{history} FROM {quote(meta.db_table)} t
             WHERE t.{quote(meta.pk.column)} IN (SELECT value FROM json_each(%(pks)s))""",
+        )
+
+    def _revision_statement(self) -> str:
+        """A revision row per existing record whose value the staged batch changes, read before the upsert."""
+        revisions = self.revisions
+        table, pk = quote(self.model._meta.db_table), quote(self.model._meta.pk.column)
+        value, release = quote(revisions.value_field), quote(revisions.release_field)
+        return self.revision_insert(
+            select=f"""SELECT t.{pk}, t.{value}, s.{value}, t.{release}, s.{release}, %(run_id)s, %(now)s
+            FROM {table} t JOIN {STAGING} s ON {self.key_join("t", "s")} WHERE t.{value} IS NOT s.{value}"""
         )

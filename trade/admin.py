@@ -7,11 +7,27 @@ from core.concurrency import VersionedModelForm
 from core.fields import AmountField
 from core.quantities import format_usd
 from directory.admin_mixins import CitationInline
-from trade.models import TradeClaim, TradeFlow
+from trade.models import FlowRevision, TradeClaim, TradeFlow
+
+
+class FlowRevisionInline(admin.TabularInline):
+    """What later releases changed in the figure, as the imports recorded it: read-only."""
+
+    model = FlowRevision
+    fields = readonly_fields = ["old_value", "new_value", "old_release", "new_release", "import_run", "recorded_at"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TradeFlow)
 class TradeFlowAdmin(TrackedAdmin):
+    inlines = [FlowRevisionInline]
     list_display = ["reporter", "partner", "year", "month", "flow", "commodity_code", "value", "dataset", "release"]
     list_filter = ["flow", "dataset", "year", ("reporter", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["reporter__name", "partner__name", "reporter__alpha3", "partner__alpha3", "external_key"]

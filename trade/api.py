@@ -22,6 +22,7 @@ from core.api.pagination import CursorPagination
 from core.api.serializers import LabelledChoicesMixin
 from directory.filters import CountryCodeFilter, EitherSideFilter, PairFilter, country_code
 from directory.serializers import CitationSerializer, CountryField
+from trade.api_revisions import FlowRevisionsMixin
 from trade.flow_sql import flow_page
 from trade.models import TOTAL, TradeClaim, TradeFlow
 from trade.series import CITATIONS, pair_series
@@ -176,7 +177,7 @@ class TradeFlowFilter(TrackedFilterSet):
         fields = []
 
 
-class TradeFlowViewSet(RecordIdLookupMixin, viewsets.ReadOnlyModelViewSet):
+class TradeFlowViewSet(RecordIdLookupMixin, FlowRevisionsMixin, viewsets.ReadOnlyModelViewSet):
     """Trade flows, each as its reporter reports it. `?format=csv` (or Accept: text/csv) streams every matching row."""
 
     queryset = TradeFlow.objects.all()

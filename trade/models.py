@@ -9,6 +9,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.models import TrackedModel
@@ -131,6 +132,29 @@ class TradeFlow(TrackedModel):
             raise ValidationError(errors)
 
 
+class FlowRevision(models.Model):
+    """A figure a later release of its dataset changed: what it was, what it became, in which
+    releases, written by which import run (imports.upsert.Revisions). Imported figures keep
+    these instead of an audit-history row per figure; a re-import that changes nothing writes
+    nothing, and a figure an editor corrects by hand keeps its audit history as every record."""
+
+    flow = models.ForeignKey(TradeFlow, on_delete=models.CASCADE, related_name="revisions")
+    old_value = models.DecimalField(max_digits=20, decimal_places=2, help_text="USD, as the older release gave it.")
+    new_value = models.DecimalField(max_digits=20, decimal_places=2, help_text="USD, as the newer release gives it.")
+    old_release = models.CharField(max_length=40, blank=True)
+    new_release = models.CharField(max_length=40, blank=True)
+    import_run = models.ForeignKey(
+        "imports.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="flow_revisions"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["flow", "recorded_at", "id"]
+
+    def __str__(self):
+        return f"{self.flow_id}: {self.old_value} → {self.new_value} USD ({self.old_release or '?'} → {self.new_release or '?'})"
+
+
 class TradeClaim(TrackedModel):
     """A figure someone stated ('a little over USD 1 billion'), kept beside the statistics."""
 
@@ -221,4 +245,4 @@ class TradeClaim(TrackedModel):
 
 
 # A claim's year as a date's; a flow's is narrower still (tradeflow_year_plausible).
-guard_stored_values(TradeFlow, TradeClaim, years=("year",))
+guard_stored_values(TradeFlow, TradeClaim, FlowRevision, years=("year",))

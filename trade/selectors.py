@@ -3,7 +3,9 @@
 from django.db.models import F, Max, Q, Sum
 
 from directory.models import Country
-from trade.models import TradeFlow
+from trade.models import FlowRevision, TradeFlow
+
+PAIR_REVISIONS = 10  # the latest shown on a pair page
 
 
 def partners_by_trade(code: str, *, mirror: bool, limit: int = 10):
@@ -30,3 +32,16 @@ def partners_by_trade(code: str, *, mirror: bool, limit: int = 10):
         .order_by("-turnover")[:limit]
     )
     return latest, rows
+
+
+def pair_revisions(a: str, b: str, *, dataset: str | None, limit: int = PAIR_REVISIONS) -> list[FlowRevision]:
+    """The latest revisions of the pair's figures (either side's reports, all goods) in
+    `dataset`, newest first, each with its figure: what a later release changed. One query."""
+    flows = TradeFlow.objects.for_pair(a, b).all_goods()
+    if dataset:
+        flows = flows.filter(dataset=dataset)
+    return list(
+        FlowRevision.objects.filter(flow__in=flows)
+        .select_related("flow__reporter", "flow__partner")
+        .order_by("-recorded_at", "-id")[:limit]
+    )

@@ -40,7 +40,6 @@ def test_a_file_refused_while_read_leaves_nothing_and_the_files_around_it_import
     run = run_import(RefusedAtItsThirdRow(), [before, cut, after], batch_size=1)
 
     assert sorted(TradeFlow.objects.values_list("partner", flat=True)) == ["CHN", "TJK", "TKM"]
-    assert TradeFlow.history.count() == 3
     assert (run.status, run.rows_read, run.created, run.rejected) == (ImportRun.Status.SUCCEEDED, 3, 3, 0)
     assert run.refused == ["cut.csv line 4: found bad while reading"]
     assert run.message == "Refused, nothing of it imported: cut.csv line 4: found bad while reading."

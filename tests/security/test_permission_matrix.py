@@ -369,6 +369,19 @@ API = {
     **viewset_routes(
         "trade/flows", "trade-flows", lambda r: TradeFlowFactory().pk, list_suffix="csv", rights="read-only"
     ),
+    **{
+        pattern: api(url, why="a figure's revisions: read like the figure, written only by imports")
+        for pattern, url in [
+            (
+                r"api/v1/^trade/flows/(?P<pk>[^/.]+)/revisions/$",
+                lambda r: reverse("trade-flows-revisions", args=[TradeFlowFactory().pk]),
+            ),
+            (
+                r"api/v1/^trade/flows/(?P<pk>[^/.]+)/revisions\.(?P<format>[a-z0-9]+)/?$",
+                lambda r: reverse("trade-flows-revisions", kwargs={"pk": TradeFlowFactory().pk, "format": "json"}),
+            ),
+        ]
+    },
     **viewset_routes("trade/claims", "trade-claims", lambda r: TradeClaimFactory().pk, rights="read-write"),
     "api/v1/": api(
         lambda r: reverse("api-root"), post=API_NOBODY_WRITES, put=API_NOBODY_WRITES, delete=API_NOBODY_WRITES

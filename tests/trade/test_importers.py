@@ -23,7 +23,7 @@ from imports.runner import run_import
 from tests.data import COMTRADE, IMF_DOTS
 from tests.factories import TradeFlowFactory
 from trade.importers import ImfDotsImporter, TradeImporter
-from trade.models import TOTAL, TradeFlow
+from trade.models import TOTAL, FlowRevision, TradeFlow
 
 pytestmark = pytest.mark.django_db
 
@@ -155,19 +155,19 @@ def test_the_imf_file_gives_each_areas_exports_and_skips_the_imf_aggregates():
     assert not TradeFlow.objects.exclude(dataset="imf-dots").exists()
 
 
-def test_reimporting_the_same_file_creates_nothing_and_writes_no_history():
+def test_reimporting_the_same_file_creates_nothing_and_writes_nothing():
     run(ALL_EXPORTS)
-    history_rows = TradeFlow.history.count()
 
     out = run(ALL_EXPORTS)
 
     assert "read 21338, created 0, updated 0, unchanged 21109, rejected 0" in out
-    assert TradeFlow.history.count() == history_rows == 21109
+    assert not TradeFlow.history.exists() and not FlowRevision.objects.exists()
     assert set(TradeFlow.objects.values_list("version", flat=True)) == {1}
 
 
-def test_a_changed_value_in_a_later_file_updates_that_figure_and_bumps_its_version(tmp_path):
-    run(TOTAL_EXPORTS)
+def test_a_changed_value_in_a_later_release_updates_that_figure_and_records_one_revision(tmp_path):
+    run(TOTAL_EXPORTS, release="2022-01")
+    first_run = last_run()
     revised = tmp_path / "comtrade_total_exports_2021A_revised.csv"
     text = TOTAL_EXPORTS.read_text(encoding="utf-8")
     revised.write_text(
@@ -179,13 +179,21 @@ def test_a_changed_value_in_a_later_file_updates_that_figure_and_bumps_its_versi
     )
     assert revised.read_text(encoding="utf-8") != text
 
-    out = run(revised)
+    out = run(revised, release="2023-06")
 
     assert "read 140, created 0, updated 1, unchanged 139, rejected 0" in out
     tajikistan = figure("TJK", "W00")
-    assert (tajikistan.value_usd, tajikistan.version) == (Decimal("1480000000.00"), 2)
-    assert tajikistan.history.count() == 2
-    assert tajikistan.history.first().history_change_reason == f"import (import run {last_run().pk})"
+    assert (tajikistan.value_usd, tajikistan.version, tajikistan.release) == (Decimal("1480000000.00"), 2, "2023-06")
+    (revision,) = FlowRevision.objects.all()
+    assert (revision.flow, revision.old_value, revision.new_value) == (
+        tajikistan,
+        Decimal("1476799996"),
+        Decimal("1480000000"),
+    )
+    assert (revision.old_release, revision.new_release, revision.import_run) == ("2022-01", "2023-06", last_run())
+    # The other 139 figures the new release repeats keep the release they came from.
+    assert set(TradeFlow.objects.exclude(pk=tajikistan.pk).values_list("release", flat=True)) == {"2022-01"}
+    assert first_run.created == 140 and not TradeFlow.history.exists()
 
 
 def test_a_dry_run_counts_everything_and_saves_nothing():
@@ -309,10 +317,10 @@ def test_a_malformed_file_is_refused_whole_and_the_good_file_beside_it_imports(t
     assert list(TradeFlow.objects.values_list("partner", flat=True)) == ["TJK"]
     assert (last_run().status, last_run().created) == (ImportRun.Status.SUCCEEDED, 1)
 
-    bad_alone_before = TradeFlow.history.count()
+    flows_before = list(TradeFlow.objects.values_list("pk", "version"))
     with pytest.raises(CommandError, match="Refused, nothing imported: bad.csv"):
         run(bad)
-    assert TradeFlow.history.count() == bad_alone_before
+    assert list(TradeFlow.objects.values_list("pk", "version")) == flows_before
     assert last_run().status == ImportRun.Status.REFUSED
 
 
@@ -487,7 +495,7 @@ def test_a_hand_entered_figure_outside_the_dataset_is_left_alone():
     assert TradeFlow.objects.filter(dataset="comtrade").count() == 140
 
 
-def test_every_created_and_changed_figure_has_a_history_row_naming_the_user_and_the_run(tmp_path, editor):
+def test_an_import_writes_no_history_rows_and_a_changed_figure_names_the_run_that_changed_it(tmp_path, editor):
     run_import(TradeImporter(user=editor), [api_file(tmp_path, {}, {"partnerCode": "398", "partnerISO": "KAZ"})])
     first_run = last_run()
 
@@ -497,19 +505,17 @@ def test_every_created_and_changed_figure_has_a_history_row_naming_the_user_and_
     )
 
     assert (last_run().created, last_run().updated, last_run().unchanged) == (0, 1, 1)
-    history = TradeFlow.history.order_by("history_id")
-    assert [(h.partner_id, h.history_type, h.version, h.value_usd) for h in history] == [
-        ("TJK", "+", 1, Decimal("1114246510.97")),
-        ("KAZ", "+", 1, Decimal("1114246510.97")),
-        ("TJK", "~", 2, Decimal("5.00")),
-    ]
-    assert {h.history_user for h in history} == {editor}
-    assert [h.history_change_reason for h in history] == [
-        f"import (import run {first_run.pk})",
-        f"import (import run {first_run.pk})",
-        f"import (import run {last_run().pk})",
-    ]
-    assert figure("RUS", "TJK").history.count() == 2
+    assert not TradeFlow.history.exists()
+    (revision,) = FlowRevision.objects.all()
+    assert (revision.flow, revision.old_value, revision.new_value) == (
+        figure("RUS", "TJK"),
+        Decimal("1114246510.97"),
+        Decimal("5.00"),
+    )
+    # Who loaded which file is the run's record.
+    assert (revision.import_run.user, first_run.user) == (editor, editor)
+    assert revision.import_run.files.endswith("flows.csv")
+    assert figure("RUS", "TJK").version == 2 and figure("RUS", "KAZ").version == 1
 
 
 def test_a_value_too_long_for_its_column_is_rejected_and_the_rest_of_its_batch_is_imported(tmp_path):
@@ -533,7 +539,6 @@ def test_a_value_too_long_for_its_column_is_rejected_and_the_rest_of_its_batch_i
         }
     ]
     assert set(TradeFlow.objects.values_list("partner", flat=True)) == {"TJK", "KAZ"}
-    assert TradeFlow.history.count() == 2
 
 
 def test_a_duplicate_in_a_later_batch_or_file_names_where_the_figure_was_first_read(tmp_path):
@@ -559,4 +564,4 @@ def test_reimporting_in_another_batch_size_still_changes_nothing():
     out = run(TOTAL_EXPORTS, batch_size=7)
 
     assert "read 140, created 0, updated 0, unchanged 140, rejected 0" in out
-    assert TradeFlow.history.count() == 140
+    assert not FlowRevision.objects.exists()

@@ -20,7 +20,7 @@ from timelines import selectors
 from timelines.pages.entries import pair_codes, timeline_section
 from trade.charts import chart_marks, pair_chart_data
 from trade.indicators import claims_with_mirrors
-from trade.selectors import partners_by_trade
+from trade.selectors import pair_revisions, partners_by_trade
 from trade.series import pair_series
 from visits.models import NegotiationTopic, Visit
 from visits.selectors import VISIT_RELATIONS, partners_by_visits, upcoming_visits, visit_mark
@@ -139,6 +139,7 @@ def pair_page(request, pair: str):
             series=series,
             chart=chart,
             claims=claims_with_mirrors(series),
+            revisions=pair_revisions(a.pk, b.pk, dataset=series["dataset"]),
             other_datasets=[
                 other | {"url": "?" + urlencode({"dataset": other["dataset"]}) + "#trade-heading"}
                 for other in series["datasets"]

@@ -45,13 +45,14 @@ class TradeImporter(Importer):
     model = TradeFlow
     key_field = "external_key"
     upsert_in_sql = TradeCsvImporter.upsert_in_sql
+    revisions = TradeCsvImporter.revisions
     batch_size = TradeCsvImporter.batch_size
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, release: str = "", **kwargs):
         super().__init__(**kwargs)
         countries = CountryCodes()  # shared, so the country table is read once per run
-        self._importers = [format_class(countries=countries) for format_class in FORMATS]
-        self._workbooks = DotsWorkbookImporter(countries=countries)
+        self._importers = [format_class(countries=countries, release=release) for format_class in FORMATS]
+        self._workbooks = DotsWorkbookImporter(countries=countries, release=release)
         for importer in (*self._importers, self._workbooks):
             importer.extra = self.extra  # what a format counts itself is the run's count
         self._by_path: dict[Path, TradeFileImporter] = {}

@@ -8,8 +8,9 @@ from typing import Any
 
 from directory.models import Organisation, Source
 from imports.importer import FileRefused, Importer, RowError, check_not_binary, check_utf8
+from imports.upsert import Revisions
 from trade.importers.codes import CountryCodes
-from trade.models import TradeFlow
+from trade.models import FlowRevision, TradeFlow
 
 CENT = Decimal("0.01")
 VALUE_LIMIT = Decimal(10) ** 18  # value_usd has 20 digits, 2 of them after the point
@@ -149,13 +150,17 @@ class TradeFileImporter(Importer):
     # A figure is one row with nothing beside it, and figure() checks the rules across its
     # fields, so on PostgreSQL batches go through one upsert each (imports.upsert).
     upsert_in_sql = True
+    # Figures are statistics: the run records who loaded which file; a figure a later release
+    # changes gets a FlowRevision, not an audit-history row (README, "What is audited").
+    revisions = Revisions(FlowRevision, record_field="flow", value_field="value_usd", release_field="release")
     batch_size = 10_000
     format_name: str  # ImportRun.format, e.g. "comtrade-api"
     description: str  # for messages, e.g. "a UN Comtrade API CSV"
 
-    def __init__(self, *, countries: CountryCodes | None = None, **kwargs):
+    def __init__(self, *, countries: CountryCodes | None = None, release: str = "", **kwargs):
         super().__init__(**kwargs)
         self.countries = countries or CountryCodes()
+        self.release = release  # the dataset's release the files are from (import_trade --release)
         self._source: Source | None = None
 
     @property
@@ -187,7 +192,7 @@ class TradeFileImporter(Importer):
         valuation: str = "",
         estimated: bool = False,
     ) -> tuple[dict[str, Any], None]:
-        """The values build() returns for one figure. `release` is left to editors: files do not carry it.
+        """The values build() returns for one figure, of the release the run was told (files do not say it).
 
         `valuation` is TradeFlow.Valuation (FOB, CIF) where the format says it, and `estimated`
         the publisher's own estimate mark; both travel with the figure to every page and answer.
@@ -206,6 +211,7 @@ class TradeFileImporter(Importer):
             "valuation": valuation,
             "estimated": estimated,
             "source_id": self.source.pk,
+            "release": self.release,
         }, None
 
 

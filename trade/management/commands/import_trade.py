@@ -1,5 +1,7 @@
 """import_trade PATH...: trade figures from UN Comtrade (API or classic bulk CSV), IMF CSV and IMF DOTS xlsx files."""
 
+from django.core.management.base import CommandError
+
 from imports.command import ImportCommand
 from trade.importers import TradeImporter
 
@@ -12,3 +14,18 @@ class Command(ImportCommand):
         "of countries and 'nes' areas are skipped and counted."
     )
     importer_class = TradeImporter
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--release",
+            default="",
+            help="The dataset's release the files are from, e.g. '2023-06' (kept on each figure; a later "
+            "release that changes a figure records a revision from this one).",
+        )
+
+    def make_importer(self, options):
+        release = options["release"].strip()
+        if len(release) > 40:
+            raise CommandError("--release is at most 40 characters")
+        return TradeImporter(release=release)
