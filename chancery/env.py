@@ -60,9 +60,17 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 
 def env_database(name: str, default: str) -> dict:
     """Parse a database URL with dj-database-url, accepting only the engines we support."""
+    return _database(name, env_str(name, default) or default)
+
+
+def env_database_urls(name: str) -> list[dict]:
+    """Comma-separated database URLs (replicas), each parsed as env_database parses one."""
+    return [_database(f"{name} (URL {index})", raw) for index, raw in enumerate(env_list(name, []), 1)]
+
+
+def _database(name: str, raw: str) -> dict:
     import dj_database_url
 
-    raw = env_str(name, default) or default
     scheme = raw.split("://", 1)[0] if "://" in raw else ""
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfigured(

@@ -15,6 +15,7 @@ from chancery.env import (
     env_bool,
     env_choice,
     env_database,
+    env_database_urls,
     env_int,
     env_list,
     env_redis_url,
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "core.request_guard.RefuseNulBytesMiddleware",
     # A database out of reach (restarting, say) answers 503 with Retry-After, not a 500.
     "core.middleware.DatabaseUnavailableMiddleware",
+    # Which database this request reads from, when there are replicas (DATABASE_REPLICA_URLS).
+    "core.replicas.ReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -157,6 +160,26 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     # A persistent connection the server dropped (a restart) is replaced at the next request.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# PostgreSQL streaming replicas for reads (core/replicas.py): analysts' pages, API GETs and CSV
+# exports read from one; writes, a request that writes, a client's reads for a few seconds after
+# its own write, transactions, workers and commands use the primary. A replica out of reach is
+# left alone for REPLICA_RETRY_SECONDS.
+DATABASE_REPLICAS = []
+for _number, _replica in enumerate(env_database_urls("DATABASE_REPLICA_URLS"), 1):
+    if DATABASES["default"]["ENGINE"] != _replica["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS are replicas of a PostgreSQL DATABASE_URL")
+    _replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    _replica["CONN_HEALTH_CHECKS"] = True
+    # A replica that does not answer is given up on quickly (the primary serves meanwhile).
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    # Under test a replica alias reads the test database itself (Django's MIRROR).
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"] if DATABASE_REPLICAS else []
+READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 10, minimum=0)
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30, minimum=1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

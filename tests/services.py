@@ -70,6 +70,19 @@ class ThrowawayPostgres:
         self.start()
         self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "chancery")
 
+    def create_standby_of(self, primary: "ThrowawayPostgres") -> None:
+        """This cluster as a streaming replica of `primary`: a base backup taken over the
+        replication protocol, with the settings that make it follow (pg_basebackup -R)."""
+        self.sockets.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres")
+            shutil.chown(self.sockets, "postgres")
+        self._run(
+            "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres", "-D", str(self.data),
+            "-R", "-X", "stream", "--no-sync", "--checkpoint=fast",
+        )  # fmt: skip
+        self.start()
+
     def start(self) -> None:
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.sockets} -c fsync=off -c full_page_writes=off"
         self._run(

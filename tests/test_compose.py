@@ -49,8 +49,8 @@ def command_text(service: dict) -> str:
     return command if isinstance(command, str) else " ".join(command)
 
 
-def test_the_five_services_exist(services):
-    assert {"db", "redis", "web", "worker", "beat"} <= set(services)
+def test_the_six_services_exist(services):
+    assert {"db", "replica", "redis", "web", "worker", "beat"} <= set(services)
 
 
 def test_worker_and_web_share_database_settings(services):
@@ -136,3 +136,23 @@ def test_web_and_worker_share_the_volume_uploaded_imports_are_written_to(compose
     for name in ("web", "worker"):
         assert "media:/app/var/media" in services[name].get("volumes", []), name
     assert "media" in compose["volumes"]
+
+
+def test_a_replica_streams_from_db_and_the_app_reads_from_it(compose, services):
+    replica = services["replica"]
+    assert replica["image"] == services["db"]["image"]
+    assert replica["depends_on"]["db"]["condition"] == "service_healthy"
+    command = command_text(replica)
+    # Made from db on first start (-R writes the settings that make it follow), then served.
+    assert "pg_basebackup -h db -U chancery" in command and " -R " in command
+    assert command.rstrip().endswith("exec gosu postgres postgres")
+    assert "replica-data:/var/lib/postgresql/data" in replica["volumes"] and "replica-data" in compose["volumes"]
+    assert "pg_isready" in replica["healthcheck"]["test"]
+    for name in APP_SERVICES:
+        assert (
+            environment(services[name])["DATABASE_REPLICA_URLS"] == "postgres://chancery:chancery@replica:5432/chancery"
+        )
+    # db lets it stream: the init script it mounts adds a replication line to pg_hba.conf.
+    script, target = next(v for v in services["db"]["volumes"] if "initdb.d" in v).split(":")[:2]
+    assert target.startswith("/docker-entrypoint-initdb.d/")
+    assert "host replication $POSTGRES_USER" in (ROOT / script).read_text()

@@ -72,12 +72,12 @@ class _QueueWriter(io.RawIOBase):
             self.buffer.clear()
 
 
-def _copy_rows(sql: str, params, header: list[str]) -> Iterator[bytes]:
+def _copy_rows(sql: str, params, header: list[str], alias: str) -> Iterator[bytes]:
     chunks: queue.Queue = queue.Queue(maxsize=32)
     failure: list[BaseException] = []
 
     def produce():
-        connection = connections.create_connection("default")
+        connection = connections.create_connection(alias)  # the queryset's: a replica's, if it reads from one
         try:
             with connection.cursor() as cursor:
                 inlined = cursor.mogrify(sql, params).decode()
@@ -151,7 +151,7 @@ def stream_queryset_csv(queryset, columns: dict[str, str], filename: str) -> Str
     connection = connections[rows.db]
     if connection.vendor == "postgresql":
         sql, params = rows.query.sql_with_params()
-        body = _copy_rows(sql, params, header)
+        body = _copy_rows(sql, params, header, rows.db)
     else:
         body = _iterate_rows(rows.iterator(chunk_size=2000), header)
     return csv_response(body, filename)

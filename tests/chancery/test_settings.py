@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_SECRET = "x" * 20 + "-a-long-random-production-secret-key-0123456789"
-CLEARED = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "CHANCERY_ENV")
+CLEARED = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "CHANCERY_ENV", "DATABASE_REPLICA_URLS")
 
 
 def load_settings(**env) -> subprocess.CompletedProcess:
@@ -37,9 +37,33 @@ def test_a_postgres_url_selects_postgresql():
     assert result.stdout.split()[0] == "django.db.backends.postgresql"
 
 
+def test_replica_urls_add_a_read_alias_each_and_the_router():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASE_REPLICAS, settings.DATABASE_ROUTERS, settings.DATABASES['replica2']['PORT'], "
+        "settings.DATABASES['replica2']['TEST']['MIRROR'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    env |= {
+        "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/chancery",
+        "DATABASE_REPLICA_URLS": "postgres://u:p@127.0.0.1:5433/chancery,postgres://u:p@127.0.0.1:5434/chancery",
+    }
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ("['replica1', 'replica2'] ['core.replicas.ReplicaRouter'] 5434 default")
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
+        (
+            {"DATABASE_REPLICA_URLS": "postgres://u@h/db"},
+            "DATABASE_REPLICA_URLS are replicas of a PostgreSQL DATABASE_URL",
+        ),
+        (
+            {"DATABASE_URL": "postgres://u@h/db", "DATABASE_REPLICA_URLS": "postgres://u@h/db,mysql://u@h/db"},
+            "DATABASE_REPLICA_URLS (URL 2)='mysql://u@h/db' is not a supported database URL",
+        ),
         ({"DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean"),
         ({"DATABASE_URL": "mysql://u@h/db"}, "DATABASE_URL='mysql://u@h/db' is not a supported database URL"),
         ({"REDIS_URL": "http://127.0.0.1"}, "REDIS_URL='http://127.0.0.1' must start with redis://"),
