@@ -145,6 +145,10 @@ class Importer:
     ) -> None:
         """Write related records (history rows, citations) for a batch just saved."""
 
+    def forget_rolled_back(self) -> None:
+        """A file was refused while it was read and its savepoint rolled back: forget any row
+        this importer created and keeps for later files (a dataset's Source, say)."""
+
     def existing(self, keys: Iterable[str]) -> dict[str, models.Model]:
         rows = self.model._default_manager.filter(**self.scope, **{f"{self.key_field}__in": list(keys)})
         return {getattr(row, self.key_field): row for row in rows}

@@ -117,6 +117,7 @@ class ImportRunner:
             self.importer.extra.update(extra)
             del self.problems[problems:]
             self._upsert = None  # its staging table went with the savepoint
+            self.importer.forget_rolled_back()  # and so did what the importer created in it
             self.refused.append(str(exc))
 
     def _import_file(self, path: Path) -> None:

@@ -93,6 +93,10 @@ class HsgXmlImporter(Importer):
                 yield element.sourceline, element
                 _release(element)
 
+    def forget_rolled_back(self) -> None:
+        # People, posts and the source created in the refused file are gone: read them again.
+        self._people, self._source, self._positions = None, None, set()
+
     # --- shared lookups, loaded once per run -------------------------------------------------
     @property
     def people(self) -> dict[str, Person]:

@@ -376,3 +376,29 @@ def test_a_visitor_title_is_split_from_the_name(text, expected):
 )
 def test_the_kind_is_parsed_out_of_the_description(text, expected):
     assert parse_kind(text) == expected
+
+
+def test_a_file_refused_while_read_takes_the_people_it_created_and_a_later_file_creates_them_again(tmp_path):
+    from imports.importer import FileRefused
+    from imports.runner import run_import
+    from visits.importers import HsgVisitsImporter
+
+    class RefusedAtItsSecondVisit(HsgVisitsImporter):
+        """A file named cut.xml turns out bad at its second visit, after its first was written."""
+
+        def read(self, path):
+            for number, item in enumerate(super().read(path), 1):
+                if path.name == "cut.xml" and number == 2:
+                    raise FileRefused(f"{path.name}: found bad while reading")
+                yield item
+
+    cut = visit_xml(tmp_path, ("v1", "canada"), ("v2", "canada"), name="cut.xml")
+    later = visit_xml(tmp_path, ("v3", "canada"), name="later.xml")
+
+    run = run_import(RefusedAtItsSecondVisit(), [cut, later], batch_size=1)
+
+    assert run.refused == ["cut.xml: found bad while reading"]
+    (visit,) = Visit.objects.all()
+    # Jane Doe, created for v1 and rolled back with cut.xml, is created again for v3.
+    assert (visit.external_id, visit.visitor.name, Person.objects.count()) == ("v3", "Jane Doe", 1)
+    assert visit.citations.get().source.external_id

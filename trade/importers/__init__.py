@@ -58,6 +58,10 @@ class TradeImporter(Importer):
         self._by_path: dict[Path, TradeFileImporter] = {}
         self._current: TradeFileImporter | None = None
 
+    def forget_rolled_back(self) -> None:
+        for importer in (*self._importers, self._workbooks):
+            importer.forget_rolled_back()
+
     def check_file(self, path: Path) -> None:
         if magic(path) or path.suffix.lower() in WORKBOOK_SUFFIXES:
             self._workbooks.check_file(path)  # refuses an OLE file, and a non-zip named .xlsx

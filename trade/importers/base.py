@@ -163,6 +163,9 @@ class TradeFileImporter(Importer):
         self.release = release  # the dataset's release the files are from (import_trade --release)
         self._source: Source | None = None
 
+    def forget_rolled_back(self) -> None:
+        self._source = None
+
     @property
     def source(self) -> Source:
         """The dataset's Source, created on first use (inside the run, so a dry run leaves none)."""
