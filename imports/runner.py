@@ -33,6 +33,7 @@ from core.csvsafe import safe_text
 from imports.importer import FileRefused, Importer, Pending, RowError, RowProblem, SkipRow, Tally
 from imports.models import ImportRun
 from imports.seen_keys import SeenKeys
+from imports.seen_sql import SeenInDatabase
 from imports.signals import records_imported
 from imports.upsert import PostgresUpsert, Upsert
 from imports.upsert_sqlite import SqliteUpsert
@@ -51,7 +52,10 @@ class ImportRunner:
         self.problems: list[RowProblem] = []
         self.report_path = report_path
         self.on_progress = on_progress
+        # Where each key was first read: in the process (ORM path), or in the database for a
+        # run that writes in SQL, so memory does not grow with the file (imports.seen_sql).
         self._seen = SeenKeys()
+        self._seen_in_db: SeenInDatabase | None = None
         self.refused: list[str] = []  # a reason per file left out, starting with the file's name
         self._in_sql = False
         self._upsert: Upsert | None = None
@@ -92,6 +96,9 @@ class ImportRunner:
         self._in_sql = self.importer.upsert_in_sql and connection.vendor in SET_BASED
         try:
             with transaction.atomic():
+                if self._in_sql:
+                    self._seen_in_db = SeenInDatabase()
+                    self._seen_in_db.prepare()
                 for path in accepted:
                     self._import_file_or_refuse(path)
                 if len(self.refused) == len(paths):
@@ -122,6 +129,9 @@ class ImportRunner:
 
     def _import_file(self, path: Path) -> None:
         batch: list[Pending] = []
+        # With the run's keys in the database, the batch's own are checked here (a line per key,
+        # in this file) and the rest when the batch is written.
+        batch_lines: dict[str, int] = {}
         for line, raw in self.importer.read(path):
             self.tally.read += 1
             try:
@@ -133,15 +143,23 @@ class ImportRunner:
                 self.importer.extra[f"skipped: {exc}"] += 1
                 continue
             key = str(values[self.importer.key_field])
-            if first := self._seen.first_read(key, path.name, line):
-                self.reject(path.name, line, f"duplicate id {key!r}: already read at {first[0]} line {first[1]}")
+            if self._in_sql:
+                if key in batch_lines:
+                    self._reject_duplicate(path.name, line, key, (path.name, batch_lines[key]))
+                    continue
+                batch_lines[key] = line
+            elif first := self._seen.first_read(key, path.name, line):
+                self._reject_duplicate(path.name, line, key, first)
                 continue
             batch.append(Pending(path.name, line, key, values, context))
             if len(batch) >= self.batch_size:
                 self._flush(batch)
-                batch = []
+                batch, batch_lines = [], {}
         if batch:
             self._flush(batch)
+
+    def _reject_duplicate(self, file: str, line: int, key: str, first: tuple[str, int]) -> None:
+        self.reject(file, line, f"duplicate id {key!r}: already read at {first[0]} line {first[1]}")
 
     def _change_reason(self) -> str:
         importer = self.importer
@@ -156,6 +174,13 @@ class ImportRunner:
 
     def _write_in_sql(self, batch: list[Pending]) -> list[Any]:
         """The batch through the database's set-based upsert (SET_BASED); returns the pks of the rows created or updated."""
+        firsts = self._seen_in_db.first_reads(batch)
+        for pending, first in zip(batch, firsts, strict=True):
+            if first:
+                self._reject_duplicate(pending.file, pending.line, pending.key, first)
+        batch = [pending for pending, first in zip(batch, firsts, strict=True) if not first]
+        if not batch:
+            return []
         scope = self.importer.scope
         rows = [{**scope, **pending.values} for pending in batch]
         if self._upsert is None:  # here, not in run(): an importer's scope may depend on the file being read
