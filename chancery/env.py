@@ -63,9 +63,22 @@ def env_database(name: str, default: str) -> dict:
     return _database(name, env_str(name, default) or default)
 
 
-def env_database_urls(name: str) -> list[dict]:
-    """Comma-separated database URLs (replicas), each parsed as env_database parses one."""
-    return [_database(f"{name} (URL {index})", raw) for index, raw in enumerate(env_list(name, []), 1)]
+def env_replica_databases(name: str, primary: dict) -> dict[str, dict]:
+    """The read replicas of `primary` (comma-separated PostgreSQL URLs), as DATABASES entries
+    `replica1`, `replica2`, ... (core/replicas.py routes reads to them)."""
+    replicas = {}
+    for number, raw in enumerate(env_list(name, []), 1):
+        replica = _database(f"{name} (URL {number})", raw)
+        if replica["ENGINE"] != primary["ENGINE"] or "postgresql" not in primary["ENGINE"]:
+            raise ImproperlyConfigured(f"{name} are replicas of a PostgreSQL DATABASE_URL")
+        replica["CONN_MAX_AGE"] = primary["CONN_MAX_AGE"]
+        replica["CONN_HEALTH_CHECKS"] = True
+        # A replica that does not answer is given up on quickly (the primary serves meanwhile).
+        replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+        # Under test a replica alias reads the test database itself (Django's MIRROR).
+        replica["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica{number}"] = replica
+    return replicas
 
 
 def _database(name: str, raw: str) -> dict:

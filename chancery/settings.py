@@ -15,10 +15,10 @@ from chancery.env import (
     env_bool,
     env_choice,
     env_database,
-    env_database_urls,
     env_int,
     env_list,
     env_redis_url,
+    env_replica_databases,
     env_str,
 )
 
@@ -165,18 +165,8 @@ else:
 # exports read from one; writes, a request that writes, a client's reads for a few seconds after
 # its own write, transactions, workers and commands use the primary. A replica out of reach is
 # left alone for REPLICA_RETRY_SECONDS.
-DATABASE_REPLICAS = []
-for _number, _replica in enumerate(env_database_urls("DATABASE_REPLICA_URLS"), 1):
-    if DATABASES["default"]["ENGINE"] != _replica["ENGINE"]:
-        raise ImproperlyConfigured("DATABASE_REPLICA_URLS are replicas of a PostgreSQL DATABASE_URL")
-    _replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
-    _replica["CONN_HEALTH_CHECKS"] = True
-    # A replica that does not answer is given up on quickly (the primary serves meanwhile).
-    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
-    # Under test a replica alias reads the test database itself (Django's MIRROR).
-    _replica["TEST"] = {"MIRROR": "default"}
-    DATABASES[f"replica{_number}"] = _replica
-    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASES |= env_replica_databases("DATABASE_REPLICA_URLS", DATABASES["default"])
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
 DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"] if DATABASE_REPLICAS else []
 READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 10, minimum=0)
 REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30, minimum=1)
