@@ -11,6 +11,8 @@ router. A query reads from a replica only when all of these hold:
   every web process through Redis, so the page or answer after an editor's own edit shows it
   although a replica may lag a little behind;
 - no transaction is open on the primary (a read inside one must see its writes);
+- it does not read who the client is (sessions, API tokens, users: PRIMARY_MODELS), so a
+  sign-in, a new token or a changed role works at once however far a replica lags;
 - a replica is reachable: one that refuses a connection is left alone for
   REPLICA_RETRY_SECONDS and the primary serves meanwhile, from that request on.
 
@@ -32,6 +34,7 @@ from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 logger = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PRIMARY_MODELS = frozenset({"sessions.session", "chancery.apitoken", "auth.user"})
 # Whether the current request may read from a replica; outside requests it may not.
 _may_use_replica = contextvars.ContextVar("chancery_may_use_replica", default=False)
 _turn = itertools.count()
@@ -40,7 +43,11 @@ _down_until: dict[str, float] = {}
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
-        if not _may_use_replica.get() or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        if (
+            not _may_use_replica.get()
+            or model._meta.label_lower in PRIMARY_MODELS
+            or connections[DEFAULT_DB_ALIAS].in_atomic_block
+        ):
             return DEFAULT_DB_ALIAS
         return _reachable_replica() or DEFAULT_DB_ALIAS
 

@@ -92,6 +92,10 @@ def test_reads_come_from_the_replica_a_writer_reads_its_writes_and_a_stopped_rep
             query(standby.url, "SELECT pg_wal_replay_pause()")
             query(primary.url, "UPDATE directory_person SET name = 'Renamed' WHERE id = %s", [created.json()["id"]])
             assert writer.get(person, timeout=15).json()["name"] == "Replica Qodirov"
+            # Who the client is comes from the primary: a token issued now works at once.
+            (fresh_token,) = manage(["create_api_token", "replica-reader", "--name", "fresh"], env=environment)
+            fresh = client(fresh_token.strip()).get(person, timeout=15)
+            assert (fresh.status_code, fresh.json()["name"]) == (200, "Replica Qodirov")
             query(standby.url, "SELECT pg_wal_replay_resume()")
             wait_until(lambda: caught_up(primary, standby), timeout=30, what="the standby replaying the update")
 
