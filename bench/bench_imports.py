@@ -19,6 +19,11 @@ imports a 2x file instead of the 10x one and leaves the million rows out, judgin
 Timeline refreshes that imports enqueue go to Redis with no worker to take them; the queue
 is emptied between repetitions.
 
+Releases (issue 20): the FACTOR file loaded as release "A", then imported again unchanged
+(target: at least 40 % of `\\copy`'s rows/s) and as release "B" with every tenth row's value
+changed (target: at least 20 %, and exactly as many revisions as figures updated), each beside
+`\\copy` of the same file in the same repetition.
+
 Also runnable as `python bench/bench_imports.py parse-xml FILE...` (the XML baseline).
 """
 
@@ -231,6 +236,90 @@ def comtrade(
     record(result)
 
 
+def database_count(database_url: str, sql: str) -> int:
+    import psycopg2
+
+    connection = psycopg2.connect(database_url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchone()[0]
+    finally:
+        connection.close()
+
+
+def with_changed_values(path: Path, every: int = 10) -> tuple[Path, int]:
+    """A copy of a Comtrade API CSV with every `every`-th data row's primaryValue raised by 1 %."""
+    import csv
+
+    changed_path = path.with_name(path.stem + f"_every{every}th_changed.csv")
+    changed = 0
+    with open(path, encoding="utf-8-sig", newline="") as source, open(changed_path, "w", newline="") as out:
+        reader = csv.DictReader(source)
+        writer = csv.DictWriter(out, fieldnames=reader.fieldnames, lineterminator="\n")
+        writer.writeheader()
+        for index, row in enumerate(reader):
+            if index % every == 0 and row["primaryValue"]:
+                row["primaryValue"] = f"{float(row['primaryValue']) * 1.01:.2f}"
+                changed += 1
+            writer.writerow(row)
+    return changed_path, changed
+
+
+def releases(path: Path, label: str) -> None:
+    """A release imported again unchanged, and a release with a tenth of its values changed."""
+    changed_path, changed_rows = with_changed_values(path)
+    again, changed, copies_again, copies_changed, checks = [], [], [], [], []
+
+    def run_releases():
+        database = fresh_database()
+        manage(database, "import_trade", "--release", "A", path)
+        seconds, _, output = manage(database, "import_trade", "--release", "A", path)
+        again.append((seconds, rows_read(output)))
+        seconds, _, output = manage(database, "import_trade", "--release", "B", changed_path)
+        changed.append((seconds, rows_read(output)))
+        updated = database_count(database, "SELECT count(*) FROM trade_tradeflow WHERE release = 'B'")
+        revisions = database_count(database, "SELECT count(*) FROM trade_flowrevision")
+        history = database_count(database, "SELECT count(*) FROM trade_historicaltradeflow")
+        checks.append((updated, revisions, history))
+
+    def run_copies():
+        copies_again.append(psql_copy(fresh_database(), path))
+        copies_changed.append(psql_copy(fresh_database(), changed_path))
+
+    for rep in range(REPEAT):
+        interleaved([run_releases, run_copies], rep)
+    rows = again[0][1]
+    exact = all(updated == revisions and history == 0 for updated, revisions, history in checks)
+    for name, runs, copies, floor, note in [
+        ("the same release again", again, copies_again, 0.40, "nothing written"),
+        (
+            "a new release, every 10th value changed",
+            changed,
+            copies_changed,
+            0.20,
+            f"{changed_rows:,} rows of the file changed; figures revised (= revisions written): "
+            f"{', '.join(str(c[1]) for c in checks)}; audit-history rows: {', '.join(str(c[2]) for c in checks)}",
+        ),
+    ]:
+        result = Result(
+            section=SECTION,
+            name=f"import_trade: {label} ({rows:,} rows), {name}",
+            metric="rows/s",
+            samples=[r / s for s, r in runs],
+            baseline_name="psql \\copy of the file into a staging table",
+            baseline_samples=[rows / s for s in copies],
+            extra={"seconds": [s for s, _ in runs]},
+            baseline_extra={"seconds": copies},
+            note=note,
+        )
+        ratio = median([(r / s) / (rows / c) for (s, r), c in zip(runs, copies, strict=True)])
+        result.targets.append(Target(f">= {floor:.0%} of \\copy's rows/s", ratio >= floor, f"{ratio:.3f}x"))
+        if runs is changed:
+            result.targets.append(Target("one revision per figure changed, no history rows", exact, str(checks[0])))
+        record(result)
+
+
 def generated_comtrade(factor: int) -> Path:
     """A Comtrade API CSV `factor` times the real one (bench/generate.py), in the work directory."""
     path = Path(os.environ.get("BENCH_WORK_DIR", "/tmp")) / f"comtrade_api_{factor}x.csv"
@@ -255,6 +344,7 @@ def main() -> None:
             target_for="10x the real file",
             judged=FACTOR >= 10,
         )
+        releases(generated_comtrade(FACTOR), f"generated Comtrade API CSV, {FACTOR}x the real one")
     if MILLION_ROWS:
         factor = -(-MILLION_ROWS // REAL_ROWS)  # whole years of the real file, at least MILLION_ROWS rows
         comtrade(
