@@ -23,11 +23,12 @@ CHUNK_BYTES = 64 * 1024
 DIGITS = re.compile(r"[0-9]+")
 
 
-def _refuse(request, status: int, code: str, message: str, parameter: str | None = None):
+def _refuse(request, status: int, code: str, message: str, fields: dict | None = None):
+    """The API's error shape on an API path (core/api/errors.py), the message as text elsewhere."""
     if request.path.startswith("/api/"):
         error = {"status": status, "code": code, "message": message}
-        if parameter is not None:
-            error["fields"] = {parameter: ["A parameter may not contain NUL bytes."]}
+        if fields:
+            error["fields"] = fields
         return JsonResponse({"error": error}, status=status)
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
@@ -49,7 +50,8 @@ class RefuseNulBytesMiddleware:
             return self.get_response(request)
         where = "the address" if parameter is None else f"the parameter {parameter!r}"
         message = f"A NUL byte (%00) in {where}: no Chancery address or parameter may contain one."
-        return _refuse(request, 400, "invalid", message, parameter)
+        fields = None if parameter is None else {parameter: ["A parameter may not contain NUL bytes."]}
+        return _refuse(request, 400, "invalid", message, fields)
 
 
 def body_limit(request) -> int | None:

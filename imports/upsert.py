@@ -150,14 +150,19 @@ class Upsert:
                 raise ImproperlyConfigured(f"{history._meta.label}.{name} is a column the import cannot fill")
         return f"INSERT INTO {quote(history._meta.db_table)} ({self.column_list(names)}) SELECT {', '.join(values)}"
 
-    def revision_insert(self, *, select: str) -> str:
+    def revision_insert(self, *, old: str, new: str, source: str, differs: str) -> str:
         """INSERT INTO the revisions table (record, old_value, new_value, old_release, new_release,
-        import_run, recorded_at), SELECTed by `select` (the dialect's join of old and new rows)."""
+        import_run, recorded_at) a row per record whose value differs between the rows `old` and
+        `new`, aliases joined in `source` (the dialect's FROM), `differs` its "values differ"."""
         revisions = self.revisions
         meta = revisions.model._meta
         record = meta.get_field(revisions.record_field).column
         names = [record, "old_value", "new_value", "old_release", "new_release", "import_run_id", "recorded_at"]
-        return f"INSERT INTO {quote(meta.db_table)} ({self.column_list(names)}) {select}"
+        pk = quote(self.model._meta.pk.column)
+        value, release = quote(revisions.value_field), quote(revisions.release_field)
+        return f"""INSERT INTO {quote(meta.db_table)} ({self.column_list(names)})
+            SELECT {old}.{pk}, {old}.{value}, {new}.{value}, {old}.{release}, {new}.{release}, %(run_id)s, %(now)s
+            FROM {source} WHERE {old}.{value} {differs} {new}.{value}"""
 
     def key_join(self, table: str, staging: str) -> str:
         """`table` and `staging` rows matched on the upsert's key columns."""
@@ -258,8 +263,7 @@ class PostgresUpsert(Upsert):
         table, pk = quote(self.model._meta.db_table), quote(self.model._meta.pk.column)
         value, release = quote(revisions.value_field), quote(revisions.release_field)
         revised = self.revision_insert(
-            select=f"""SELECT w.{pk}, o.{value}, w.{value}, o.{release}, w.{release}, %(run_id)s, %(now)s
-            FROM written w JOIN old o ON o.{pk} = w.{pk} WHERE o.{value} IS DISTINCT FROM w.{value}"""
+            old="o", new="w", source=f"written w JOIN old o ON o.{pk} = w.{pk}", differs="IS DISTINCT FROM"
         )
         return f"""
             WITH old AS (

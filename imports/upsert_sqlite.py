@@ -92,10 +92,7 @@ class SqliteUpsert(Upsert):
 
     def _revision_statement(self) -> str:
         """A revision row per existing record whose value the staged batch changes, read before the upsert."""
-        revisions = self.revisions
-        table, pk = quote(self.model._meta.db_table), quote(self.model._meta.pk.column)
-        value, release = quote(revisions.value_field), quote(revisions.release_field)
+        table = quote(self.model._meta.db_table)
         return self.revision_insert(
-            select=f"""SELECT t.{pk}, t.{value}, s.{value}, t.{release}, s.{release}, %(run_id)s, %(now)s
-            FROM {table} t JOIN {STAGING} s ON {self.key_join("t", "s")} WHERE t.{value} IS NOT s.{value}"""
+            old="t", new="s", source=f"{table} t JOIN {STAGING} s ON {self.key_join('t', 's')}", differs="IS NOT"
         )

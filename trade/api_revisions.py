@@ -1,11 +1,10 @@
 """`GET /trade/flows/{id}/revisions/`: what later releases of its dataset changed in a figure."""
 
-from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from trade.models import FlowRevision
 
@@ -27,9 +26,7 @@ class FlowRevisionsMixin:
         "value and release before and after and the import run that loaded it. Empty for a figure no release "
         "has revised. A figure corrected by hand has its changes in its audit history instead.",
     )
-    @action(
-        detail=True, methods=["get"], renderer_classes=[ORJSONRenderer, BrowsableAPIRenderer], pagination_class=None
-    )
+    @action(detail=True, methods=["get"], renderer_classes=api_settings.DEFAULT_RENDERER_CLASSES, pagination_class=None)
     def revisions(self, request, pk=None, format=None):  # format: the router's `.json` suffix route passes it
         flow = self.get_object()
         revisions = flow.revisions.order_by("recorded_at", "id")
