@@ -66,8 +66,12 @@ def record_saved_or_deleted(sender, instance, raw=False, using=None, **kwargs):
 
 def records_imported_in_bulk(sender, pks, **kwargs):
     if sender is TradeFlow:
-        # Imports write flows by the ten thousand: read their two countries, each pair once.
-        pairs = sender._default_manager.filter(pk__in=pks).values_list("reporter_id", "partner_id").distinct()
+        # Imports write flows by the ten thousand, or a whole file at once (imports.staged: `pks`
+        # is then a subquery): read their two countries, each pair once. order_by(): the model's
+        # ordering (names, year, month, flow) would make DISTINCT return a row per figure.
+        pairs = (
+            sender._default_manager.filter(pk__in=pks).order_by().values_list("reporter_id", "partner_id").distinct()
+        )
         refresh_after_commit(set().union(*(_trade_units(*pair) for pair in pairs)))
     elif sender in UNITS_OF:
         refresh_after_commit(units_of(sender._default_manager.filter(pk__in=pks)))
