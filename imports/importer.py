@@ -145,6 +145,11 @@ class Importer:
     ) -> None:
         """Write related records (history rows, citations) for a batch just saved."""
 
+    def staged_format(self, path: Path):
+        """The importer that reads `path` in SQL (an imports.staged.StagedFormat, this one or a
+        format it delegates to), or None for the row path."""
+        return None
+
     def forget_rolled_back(self) -> None:
         """A file was refused while it was read and its savepoint rolled back: forget any row
         this importer created and keeps for later files (a dataset's Source, say)."""

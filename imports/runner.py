@@ -20,16 +20,18 @@ An importer says how to read its format and how to turn one raw record into fiel
 import csv
 import dataclasses
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.csvsafe import safe_text
+from imports import staged
 from imports.importer import FileRefused, Importer, Pending, RowError, RowProblem, SkipRow, Tally
 from imports.models import ImportRun
 from imports.seen_keys import SeenKeys
@@ -55,7 +57,7 @@ class ImportRunner:
         # Where each key was first read: in the process (ORM path), or in the database for a
         # run that writes in SQL, so memory does not grow with the file (imports.seen_sql).
         self._seen = SeenKeys()
-        self._seen_in_db: SeenInDatabase | None = None
+        self.seen_in_db: SeenInDatabase | None = None
         self.refused: list[str] = []  # a reason per file left out, starting with the file's name
         self._in_sql = False
         self._upsert: Upsert | None = None
@@ -97,10 +99,10 @@ class ImportRunner:
         try:
             with transaction.atomic():
                 if self._in_sql:
-                    self._seen_in_db = SeenInDatabase()
-                    self._seen_in_db.prepare()
-                for path in accepted:
-                    self._import_file_or_refuse(path)
+                    self.seen_in_db = SeenInDatabase()
+                    self.seen_in_db.prepare()
+                for number, path in enumerate(accepted, start=1):
+                    self._import_file_or_refuse(path, last=number == len(accepted))
                 if len(self.refused) == len(paths):
                     raise FileRefused("; ".join(self.refused))
                 if dry_run:
@@ -111,27 +113,37 @@ class ImportRunner:
         self.tally.extra = self.importer.extra
         return self.tally
 
-    def _import_file_or_refuse(self, path: Path) -> None:
+    def _import_file_or_refuse(self, path: Path, *, last: bool) -> None:
         """The file in a savepoint of its own: refused while it is read, none of it stays, counts included."""
-        tally, extra, problems = dataclasses.replace(self.tally), self.importer.extra.copy(), len(self.problems)
+        snapshot = self.snapshot()
         try:
             with transaction.atomic():
-                self._import_file(path)
+                if not (self._in_sql and staged.import_file(self, path, last=last)):
+                    self._import_file(path)
         except FileRefused as exc:
-            self.tally = tally
-            # In place: a composite importer's formats share this Counter (trade.importers.TradeImporter).
-            self.importer.extra.clear()
-            self.importer.extra.update(extra)
-            del self.problems[problems:]
-            self._upsert = None  # its staging table went with the savepoint
-            self.importer.forget_rolled_back()  # and so did what the importer created in it
+            self.restore(snapshot)
             self.refused.append(str(exc))
+
+    def snapshot(self) -> tuple[Tally, Counter, int]:
+        """What restore() needs to undo the counts of work a savepoint's rollback undoes."""
+        return dataclasses.replace(self.tally), self.importer.extra.copy(), len(self.problems)
+
+    def restore(self, snapshot: tuple[Tally, Counter, int]) -> None:
+        tally, extra, problems = snapshot
+        self.tally = tally
+        # In place: a composite importer's formats share this Counter (trade.importers.TradeImporter).
+        self.importer.extra.clear()
+        self.importer.extra.update(extra)
+        del self.problems[problems:]
+        self._upsert = None  # its staging table may have gone with the savepoint
+        self.importer.forget_rolled_back()  # and so did what the importer created in it
 
     def _import_file(self, path: Path) -> None:
         batch: list[Pending] = []
-        # With the run's keys in the database, the batch's own are checked here (a line per key,
-        # in this file) and the rest when the batch is written.
+        # With the run's keys in the database, the batch's own are noted here (a line per key, in
+        # this file; `repeats` the later lines) and all are checked when the batch is written.
         batch_lines: dict[str, int] = {}
+        repeats: list[tuple[int, str, int]] = []
         for line, raw in self.importer.read(path):
             self.tally.read += 1
             try:
@@ -145,7 +157,7 @@ class ImportRunner:
             key = str(values[self.importer.key_field])
             if self._in_sql:
                 if key in batch_lines:
-                    self._reject_duplicate(path.name, line, key, (path.name, batch_lines[key]))
+                    repeats.append((line, key, batch_lines[key]))
                     continue
                 batch_lines[key] = line
             elif first := self._seen.first_read(key, path.name, line):
@@ -153,47 +165,47 @@ class ImportRunner:
                 continue
             batch.append(Pending(path.name, line, key, values, context))
             if len(batch) >= self.batch_size:
-                self._flush(batch)
-                batch, batch_lines = [], {}
+                self._flush(batch, repeats)
+                batch, batch_lines, repeats = [], {}, []
         if batch:
-            self._flush(batch)
+            self._flush(batch, repeats)
 
     def _reject_duplicate(self, file: str, line: int, key: str, first: tuple[str, int]) -> None:
-        self.reject(file, line, f"duplicate id {key!r}: already read at {first[0]} line {first[1]}")
+        self.reject(file, line, self.duplicate_reason(key, first))
+
+    @staticmethod
+    def duplicate_reason(key: str, first: tuple[str, int]) -> str:
+        return f"duplicate id {key!r}: already read at {first[0]} line {first[1]}"
 
     def _change_reason(self) -> str:
         importer = self.importer
         return f"{importer.change_reason} (import run {importer.run.pk})" if importer.run else importer.change_reason
 
-    def _flush(self, batch: list[Pending]) -> None:
-        written = self._write_in_sql(batch) if self._in_sql else self._write_with_orm(batch)
+    def _flush(self, batch: list[Pending], repeats: list[tuple[int, str, int]]) -> None:
+        written = self._write_in_sql(batch, repeats) if self._in_sql else self._write_with_orm(batch)
         if written:
             records_imported.send(sender=self.importer.model, pks=written)
         if self.on_progress:
             self.on_progress(self.tally)
 
-    def _write_in_sql(self, batch: list[Pending]) -> list[Any]:
-        """The batch through the database's set-based upsert (SET_BASED); returns the pks of the rows created or updated."""
-        firsts = self._seen_in_db.first_reads(batch)
-        for pending, first in zip(batch, firsts, strict=True):
-            if first:
-                self._reject_duplicate(pending.file, pending.line, pending.key, first)
-        batch = [pending for pending, first in zip(batch, firsts, strict=True) if not first]
+    def _write_in_sql(self, batch: list[Pending], repeats: list[tuple[int, str, int]]) -> list[Any]:
+        """The batch through the database's set-based upsert (SET_BASED); returns the pks of the rows created or updated.
+
+        A key read before this batch is a duplicate, and so is a key repeated inside it (`repeats`:
+        line, key, the batch's first line of it), which cites the first read of the run, as the
+        ORM path and imports.staged do."""
+        file = batch[0].file
+        firsts = self.seen_in_db.first_reads(batch)
+        earlier = {pending.key: first for pending, first in zip(batch, firsts, strict=True) if first}
+        duplicates = [(pending.line, pending.key, earlier[pending.key]) for pending in batch if pending.key in earlier]
+        duplicates += [(line, key, earlier.get(key, (file, first))) for line, key, first in repeats]
+        for line, key, first in sorted(duplicates):
+            self._reject_duplicate(file, line, key, first)
+        batch = [pending for pending in batch if pending.key not in earlier]
         if not batch:
             return []
-        scope = self.importer.scope
-        rows = [{**scope, **pending.values} for pending in batch]
-        if self._upsert is None:  # here, not in run(): an importer's scope may depend on the file being read
-            self._upsert = SET_BASED[connection.vendor](
-                self.importer.model,
-                columns=list(rows[0]),
-                key_fields=[*scope, self.importer.key_field],
-                user_id=self.importer.user.pk if self.importer.user else None,
-                change_reason=self._change_reason(),
-                revisions=self.importer.revisions,
-                run_id=self.importer.run.pk if self.importer.run else None,
-            )
-            self._upsert.prepare()
+        rows = [{**self.importer.scope, **pending.values} for pending in batch]
+        self.upsert_for(list(rows[0]))
         now = timezone.now()
         if overlong := set(self._upsert.misfits(rows)):
             # What PostgreSQL refuses by itself below, SQLite would store: validate those rows now.
@@ -220,6 +232,26 @@ class ImportRunner:
         self.tally.updated += written.updated
         self.tally.unchanged += len(rows) - written.created - written.updated
         return written.pks
+
+    def upsert_for(self, columns: list[str]) -> Upsert:
+        """The run's set-based writer, made on first use (not in run(): an importer's scope may
+        depend on the file being read); every batch of a run fills the same columns."""
+        if self._upsert is None:
+            self._upsert = SET_BASED[connection.vendor](
+                self.importer.model,
+                columns=columns,
+                key_fields=[*self.importer.scope, self.importer.key_field],
+                user_id=self.importer.user.pk if self.importer.user else None,
+                change_reason=self._change_reason(),
+                revisions=self.importer.revisions,
+                run_id=self.importer.run.pk if self.importer.run else None,
+            )
+            self._upsert.prepare()
+        elif set(columns) != set(self._upsert.columns):
+            raise ImproperlyConfigured(
+                f"{self.importer.name}: batches fill {columns}, earlier ones {self._upsert.columns}"
+            )
+        return self._upsert
 
     def _valid(self, values: dict[str, Any], pending: Pending) -> bool:
         try:

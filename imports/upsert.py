@@ -33,6 +33,7 @@ from django.db import connection, models
 from django.db.models.sql.query import Query
 
 STAGING = "import_staging"
+WRITTEN = "import_written"  # the pks a staged upsert wrote (imports.staged)
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,7 @@ class Upsert:
         meta = self.model._meta
         conflict_columns, conflict_where = self.arbiter()
         written = [name for name in self.columns if name not in conflict_columns]
-        unrevised = {self.revisions.release_field} if self.revisions else set()
-        compared = [name for name in written if name not in unrevised]
+        compared = self.compared()
         updates = [f"{quote(name)} = EXCLUDED.{quote(name)}" for name in written]
         if "version" in self.fields:
             updates.append('"version" = t."version" + 1')
@@ -128,6 +128,12 @@ class Upsert:
             DO UPDATE SET {", ".join(updates)}
             WHERE ({columns(compared, "t.")}) {where_differs} ({columns(compared, "EXCLUDED.")})
         """
+
+    def compared(self) -> list[str]:
+        """The columns whose values decide whether a row changed: all it writes but the key and the release."""
+        conflict_columns, _ = self.arbiter()
+        unrevised = {self.revisions.release_field} if self.revisions else set()
+        return [name for name in self.columns if name not in conflict_columns and name not in unrevised]
 
     def history_insert(self, *, source: str, history_type: str) -> str:
         """INSERT INTO the history table, its columns SELECTed from `source` (the written rows),
@@ -211,26 +217,55 @@ class PostgresUpsert(Upsert):
         columns = self.columns
         self._row = itemgetter(*columns) if len(columns) > 1 else (lambda values: (values[columns[0]],))
         not_null = [quote(name) for name in columns if not self.fields[name].null]
-        self._copy_sql = (
-            f"COPY {STAGING} ({', '.join(map(quote, columns))}) FROM STDIN WITH (FORMAT csv"
-            + (f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else "")
-            + ")"
+        force = f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else ""
+        self._copy_sql = f"COPY {STAGING} ({', '.join(map(quote, columns))}) FROM STDIN WITH (FORMAT csv{force})"
+        self._copy_lines_sql = (
+            f"COPY {STAGING} ({', '.join(map(quote, columns))}, _line, _outcome) FROM STDIN WITH (FORMAT csv{force})"
         )
         self._sql = self._upsert_sql()
+        if self.revisions:
+            pk = quote(self.model._meta.pk.column)
+            self._staged_sql = self._revising_sql(
+                self.upsert_clause(where_differs="IS DISTINCT FROM"),
+                tail=f"""kept AS (INSERT INTO {WRITTEN} (pk) SELECT {pk} FROM written)
+                SELECT count(*) FILTER (WHERE inserted), count(*) FROM written""",
+            )
 
     def write(self, rows: list[dict[str, Any]], *, now) -> Written:
         """Create or update the rows (their keys are distinct) and their history; report what was written."""
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(map(self._row, rows))
-        buffer.seek(0)
-        # wrap_database_errors: copy_expert is psycopg2's own, so its errors need Django's names.
-        with connection.cursor() as cursor, connection.wrap_database_errors:
+        with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {STAGING}")
-            cursor.copy_expert(self._copy_sql, buffer)
+        self.stage(rows)
+        with connection.cursor() as cursor:
             cursor.execute(self._sql, self.values_with(now=now))
             returned = cursor.fetchall()
         created = sum(1 for _, history_type in returned if history_type == "+")
         return Written(created=created, updated=len(returned) - created, pks=[pk for pk, _ in returned])
+
+    def stage(self, rows: list[dict[str, Any]], lines: list[int] | None = None) -> None:
+        """COPY rows into the staging table, beside what it holds (with their lines, for imports.staged)."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        if lines is None:
+            writer.writerows(map(self._row, rows))
+        else:
+            writer.writerows((*self._row(values), line, "ok") for values, line in zip(rows, lines, strict=True))
+        buffer.seek(0)
+        # wrap_database_errors: copy_expert is psycopg2's own, so its errors need Django's names.
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            cursor.copy_expert(self._copy_sql if lines is None else self._copy_lines_sql, buffer)
+
+    def write_staged(self, *, now) -> tuple[int, int]:
+        """Upsert every row the staging table holds (imports.staged: keys distinct, revisions kept);
+        the pks of the rows written go to the temporary table WRITTEN; returns (created, updated)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{WRITTEN}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {WRITTEN} (pk bigint) ON COMMIT DROP")
+            cursor.execute(self._staged_sql, self.values_with(now=now))
+            created, written = cursor.fetchone()
+            # For the receivers' joins to it (autovacuum never analyses a temporary table).
+            cursor.execute(f"ANALYZE {WRITTEN}")
+        return created, written - created
 
     def prepare(self) -> None:
         """Make the staging table (outside any savepoint a batch is written in, so that it survives one's rollback)."""
@@ -243,6 +278,8 @@ class PostgresUpsert(Upsert):
                 f"CREATE TEMPORARY TABLE {STAGING} ON COMMIT DROP AS "
                 f"SELECT {', '.join(map(quote, self.columns))} FROM {table} WITH NO DATA"
             )
+            # Where imports.staged keeps each row's line and what became of it (empty for batches).
+            cursor.execute(f"ALTER TABLE {STAGING} ADD COLUMN _line integer, ADD COLUMN _outcome text")
 
     def _upsert_sql(self) -> str:
         """The statement for every batch, with %(name)s parameters (values_with(now=...))."""
@@ -256,9 +293,11 @@ class PostgresUpsert(Upsert):
             RETURNING {quote(self.model._meta.pk.attname)}, "history_type"
         """
 
-    def _revising_sql(self, upsert: str) -> str:
+    def _revising_sql(self, upsert: str, *, tail: str = "") -> str:
         """The upsert with a revision row per record whose value it changed: every part of one
-        statement reads the table as it was before the statement, so `old` holds the old values."""
+        statement reads the table as it was before the statement, so `old` holds the old values.
+        It returns each written row's pk and history type, or whatever `tail` (CTEs, then a
+        SELECT) reads from `written`."""
         revisions = self.revisions
         table, pk = quote(self.model._meta.db_table), quote(self.model._meta.pk.column)
         value, release = quote(revisions.value_field), quote(revisions.release_field)
@@ -270,6 +309,6 @@ class PostgresUpsert(Upsert):
                 SELECT t.{pk}, t.{value}, t.{release} FROM {table} t JOIN {STAGING} s ON {self.key_join("t", "s")}
             ),
             written AS ({upsert} RETURNING t.{pk}, t.{value}, t.{release}, (t.xmax = 0) AS inserted),
-            revised AS ({revised})
-            SELECT {pk}, CASE WHEN inserted THEN '+' ELSE '~' END FROM written
+            revised AS ({revised}){"," if tail else ""}
+            {tail or f"SELECT {pk}, CASE WHEN inserted THEN '+' ELSE '~' END FROM written"}
         """

@@ -11,6 +11,7 @@ stored; see trade.importers.codes and trade.importers.imf_names.
 from pathlib import Path
 
 from imports.importer import FileRefused, Importer
+from imports.staged import StagedFormat
 from trade.importers.base import TradeCsvImporter, TradeFileImporter, read_header
 from trade.importers.codes import CountryCodes
 from trade.importers.comtrade import ComtradeApiImporter, ComtradeBulkImporter
@@ -84,6 +85,13 @@ class TradeImporter(Importer):
     def _found(self, path: Path, importer: TradeFileImporter) -> None:
         self._by_path[path] = importer
         self.format = ", ".join(dict.fromkeys(importer.format for importer in self._by_path.values()))
+
+    def staged_format(self, path: Path):
+        importer = self._by_path[path]
+        if not isinstance(importer, StagedFormat):
+            return None
+        self._current = importer
+        return importer
 
     # The runner reads a file to its end and saves its last batch before it reads the next,
     # so the importer of the file being read is the one that builds and matches its records.

@@ -6,8 +6,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from core.values import validate_amount
 from directory.models import Organisation, Source
 from imports.importer import FileRefused, Importer, RowError, check_not_binary, check_utf8
+from imports.staged import StagedFormat
 from imports.upsert import Revisions
 from trade.importers.codes import CountryCodes
 from trade.models import FlowRevision, TradeFlow
@@ -63,10 +68,11 @@ def open_csv(path: Path):
     return open(path, newline="", encoding="utf-8-sig")
 
 
-def read_header(path: Path) -> list[str]:
-    """The column names of a CSV file, after refusing binary, non-UTF-8 and empty files."""
-    check_not_binary(path)
-    check_utf8(path)
+def read_header(path: Path, *, checked: bool = False) -> list[str]:
+    """The column names of a CSV file, after refusing binary, non-UTF-8 and empty files (unless `checked` already)."""
+    if not checked:
+        check_not_binary(path)
+        check_utf8(path)
     with open_csv(path) as handle:
         reader = csv.reader(handle)
         try:
@@ -86,6 +92,11 @@ def check_rows(path: Path, width: int) -> None:
     refused rather than read into the wrong columns. So is a file whose last line has no line
     ending: cut off inside its last field, it would still have the right number of fields.
     """
+    check_fields(path, width)
+    check_ending(path)
+
+
+def check_fields(path: Path, width: int) -> None:
     with open_csv(path) as handle:
         reader = csv.reader(handle)
         try:
@@ -97,6 +108,9 @@ def check_rows(path: Path, width: int) -> None:
                     )
         except csv.Error as exc:
             raise FileRefused(f"{path.name} line {reader.line_num}: not a readable CSV file ({exc})") from None
+
+
+def check_ending(path: Path) -> None:
     with open(path, "rb") as handle:
         handle.seek(-1, 2)
         if handle.read(1) not in (b"\n", b"\r"):
@@ -121,7 +135,17 @@ def parse_value(raw: str) -> Decimal:
         raise RowError(f"negative trade value {raw}")
     if value >= VALUE_LIMIT:
         raise RowError(f"trade value {raw} is too large")
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return within_rule(value.quantize(CENT, rounding=ROUND_HALF_UP), f"trade value {raw}")
+
+
+def within_rule(value: Decimal, what: str) -> Decimal:
+    """The value, if the model's amount rule (core.values) allows it: refused here, on every path
+    and database alike, rather than by whichever of them validates the model."""
+    try:
+        validate_amount(value)
+    except ValidationError as exc:
+        raise RowError(f"{what}: {exc.messages[0]}") from None
+    return value
 
 
 def parse_year(raw: str, *, what: str = "year") -> int:
@@ -248,8 +272,22 @@ class TradeCsvImporter(TradeFileImporter):
         ]
         if missing:
             raise FileRefused(f"{path.name}: looks like {self.description} but has no column {', '.join(missing)}")
-        check_rows(path, len(header))
+        if isinstance(self, StagedFormat) and connection.vendor == "postgresql":
+            try:
+                check_ending(path)  # COPY checks every row's fields as it reads (imports.staged)
+            except FileRefused:
+                check_fields(path, len(header))  # a row cut short, if any, is what to say first
+                raise
+        else:
+            check_rows(path, len(header))
         self.format = self.format_name
+
+    # What imports.staged needs of a CSV format that reads its files in SQL (StagedFormat).
+    def header_of(self, path: Path) -> list[str]:
+        return read_header(path, checked=True)
+
+    def check_rows(self, path: Path) -> None:
+        check_rows(path, len(read_header(path, checked=True)))
 
     def read(self, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         """Rows as {column: text}, numbered by the physical line they end on."""

@@ -35,7 +35,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from imports.importer import FileRefused, RowError, SkipRow
-from trade.importers.base import CENT, VALUE_LIMIT, TradeFileImporter
+from trade.importers.base import CENT, VALUE_LIMIT, TradeFileImporter, within_rule
 from trade.importers.codes import NOT_A_COUNTRY
 from trade.importers.imf import imf_key
 from trade.importers.imf_names import IMF_AGGREGATES, IMF_NAMES, WORLD, normalise
@@ -108,7 +108,7 @@ def millions(raw) -> tuple[Decimal, bool]:
     value = (value * MILLION).quantize(CENT, rounding=ROUND_HALF_UP)
     if value >= VALUE_LIMIT:
         raise RowError(f"trade value {raw} (USD millions) is too large")
-    return value, estimated
+    return within_rule(value, f"trade value {raw} (USD millions)"), estimated
 
 
 class DotsWorkbookImporter(TradeFileImporter):
