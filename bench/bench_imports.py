@@ -24,6 +24,10 @@ Releases (issue 20): the FACTOR file loaded as release "A", then imported again 
 changed (target: at least 20 %, and exactly as many revisions as figures updated), each beside
 `\\copy` of the same file in the same repetition.
 
+SQLite (bench/bench_sqlite_imports.py, last): the FACTOR file (the real one with factor 0)
+imported into fresh SQLite files by the set-based writer and by the ORM row path
+(upsert_in_sql off), interleaved; target: the writer at least 3x the ORM path's rows/s.
+
 Also runnable as `python bench/bench_imports.py parse-xml FILE...` (the XML baseline).
 """
 
@@ -95,11 +99,18 @@ def fresh_database() -> str:
     return f"{base}/{name}"
 
 
-def manage(database_url: str, command: str, *paths: Path) -> tuple[float, int, str]:
+def import_env(database_url: str) -> dict[str, str]:
+    """The environment an importer runs in: the database given, refreshes to BENCH_IMPORT_REDIS_URL if set."""
     env = dict(os.environ, DATABASE_URL=database_url, CHANCERY_ENV="development", DEBUG="false")
     if os.environ.get("BENCH_IMPORT_REDIS_URL"):
         env["REDIS_URL"] = os.environ["BENCH_IMPORT_REDIS_URL"]
-    return run_and_measure([VENV_PYTHON, "manage.py", command, "--no-progress", *map(str, paths)], env=env)
+    return env
+
+
+def manage(database_url: str, command: str, *paths: Path) -> tuple[float, int, str]:
+    return run_and_measure(
+        [VENV_PYTHON, "manage.py", command, "--no-progress", *map(str, paths)], env=import_env(database_url)
+    )
 
 
 def rows_read(output: str) -> int:
@@ -355,6 +366,10 @@ def main() -> None:
             target_for="a 1M-row import",
             judged=MILLION_ROWS >= 1_000_000,
         )
+    # import_trade on SQLite, the set-based writer vs the ORM row path (bench_sqlite_imports.py).
+    from bench_sqlite_imports import run as sqlite_writer_vs_orm
+
+    sqlite_writer_vs_orm()
     try:
         admin_sql('DROP DATABASE IF EXISTS "bench_import" WITH (FORCE)')
     except Exception as exc:  # leftover database: harmless, the cluster is thrown away

@@ -2,6 +2,7 @@
 
     python bench/generate.py database --scale 1.0      # into DATABASE_URL (PostgreSQL), through COPY
     python bench/generate.py comtrade-csv --factor 10 OUT.csv
+    python bench/generate.py comtrade-csv --monthly --rows 10000000 OUT.csv
 
 `database` fills an empty, migrated Chancery database (countries come from the migrations):
 
@@ -27,7 +28,13 @@ the tables analysed, so plans are those of a settled database.
 
 `comtrade-csv` writes a Comtrade API CSV with the real file's columns, `factor` times as
 many rows: the real file's rows once per year, for `factor` years ending with 2021, values
-scaled per row by a seeded factor. It needs no database.
+scaled per row by a seeded factor. It needs no database. `--monthly` adds, after each year's
+annual rows, every row again as a monthly figure for each of the 12 months (13x the rows per
+year, each a distinct figure); `--rows N` stops after N data rows, and without `--factor`
+takes as many years as N needs. TradeFlow takes years from 1800, so annual rows alone give at
+most 222 x 21,338 (4.7M) good rows; ten million distinct figures:
+
+    python bench/generate.py comtrade-csv --monthly --rows 10000000 OUT.csv   # 37 years, 1985-2021
 """
 
 import argparse
@@ -649,20 +656,47 @@ def generate_database(scale: float, seed: int) -> None:
     print(f"generate.py: done, vacuumed and analysed ({time.perf_counter() - started:.1f}s)", flush=True)
 
 
-def generate_comtrade_csv(factor: int, out: Path, seed: int) -> int:
-    """The real Comtrade API file's rows, once for each of `factor` years up to 2021."""
-    rng = random.Random(seed)
+COMTRADE_LAST_YEAR = 2021  # the real file's; generated years go back from it
+COMTRADE_FIRST_YEAR = 1800  # the earliest TradeFlow accepts (tradeflow_year_plausible)
+
+
+def read_real_comtrade() -> tuple[list[str], list[list[str]]]:
     with open(REAL_COMTRADE, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader)
-        rows = list(reader)
+        return header, list(reader)
+
+
+def comtrade_years_for(rows: int, *, monthly: bool) -> int:
+    """How many years of the real file (13 periods each if monthly) make at least `rows` rows."""
+    _, real = read_real_comtrade()
+    return -(-rows // (len(real) * (13 if monthly else 1)))
+
+
+def generate_comtrade_csv(factor: int, out: Path, seed: int, *, monthly: bool = False, rows: int | None = None) -> int:
+    """The real Comtrade API file's rows, once for each of `factor` years up to 2021.
+
+    `monthly`: after a year's annual rows, each row again as a monthly figure for months 1 to
+    12 in turn (freqCode M, refMonth 1-12, refPeriodId YYYYMM01), so a year gives 13 times the
+    real file's rows, every one a figure of its own. Their values are the annual value's
+    twelfth scaled by a second seeded generator, so the annual rows are those of the file
+    without `monthly`. `rows`: stop after that many data rows, so the file is the one without
+    `rows` cut short: the earliest years come first, and 2021 is the year left incomplete.
+    """
+    rng = random.Random(seed)
+    monthly_rng = random.Random(seed + 1)
+    header, real = read_real_comtrade()
+    freq_at, month_at = header.index("freqCode"), header.index("refMonth")
     year_at, period_at, value_at = header.index("refYear"), header.index("refPeriodId"), header.index("primaryValue")
     written = 0
     with open(out, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
-        for year in range(2021 - factor + 1, 2022):
-            for row in rows:
+        for year in range(COMTRADE_LAST_YEAR - factor + 1, COMTRADE_LAST_YEAR + 1):
+            annual = []
+            for row in real:
+                if rows is not None and written >= rows:
+                    return written
                 row = list(row)
                 row[year_at] = str(year)
                 row[period_at] = f"{year}0101"
@@ -670,6 +704,18 @@ def generate_comtrade_csv(factor: int, out: Path, seed: int) -> int:
                     row[value_at] = f"{float(row[value_at]) * rng.uniform(0.7, 1.1):.2f}"
                 writer.writerow(row)
                 written += 1
+                if monthly:
+                    annual.append(row)
+            for month in range(1, 13) if monthly else ():
+                for row in annual:
+                    if rows is not None and written >= rows:
+                        return written
+                    row = list(row)
+                    row[freq_at], row[month_at], row[period_at] = "M", str(month), f"{year}{month:02d}01"
+                    if row[value_at]:
+                        row[value_at] = f"{float(row[value_at]) / 12 * monthly_rng.uniform(0.8, 1.2):.2f}"
+                    writer.writerow(row)
+                    written += 1
     return written
 
 
@@ -680,7 +726,13 @@ def main() -> None:
     database = commands.add_parser("database", help="fill the empty database at DATABASE_URL")
     database.add_argument("--scale", type=float, default=1.0)
     comtrade = commands.add_parser("comtrade-csv", help="write a Comtrade API CSV FACTOR times the real one")
-    comtrade.add_argument("--factor", type=int, default=10)
+    comtrade.add_argument("--factor", type=int, help="years of the real file's rows, up to 2021 (default 10)")
+    comtrade.add_argument(
+        "--monthly", action="store_true", help="after each year's annual rows, each row for months 1-12 (13x per year)"
+    )
+    comtrade.add_argument(
+        "--rows", type=int, help="stop after ROWS data rows; without --factor, as many years as that takes"
+    )
     comtrade.add_argument("out", type=Path)
     args = parser.parse_args()
     if args.command == "database":
@@ -688,8 +740,29 @@ def main() -> None:
             parser.error("--scale must be positive")
         generate_database(args.scale, args.seed)
     else:
-        rows = generate_comtrade_csv(args.factor, args.out, args.seed)
+        if args.rows is not None and args.rows < 1:
+            parser.error("--rows must be positive")
+        factor = args.factor
+        if factor is None:
+            factor = comtrade_years_for(args.rows, monthly=args.monthly) if args.rows is not None else 10
+        first_year = COMTRADE_LAST_YEAR - factor + 1
+        if (args.monthly or args.rows is not None) and first_year < COMTRADE_FIRST_YEAR:
+            parser.error(
+                f"{factor} years would go back to {first_year}, before {COMTRADE_FIRST_YEAR} (the earliest year a "
+                f"trade flow may have); ask for fewer rows{'' if args.monthly else ', or --monthly for 13x the rows a year'}"
+            )
+        if first_year < COMTRADE_FIRST_YEAR:  # what --factor alone always did, kept; the importer rejects those rows
+            print(
+                f"generate.py: warning: years from {first_year}; those before {COMTRADE_FIRST_YEAR} are rejected on import",
+                file=sys.stderr,
+            )
+        rows = generate_comtrade_csv(factor, args.out, args.seed, monthly=args.monthly, rows=args.rows)
         print(f"generate.py: wrote {rows} rows to {args.out}")
+        if args.rows is not None and rows < args.rows:
+            print(
+                f"generate.py: warning: {factor} years hold only {rows} of the {args.rows} rows asked for",
+                file=sys.stderr,
+            )
 
 
 if __name__ == "__main__":
