@@ -30,6 +30,13 @@ class ImportCommand(BaseCommand):
         parser.add_argument(
             "--no-progress", action="store_true", help="No progress bar (it is off anyway when not on a terminal)."
         )
+        if self.importer_class.whole_files:
+            parser.add_argument(
+                "--skip-bad-rows",
+                action="store_true",
+                help="Store a file's good rows even if some are rejected (listed with their reasons). "
+                "Without it, a file with a bad row is refused whole, its bad rows listed.",
+            )
 
     def make_importer(self, options: dict) -> Importer:
         """The importer for this run; a command with options of its own passes them on."""
@@ -42,10 +49,18 @@ class ImportCommand(BaseCommand):
         bar, on_progress = progress_bar(importer.name, stream=self.stderr._out, disable=no_progress or verbosity == 0)
         try:
             run = run_import(
-                importer, paths, dry_run=dry_run, batch_size=batch_size, report_path=report, on_progress=on_progress
+                importer,
+                paths,
+                dry_run=dry_run,
+                batch_size=batch_size,
+                report_path=report,
+                on_progress=on_progress,
+                skip_bad_rows=options.get("skip_bad_rows", False),
             )
         except FileRefused as exc:
             bar.close()
+            if verbosity and getattr(exc, "run", None) and exc.run.errors:
+                write_rejections(self, exc.run, report=report)
             raise CommandError(f"Refused, nothing imported: {exc}") from None
         bar.close()
         if verbosity:
@@ -80,6 +95,10 @@ def write_summary(command: BaseCommand, run: ImportRun, *, report: Path | None =
     command.stdout.write(command.style.SUCCESS(summary) if not run.rejected else command.style.WARNING(summary))
     for name, count in sorted(run.extra_counts.items()):
         command.stdout.write(f"  {name}: {count}")
+    write_rejections(command, run, report=report, limit=limit)
+
+
+def write_rejections(command: BaseCommand, run: ImportRun, *, report: Path | None = None, limit: int = 20) -> None:
     for problem in run.errors[:limit]:
         command.stdout.write(f"  rejected {problem['file']} line {problem['line']}: {problem['reason']}")
     if run.rejected > limit:

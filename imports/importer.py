@@ -19,6 +19,11 @@ class FileRefused(Exception):
     """The file is not what the importer reads; nothing was written."""
 
 
+class BadRows(FileRefused):
+    """The file has rows the importer rejected, and the run keeps files whole (Importer.whole_files):
+    none of it is stored; the rows stay listed, with their reasons, for the user to mend."""
+
+
 class RowError(Exception):
     """One record cannot be imported; the reason is shown to the user as is."""
 
@@ -118,6 +123,9 @@ class Importer:
     # field. Rows are not validated one by one first: build() must check its values, and
     # only if the database refuses a batch is each of its rows validated as on the ORM path.
     upsert_in_sql = False
+    # Refuse a file with any rejected row, listing the rows, unless the run is told to skip bad
+    # rows (import_trade --skip-bad-rows): a release is loaded whole or not at all.
+    whole_files = False
     # With upsert_in_sql, for statistics: a revision row per record whose value a batch changes,
     # and no audit-history rows for what the import writes (imports.upsert.Revisions).
     revisions: Revisions | None = None

@@ -26,14 +26,14 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import DataError, IntegrityError, connection, models, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.csvsafe import safe_text
 from imports import staged
-from imports.importer import FileRefused, Importer, Pending, RowError, RowProblem, SkipRow, Tally
+from imports.importer import BadRows, FileRefused, Importer, Pending, RowError, RowProblem, SkipRow, Tally
 from imports.models import ImportRun
+from imports.orm_path import validate, validation_message, write_with_orm
 from imports.seen_keys import SeenKeys
 from imports.seen_sql import SeenInDatabase
 from imports.signals import records_imported
@@ -46,9 +46,16 @@ SET_BASED: dict[str, type[Upsert]] = {"postgresql": PostgresUpsert, "sqlite": Sq
 
 class ImportRunner:
     def __init__(
-        self, importer: Importer, *, batch_size: int | None = None, report_path: Path | None = None, on_progress=None
+        self,
+        importer: Importer,
+        *,
+        batch_size: int | None = None,
+        report_path: Path | None = None,
+        on_progress=None,
+        skip_bad_rows: bool = False,
     ):
         self.importer = importer
+        self.whole_files = importer.whole_files and not skip_bad_rows
         self.batch_size = batch_size or importer.batch_size
         self.tally = Tally()
         self.problems: list[RowProblem] = []
@@ -120,21 +127,38 @@ class ImportRunner:
             with transaction.atomic():
                 if not (self._in_sql and staged.import_file(self, path, last=last)):
                     self._import_file(path)
+                if self.whole_files and self.tally.rejected > snapshot[0].rejected:
+                    raise self._bad_rows(path, snapshot)
+        except BadRows as exc:
+            read, rejected = self.tally.read, self.tally.rejected
+            self.restore(snapshot, keep_problems=True)  # the rows to mend stay listed
+            self.tally.read, self.tally.rejected = read, rejected
+            self.refused.append(str(exc))
         except FileRefused as exc:
             self.restore(snapshot)
             self.refused.append(str(exc))
+
+    def _bad_rows(self, path: Path, snapshot) -> BadRows:
+        count = self.tally.rejected - snapshot[0].rejected
+        first = self.problems[snapshot[2]] if len(self.problems) > snapshot[2] else None
+        where = f"; the first, line {first.line}: {first.reason}" if first else ""
+        return BadRows(
+            f"{path.name}: {count:,} bad row{'s' if count != 1 else ''}{where}. None of the file was stored; "
+            "mend the rows, or import it with --skip-bad-rows to store the rest"
+        )
 
     def snapshot(self) -> tuple[Tally, Counter, int]:
         """What restore() needs to undo the counts of work a savepoint's rollback undoes."""
         return dataclasses.replace(self.tally), self.importer.extra.copy(), len(self.problems)
 
-    def restore(self, snapshot: tuple[Tally, Counter, int]) -> None:
+    def restore(self, snapshot: tuple[Tally, Counter, int], *, keep_problems: bool = False) -> None:
         tally, extra, problems = snapshot
-        self.tally = tally
+        self.tally = dataclasses.replace(tally)
         # In place: a composite importer's formats share this Counter (trade.importers.TradeImporter).
         self.importer.extra.clear()
         self.importer.extra.update(extra)
-        del self.problems[problems:]
+        if not keep_problems:
+            del self.problems[problems:]
         self._upsert = None  # its staging table may have gone with the savepoint
         self.importer.forget_rolled_back()  # and so did what the importer created in it
 
@@ -177,12 +201,12 @@ class ImportRunner:
     def duplicate_reason(key: str, first: tuple[str, int]) -> str:
         return f"duplicate id {key!r}: already read at {first[0]} line {first[1]}"
 
-    def _change_reason(self) -> str:
+    def change_reason(self) -> str:
         importer = self.importer
         return f"{importer.change_reason} (import run {importer.run.pk})" if importer.run else importer.change_reason
 
     def _flush(self, batch: list[Pending], repeats: list[tuple[int, str, int]]) -> None:
-        written = self._write_in_sql(batch, repeats) if self._in_sql else self._write_with_orm(batch)
+        written = self._write_in_sql(batch, repeats) if self._in_sql else write_with_orm(self, batch)
         if written:
             records_imported.send(sender=self.importer.model, pks=written)
         if self.on_progress:
@@ -242,7 +266,7 @@ class ImportRunner:
                 columns=columns,
                 key_fields=[*self.importer.scope, self.importer.key_field],
                 user_id=self.importer.user.pk if self.importer.user else None,
-                change_reason=self._change_reason(),
+                change_reason=self.change_reason(),
                 revisions=self.importer.revisions,
                 run_id=self.importer.run.pk if self.importer.run else None,
             )
@@ -255,102 +279,11 @@ class ImportRunner:
 
     def _valid(self, values: dict[str, Any], pending: Pending) -> bool:
         try:
-            _validate(self.importer.model(**values))
+            validate(self.importer.model(**values))
         except ValidationError as exc:
-            self.reject(pending.file, pending.line, _validation_message(exc))
+            self.reject(pending.file, pending.line, validation_message(exc))
             return False
         return True
-
-    def _write_with_orm(self, batch: list[Pending]) -> list[Any]:
-        """The batch through the ORM and simple_history; returns the pks of the rows created or updated."""
-        importer = self.importer
-        model = importer.model
-        existing = importer.existing(p.key for p in batch)
-        to_create: list[tuple[models.Model, Pending]] = []
-        to_update: list[tuple[models.Model, Pending]] = []
-        changed_fields: set[str] = set()
-        for pending in batch:
-            values = {**importer.scope, **pending.values}
-            current = existing.get(pending.key)
-            if current is None:
-                obj = model(**values)
-                try:
-                    _validate(obj)
-                except ValidationError as exc:
-                    self.reject(pending.file, pending.line, _validation_message(exc))
-                    continue
-                to_create.append((obj, pending))
-                continue
-            differing = {
-                name: value
-                for name, value in values.items()
-                if name not in importer.create_only_fields and _differs(getattr(current, name), value)
-            }
-            if not differing:
-                self.tally.unchanged += 1
-                continue
-            for name, value in differing.items():
-                setattr(current, name, value)
-            try:
-                _validate(current)
-            except ValidationError as exc:
-                current.refresh_from_db()
-                self.reject(pending.file, pending.line, _validation_message(exc))
-                continue
-            if hasattr(current, "version"):
-                current.version += 1
-                differing["version"] = current.version
-            if hasattr(current, "updated_at"):
-                current.updated_at = timezone.now()
-                differing["updated_at"] = current.updated_at
-            changed_fields |= differing.keys()
-            to_update.append((current, pending))
-
-        reason = self._change_reason()
-        if to_create:
-            created = bulk_create_with_history(
-                [obj for obj, _ in to_create],
-                model,
-                batch_size=self.batch_size,
-                default_user=importer.user,
-                default_change_reason=reason,
-            )
-            to_create = list(zip(created, (p for _, p in to_create), strict=False))
-            self.tally.created += len(to_create)
-        if to_update:
-            bulk_update_with_history(
-                [obj for obj, _ in to_update],
-                model,
-                sorted(changed_fields),
-                batch_size=self.batch_size,
-                default_user=importer.user,
-                default_change_reason=reason,
-            )
-            self.tally.updated += len(to_update)
-        importer.after_save(to_create, to_update)
-        return [obj.pk for obj, _ in to_create + to_update]
-
-
-def _validate(obj: models.Model) -> None:
-    """Field and model validation without a query per foreign key.
-
-    Importers map codes to rows they have already looked up, so re-checking each foreign key
-    against the database would only multiply the queries by the batch size.
-    """
-    foreign_keys = [f.name for f in obj._meta.concrete_fields if f.is_relation]
-    obj.clean_fields(exclude=foreign_keys)
-    obj.clean()
-
-
-def _differs(current: Any, new: Any) -> bool:
-    return current != new
-
-
-def _validation_message(exc: ValidationError) -> str:
-    message_dict = getattr(exc, "message_dict", None)
-    if message_dict:
-        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in message_dict.items())
-    return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
 def run_import(
@@ -362,8 +295,11 @@ def run_import(
     report_path: Path | None = None,
     run: ImportRun | None = None,
     on_progress=None,
+    skip_bad_rows: bool = False,
 ) -> ImportRun:
-    """Run an importer over files and record the run; FileRefused propagates after being recorded."""
+    """Run an importer over files and record the run; FileRefused propagates after being recorded.
+
+    An importer with `whole_files` refuses a file with a bad row, unless `skip_bad_rows`."""
     run = run or ImportRun.objects.create(
         importer=importer.name, files="\n".join(os.fspath(p) for p in paths), user=importer.user, dry_run=dry_run
     )
@@ -377,11 +313,14 @@ def run_import(
         if on_progress:
             on_progress(tally)
 
-    runner = ImportRunner(importer, batch_size=batch_size, report_path=report_path, on_progress=progress)
+    runner = ImportRunner(
+        importer, batch_size=batch_size, report_path=report_path, on_progress=progress, skip_bad_rows=skip_bad_rows
+    )
     try:
         tally = runner.run(paths, dry_run=dry_run)
     except FileRefused as exc:
         _finish(run, ImportRun.Status.REFUSED, str(exc), runner, importer)
+        exc.run = run  # for the caller to list what was rejected
         raise
     except Exception as exc:
         _finish(run, ImportRun.Status.FAILED, f"{type(exc).__name__}: {exc}", runner, importer)

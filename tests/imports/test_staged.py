@@ -12,9 +12,12 @@ order) must be the same. On PostgreSQL the first must also have gone through SQL
 comparison is not of one path with itself.
 """
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -87,9 +90,10 @@ def files(tmp_path, value="1114246510.97"):
     return [first, second, broken]
 
 
-def outcome(importer, paths, **options):
+def outcome(importer, paths):
+    """What an import leaves, its bad rows skipped (the rest of each file stored, each bad row listed)."""
     with CaptureQueriesContext(connection) as queries:
-        run = run_import(importer, paths, **options)
+        run = run_import(importer, paths, skip_bad_rows=True)
     figures = sorted(
         TradeFlow.objects.values_list(
             "external_key",
@@ -167,9 +171,9 @@ def test_a_new_release_revises_the_same_figures_on_both_paths_and_the_same_relea
 
     def releases(importer_class):
         fresh()
-        run_import(importer_class(release="2022"), files(tmp_path))
-        again = run_import(importer_class(release="2022"), files(tmp_path))
-        revised = run_import(importer_class(release="2023"), files(later, value="1200"))
+        run_import(importer_class(release="2022"), files(tmp_path), skip_bad_rows=True)
+        again = run_import(importer_class(release="2022"), files(tmp_path), skip_bad_rows=True)
+        revised = run_import(importer_class(release="2023"), files(later, value="1200"), skip_bad_rows=True)
         revisions = list(
             FlowRevision.objects.values_list(
                 "flow__external_key", "old_value", "new_value", "old_release", "new_release"
@@ -204,3 +208,47 @@ def test_a_file_the_database_refuses_in_sql_is_read_again_row_by_row_and_nothing
     assert errors[-1]["line"] == 21 and "commodity_code" in errors[-1]["reason"]
     assert staged == (1 if connection.vendor == "postgresql" else 0)
     assert ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED).count() == 2
+
+
+def test_a_file_with_one_bad_row_stores_nothing_of_itself_lists_the_row_and_the_next_file_imports(tmp_path):
+    good = [{**TJK, "refYear": str(year), "refPeriodId": f"{year}0101"} for year in range(1900, 2000)]
+    bad = [*good[:50], {**UZB, "primaryValue": "lots"}, *good[50:]]
+    first = api_file(tmp_path, *bad, name="first.csv")
+    second = api_file(tmp_path, {**KAZ}, name="second.csv")
+
+    run = run_import(TradeImporter(), [first, second], batch_size=10)
+
+    assert run.status == ImportRun.Status.SUCCEEDED
+    assert list(TradeFlow.objects.values_list("partner", flat=True)) == ["KAZ"]
+    assert (run.rows_read, run.created, run.rejected) == (101 + 1, 1, 1)
+    assert run.errors == [{"file": "first.csv", "line": 52, "reason": "trade value 'lots' is not a number"}]
+    assert run.refused == [
+        "first.csv: 1 bad row; the first, line 52: trade value 'lots' is not a number. None of the file was "
+        "stored; mend the rows, or import it with --skip-bad-rows to store the rest"
+    ]
+    assert not FlowRevision.objects.exists()
+
+
+def test_with_skip_bad_rows_the_rest_of_the_file_is_stored_and_the_bad_row_listed(tmp_path):
+    good = [{**TJK, "refYear": str(year), "refPeriodId": f"{year}0101"} for year in range(1900, 2000)]
+    path = api_file(tmp_path, *good[:50], {**UZB, "primaryValue": "lots"}, *good[50:], name="first.csv")
+
+    run = run_import(TradeImporter(), [path], batch_size=10, skip_bad_rows=True)
+
+    assert (run.status, run.created, run.rejected, run.refused) == (ImportRun.Status.SUCCEEDED, 100, 1, [])
+    assert TradeFlow.objects.count() == 100
+    assert run.errors == [{"file": "first.csv", "line": 52, "reason": "trade value 'lots' is not a number"}]
+
+
+def test_the_command_refuses_a_file_with_a_bad_row_lists_it_and_says_how_to_store_the_rest(tmp_path):
+    path = api_file(tmp_path, {**TJK}, {**UZB, "primaryValue": "-1"}, name="flows.csv")
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match="Refused, nothing imported: flows.csv: 1 bad row; .*--skip-bad-rows"):
+        call_command("import_trade", str(path), no_progress=True, stdout=out)
+    assert "rejected flows.csv line 3: negative trade value -1" in out.getvalue()
+    assert not TradeFlow.objects.exists()
+    assert ImportRun.objects.get().status == ImportRun.Status.REFUSED
+
+    call_command("import_trade", str(path), no_progress=True, skip_bad_rows=True, stdout=out)
+    assert list(TradeFlow.objects.values_list("partner", flat=True)) == ["TJK"]

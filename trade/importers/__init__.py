@@ -46,6 +46,7 @@ class TradeImporter(Importer):
     model = TradeFlow
     key_field = "external_key"
     upsert_in_sql = TradeCsvImporter.upsert_in_sql
+    whole_files = TradeCsvImporter.whole_files
     revisions = TradeCsvImporter.revisions
     batch_size = TradeCsvImporter.batch_size
 

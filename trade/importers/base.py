@@ -174,6 +174,8 @@ class TradeFileImporter(Importer):
     # A figure is one row with nothing beside it, and figure() checks the rules across its
     # fields, so on PostgreSQL batches go through one upsert each (imports.upsert).
     upsert_in_sql = True
+    # A file of figures is one release's: stored whole or, with a bad row, not at all (--skip-bad-rows).
+    whole_files = True
     # Figures are statistics: the run records who loaded which file; a figure a later release
     # changes gets a FlowRevision, not an audit-history row (README, "What is audited").
     revisions = Revisions(FlowRevision, record_field="flow", value_field="value_usd", release_field="release")
