@@ -289,6 +289,8 @@ def _has_stray_quote(path: Path) -> bool:
 def _import(runner, staged, raw: RawCsv, *, last: bool) -> None:
     importer, name, scope = runner.importer, raw.path.name, staged.scope
     runner.tally.read += raw.rows
+    if runner.on_progress:  # the file is read; mapping and writing it follow
+        runner.on_progress(runner.tally)
     columns = [*scope, *staged.staged_values(lambda _: "NULL", "NULL")]
     upsert = runner.upsert_for(columns)
     with connection.cursor() as cursor:
