@@ -21,6 +21,9 @@
 #   6. bench/bench_timelines.py pages: the busiest pair's page and timeline API over gunicorn,
 #                               and an edit's refresh through the worker, on the generated data
 #   7. bench/report.py          writes the results file
+# Only when BENCH_STEPS names it (about 15 minutes), after the dots step:
+#   tenmillion: bench/bench_ten_million.py  a 10,000,000-row generated Comtrade file (generate.py
+#                               --monthly) in one import_trade, vs psql \copy; peak RSS < 200 MB?
 # Everything it started is stopped on exit, whatever happens. A failed step is reported and
 # the others still run; the exit status is then non-zero.
 #
@@ -30,7 +33,9 @@
 #   BENCH_RESULTS    where the results go (default bench/RESULTS.md, or bench/RESULTS-quick.md
 #                    with --quick, so a quick run never replaces the full run's figures)
 #   BENCH_DURATION   seconds per load-generator run (default 5, or 2 with --quick)
-#   BENCH_STEPS      comma-separated step names to run (default: all), e.g. "data generation,api,overrides"
+#   BENCH_STEPS      comma-separated step names to run (default: all but tenmillion), e.g. "data generation,api,overrides"
+#   BENCH_TEN_MILLION_ROWS, BENCH_TEN_MILLION_REPEAT  the tenmillion step's rows (default 10000000)
+#                    and repetitions (default 1)
 #   BENCH_TIMELINES_SCALE  `bench_timelines.py rebuild`'s --scale (default 0.25, or BENCH_SCALE with --quick)
 #   PGPORT_TEST, REDIS_PORT_TEST, BENCH_APP_PORT, BENCH_BARE_PORT, BENCH_LAYERS_PORT,
 #   BENCH_LAYERS_BARE_DJANGO_PORT
@@ -135,6 +140,17 @@ step() {
     fi
 }
 
+# A step that runs only when BENCH_STEPS names it: too long for every `make bench`. Left out of
+# a plain run silently; with BENCH_STEPS set and not naming it, listed as not run like any step.
+explicit_step() {
+    if [[ ",${BENCH_STEPS:-}," != *",$1,"* ]]; then
+        say "=== $1: runs only when BENCH_STEPS lists it, skipped ==="
+        if [ -n "${BENCH_STEPS:-}" ]; then skipped+=("$1"); fi
+        return 0
+    fi
+    step "$@"
+}
+
 # The code measured is the work tree as it is now: note its commit, in case it moves meanwhile.
 commit_at_start="$(git rev-parse --short HEAD 2>/dev/null || true)"
 say "mode $MODE, scale $BENCH_SCALE, $BENCH_REPEAT repetitions, commit ${commit_at_start:-unknown}"
@@ -156,6 +172,10 @@ step "imports" env BENCH_ADMIN_DATABASE_URL="$PG_URL/postgres" BENCH_TEMPLATE_DB
 # The IMF DOTS workbooks under $BENCH_DATA_DIR/imf-dots (default data/) in one import_trade, vs psql \copy.
 step "dots" env BENCH_ADMIN_DATABASE_URL="$PG_URL/postgres" BENCH_TEMPLATE_DB=bench_empty \
     BENCH_IMPORT_REDIS_URL="$REDIS_BASE/2" "$PYTHON" bench/bench_dots.py
+
+# 10,000,000 generated Comtrade figures in one import_trade, vs psql \copy (BENCH_TEN_MILLION_ROWS).
+explicit_step "tenmillion" env BENCH_ADMIN_DATABASE_URL="$PG_URL/postgres" BENCH_TEMPLATE_DB=bench_empty \
+    BENCH_IMPORT_REDIS_URL="$REDIS_BASE/2" "$PYTHON" bench/bench_ten_million.py
 
 # load_demo + load_datasets on SQLite (what make run does), again unchanged, and forced.
 step "datasets" "$PYTHON" bench/bench_datasets.py
