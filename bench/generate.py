@@ -448,7 +448,7 @@ def generate_database(scale: float, seed: int) -> None:
 
     from agreements.models import Agreement, AgreementParty, AgreementStatusChange, DraftVersion
     from directory.models import Citation, Country, Person, Position, Source
-    from trade.models import TradeClaim, TradeFlow
+    from trade.models import FlowRevision, TradeClaim, TradeFlow
     from visits.models import Visit, VisitStatusChange
 
     if connection.vendor != "postgresql":
@@ -472,9 +472,10 @@ def generate_database(scale: float, seed: int) -> None:
             url="https://comtradeplus.un.org/",
             language="en",
         )
-        # Empty already; truncating it in this transaction lets COPY write frozen rows. No
-        # CASCADE: if another table ever points at flows, this fails loudly instead.
-        cursor.execute(f'TRUNCATE "{TradeFlow._meta.db_table}"')
+        # Empty already; truncating it in this transaction lets COPY write frozen rows. The
+        # revisions that point at flows (empty too) are named, not CASCADEd: a table that
+        # comes to point at flows one day fails this loudly instead.
+        cursor.execute(f'TRUNCATE "{TradeFlow._meta.db_table}", "{FlowRevision._meta.db_table}"')
         rebuild_indexes = without_secondary_indexes(cursor, TradeFlow)
         # Foreign keys checked at the end of the COPY rather than at commit: an index cannot
         # be built while their checks are pending.
