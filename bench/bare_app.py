@@ -27,6 +27,7 @@ import psycopg2
 DATABASE_URL = os.environ.get("BARE_DATABASE_URL", "")
 MAX_PAGE_SIZE = 1000
 FLOW_LABELS = {"export": "Export", "import": "Import", "re_export": "Re-export", "re_import": "Re-import"}
+VALUATION_LABELS = {"": "", "fob": "FOB", "cif": "CIF"}
 
 # The Django views' SQL, word for word (bench_api.py compares them before measuring).
 FLOW_COLUMNS = (
@@ -38,6 +39,8 @@ FLOW_COLUMNS = (
     "flow",
     "commodity_code",
     "value_usd",
+    "valuation",
+    "estimated",
     "dataset",
     "release",
     "source_id",
@@ -168,11 +171,14 @@ def flow_json(r: tuple) -> dict:
         "flow": r[5],
         "commodity_code": r[6],
         "value_usd": str(r[7]),
-        "dataset": r[8],
-        "release": r[9],
-        "source": r[10],
-        "updated_at": r[11],
+        "valuation": r[8],
+        "estimated": r[9],
+        "dataset": r[10],
+        "release": r[11],
+        "source": r[12],
+        "updated_at": r[13],
         "flow_label": FLOW_LABELS[r[5]],
+        "valuation_label": VALUATION_LABELS[r[8]],
     }
 
 
