@@ -230,15 +230,10 @@ def comtrade(
     rows = runs[0][2]
     seconds = [s for s, _, _ in runs]
     peaks = [p / MB for _, p, _ in runs]
-    result = Result(
-        section=SECTION,
+    result = beside_copy(
+        runs,
+        copies,
         name=f"import_trade: {label} ({rows:,} rows)",
-        metric="rows/s",
-        samples=[r / s for s, _, r in runs],
-        baseline_name="psql \\copy of the file into a staging table",
-        baseline_samples=[rows / s for s in copies],
-        extra={"seconds": seconds, "peak RSS MB": peaks},
-        baseline_extra={"seconds": copies},
         note="whole command (Django start-up included) into an empty database",
     )
     if floor:
@@ -264,6 +259,22 @@ def comtrade(
         met = max(peaks) < peak_target_mb if judged else None
         result.targets.append(Target(f"peak RSS < {peak_target_mb:g} MB{suffix}", met, f"max {max(peaks):.0f} MB"))
     record(result)
+
+
+def beside_copy(runs: list[tuple[float, int, int]], copies: list[float], *, name: str, note: str) -> Result:
+    """An import's rows/s ((seconds, peak RSS, rows) a run) beside psql \\copy's of the same file (seconds a run)."""
+    rows = runs[0][2]
+    return Result(
+        section=SECTION,
+        name=name,
+        metric="rows/s",
+        samples=[r / s for s, _, r in runs],
+        baseline_name="psql \\copy of the file into a staging table",
+        baseline_samples=[rows / s for s in copies],
+        extra={"seconds": [s for s, _, _ in runs], "peak RSS MB": [p / MB for _, p, _ in runs]},
+        baseline_extra={"seconds": copies},
+        note=note,
+    )
 
 
 def written_from_a_ready_table(database_url: str) -> tuple[float, int]:

@@ -28,8 +28,8 @@ from bench_imports import (
     MB,
     REAL_ROWS,
     ROOT,
-    SECTION,
     admin_sql,
+    beside_copy,
     database_count,
     fresh_database,
     interleaved,
@@ -86,15 +86,10 @@ def ten_million(path: Path, rows_asked: int) -> Result:
     seconds = [s for s, _, _ in runs]
     peaks = [p / MB for _, p, _ in runs]
     years = -(-rows_asked // (REAL_ROWS * 13))
-    result = Result(
-        section=SECTION,
+    result = beside_copy(
+        runs,
+        copies,
         name=f"import_trade: generated Comtrade API CSV, annual + monthly, {rows:,} rows",
-        metric="rows/s",
-        samples=[r / s for s, _, r in runs],
-        baseline_name="psql \\copy of the file into a staging table",
-        baseline_samples=[rows / s for s in copies],
-        extra={"seconds": seconds, "peak RSS MB": peaks},
-        baseline_extra={"seconds": copies},
         note=(
             f"rows from bench/generate.py comtrade-csv --monthly --rows {rows_asked}: each row of the real file "
             f"as an annual figure and as 12 monthly ones, {years} year{'s' if years != 1 else ''} up to 2021; "
