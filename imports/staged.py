@@ -83,12 +83,20 @@ class StagedFormat:
         return {}
 
 
-def count_lines(path: Path) -> int:
-    count = 0
+# A quote inside an unquoted field, which RFC 4180 does not allow: Python's csv module keeps it
+# as a character, COPY would start a quoted field there. Such a file is read on the row path.
+STRAY_QUOTE = re.compile(rb'"(?<=[^,\n"]")(?![,\r\n"])')  # a literal first: searched at memchr's speed
+
+
+def scan(path: Path) -> tuple[int, bool]:
+    """One pass over the file: its line breaks, and whether it has a quote inside an unquoted field (STRAY_QUOTE)."""
+    lines, stray, tail = 0, False, b""
     with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            count += chunk.count(b"\n")
-    return count
+        while chunk := handle.read(1 << 22):
+            lines += chunk.count(b"\n")
+            stray = stray or STRAY_QUOTE.search(tail + chunk) is not None
+            tail = chunk[-1:]
+    return lines, stray
 
 
 class RawCsv:
@@ -104,8 +112,9 @@ class RawCsv:
         index = self.positions.get(name)
         return "''" if index is None else f"r.c{index}"
 
-    def copy(self) -> bool:
-        """COPY the file in; False (and nothing left of it) if COPY refuses it or its records are not one per line."""
+    def copy(self, lines: int) -> bool:
+        """COPY the file in; False (and nothing left of it) if COPY refuses it or its records are not
+        one per line (`lines`: the file's line breaks, from scan())."""
         with open(self.path, "rb") as handle:
             first = handle.readline().removeprefix(b"\xef\xbb\xbf")
         if not first.strip():
@@ -128,7 +137,7 @@ class RawCsv:
                         1 << 20,  # bytes read at a time
                     )
                     copied = cursor.rowcount
-                if copied + 1 != count_lines(self.path):
+                if copied + 1 != lines:
                     raise _NotOnePerLine
                 cursor.execute(f"ANALYZE {RAW}")  # for the joins to its parts (autovacuum skips temporary tables)
         except (DatabaseError, _NotOnePerLine):
@@ -249,21 +258,19 @@ def drop_lines(lines: list[int]) -> None:
         cursor.execute(f"DELETE FROM {STAGING} WHERE _line = ANY(%s)", [lines])
 
 
-# A quote inside an unquoted field, which RFC 4180 does not allow: Python's csv module keeps it
-# as a character, COPY would start a quoted field there. Such a file is read on the row path.
-STRAY_QUOTE = re.compile(rb'"(?<=[^,\n"]")(?![,\r\n"])')  # a literal first: searched at memchr's speed
-
-
 def import_file(runner, path: Path, *, last: bool) -> bool:
     """Read `path` in SQL if its importer can (a StagedFormat, on PostgreSQL, a file COPY takes
     one record per line); False if the row path must read it instead. A broken file is refused
     with the row path's message (FileRefused)."""
     staged = runner.importer.staged_format(path)
     # Statistics only (Importer.revisions): audit history a row each is the batches' way.
-    if staged is None or not runner.importer.revisions or connection.vendor != "postgresql" or _has_stray_quote(path):
+    if staged is None or not runner.importer.revisions or connection.vendor != "postgresql":
+        return False
+    lines, stray_quote = scan(path)
+    if stray_quote:
         return False
     raw = RawCsv(path, staged.header_of(path))
-    if not raw.copy():
+    if not raw.copy(lines):
         staged.check_rows(path)  # refuses a file whose rows do not fit its header, as the row path would
         return False
     snapshot = runner.snapshot()
@@ -274,16 +281,6 @@ def import_file(runner, path: Path, *, last: bool) -> bool:
         runner.restore(snapshot)  # the row path finds the rows to blame
         return False
     return True
-
-
-def _has_stray_quote(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        tail = b""
-        while chunk := handle.read(1 << 22):
-            if STRAY_QUOTE.search(tail + chunk):
-                return True
-            tail = chunk[-1:]
-    return False
 
 
 def _import(runner, staged, raw: RawCsv, *, last: bool) -> None:
