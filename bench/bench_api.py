@@ -418,7 +418,7 @@ def sql_differences(paths: list[str]) -> dict[str, str]:
             if path.startswith("/api/v1/trade/series/"):
                 a, b = query["a"], query["b"]
                 bare = [
-                    cursor.mogrify(bare_app.SERIES_FLOWS_SQL, ["TOTAL", "comtrade", a, b, a, b]).decode(),
+                    cursor.mogrify(bare_app.SERIES_FLOWS_SQL, ["TOTAL", a, b, a, b]).decode(),
                     cursor.mogrify(bare_app.SERIES_CLAIMS_SQL, [b, a, a, b]).decode(),
                 ]
             else:
