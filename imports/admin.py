@@ -8,11 +8,14 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
+from imports import liveness
 from imports.models import ImportRun
 from imports.tasks import run_import_task
 
 UPLOAD_EXTENSIONS = {"hsg-travels": (".xml",), "hsg-visits": (".xml",), "trade": (".csv",)}
+UPLOAD_FIELDS = ["importer", "upload", "dry_run", "release", "skip_bad_rows"]
 
 
 class ImportUploadForm(forms.ModelForm):
@@ -26,7 +29,7 @@ class ImportUploadForm(forms.ModelForm):
 
     class Meta:
         model = ImportRun
-        fields = ["importer", "upload", "dry_run"]
+        fields = UPLOAD_FIELDS
 
     def clean(self):
         cleaned = super().clean()
@@ -43,6 +46,15 @@ class ImportUploadForm(forms.ModelForm):
             raise forms.ValidationError(
                 {"upload": f"This importer reads {' or '.join(UPLOAD_EXTENSIONS[importer])} files."}
             )
+        cleaned["release"] = (cleaned.get("release") or "").strip()
+        # An importer whose files are each one release, stored whole or not at all, takes both.
+        if importer and not import_string(settings.CHANCERY_IMPORTERS[importer]).whole_files:
+            if cleaned["release"]:
+                raise forms.ValidationError({"release": "Only trade files have a release."})
+            if cleaned.get("skip_bad_rows"):
+                raise forms.ValidationError(
+                    {"skip_bad_rows": "This importer always stores a file's good rows and lists the bad ones."}
+                )
         return cleaned
 
 
@@ -63,7 +75,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         "rejected",
         "created_at",
     ]
-    list_filter = ["importer", "status", "dry_run"]
+    list_filter = ["importer", "status", "dry_run", "release"]
     search_fields = ["files", "message"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
@@ -75,8 +87,11 @@ class ImportRunAdmin(admin.ModelAdmin):
         "upload",
         "user",
         "dry_run",
+        "release",
+        "skip_bad_rows",
         "status",
         "message",
+        "worker",
         "started_at",
         "finished_at",
         "rows_read",
@@ -91,7 +106,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = ImportUploadForm
-            kwargs["fields"] = ["importer", "upload", "dry_run"]
+            kwargs["fields"] = UPLOAD_FIELDS
         return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
@@ -113,6 +128,8 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
+            if obj.status == ImportRun.Status.RUNNING and liveness.stop_abandoned(ImportRun.objects.filter(pk=obj.pk)):
+                obj.refresh_from_db()
             context["import_progress"] = cache.get(obj.progress_cache_key)
             context["import_in_progress"] = obj.status in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING)
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -13,6 +13,8 @@ class ImportRun(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         REFUSED = "refused", "Refused (file not what it claims)"
         FAILED = "failed", "Failed"
+        # Its process ended mid-run (imports.liveness): nothing of it was stored.
+        STOPPED = "stopped", "Stopped (its process ended; nothing stored)"
 
     MAX_STORED_ERRORS = 500
 
@@ -25,6 +27,14 @@ class ImportRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_runs"
     )
     dry_run = models.BooleanField(default=False)
+    release = models.CharField(
+        max_length=40, blank=True, help_text="The dataset's release the files are from (trade files), e.g. '2023-06'."
+    )
+    skip_bad_rows = models.BooleanField(
+        default=False,
+        help_text="Store a file's good rows even if some are bad (trade files are otherwise whole or nothing).",
+    )
+    worker = models.CharField(max_length=255, blank=True, help_text="host:pid of the process that ran it.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     message = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)

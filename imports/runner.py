@@ -30,7 +30,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core.csvsafe import safe_text
-from imports import staged
+from imports import liveness, staged
 from imports.importer import BadRows, FileRefused, Importer, Pending, RowError, RowProblem, SkipRow, Tally
 from imports.models import ImportRun
 from imports.orm_path import validate, validation_message, write_with_orm
@@ -301,12 +301,24 @@ def run_import(
 
     An importer with `whole_files` refuses a file with a bad row, unless `skip_bad_rows`."""
     run = run or ImportRun.objects.create(
-        importer=importer.name, files="\n".join(os.fspath(p) for p in paths), user=importer.user, dry_run=dry_run
+        importer=importer.name,
+        files="\n".join(os.fspath(p) for p in paths),
+        user=importer.user,
+        dry_run=dry_run,
+        release=getattr(importer, "release", ""),
+        skip_bad_rows=skip_bad_rows,
     )
+    # Marked as this process's before it says "running", so a sweep never takes it for abandoned.
+    with liveness.held(run):
+        return _run(run, importer, paths, dry_run, batch_size, report_path, on_progress, skip_bad_rows)
+
+
+def _run(run, importer, paths, dry_run, batch_size, report_path, on_progress, skip_bad_rows) -> ImportRun:
     importer.run = run
     run.status = ImportRun.Status.RUNNING
     run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    run.worker = liveness.worker_label()
+    run.save(update_fields=["status", "started_at", "worker"])
 
     def progress(tally: Tally) -> None:
         cache.set(run.progress_cache_key, {"read": tally.read, "rejected": tally.rejected}, timeout=3600)

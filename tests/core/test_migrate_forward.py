@@ -73,6 +73,12 @@ ADDED_ROLE_TABLES = {
 # Tables a later issue emptied on purpose: the audit rows the fixture's trade import wrote, one
 # per figure, which trade 0008 drops (issue 20: revisions, not per-row history, for statistics).
 EMPTIED = {"trade_historicaltradeflow": 0}
+# Columns a later issue added to a kept table, with the value an old row gets: an import run's
+# release, its skip-bad-rows choice and the process that ran it (issue 20).
+ADDED_COLUMNS = {"chancery_importrun": {"release": "", "skip_bad_rows": "False", "worker": ""}}
+# Rows a later migration added on purpose: beat's sweep for import runs whose process ended,
+# every five minutes (imports 0003, issue 20).
+ADDED_ROWS = {"django_celery_beat_periodictask": 1, "django_celery_beat_intervalschedule": 1}
 ADDED_FIELDS = {
     # each trade figure's valuation basis and estimate mark (issue 17)
     "valuation",
@@ -148,11 +154,16 @@ def _assert_same(after: dict, before: dict) -> None:
         "auth_permission": 4 * len(ADDED_TABLES),
         "django_content_type": len(ADDED_TABLES),
         "auth_group_permissions": (1 + 1 + 4) * len(ADDED_ROLE_TABLES),
+        **ADDED_ROWS,
     }
     expected = {table: count + grown.get(table, 0) for table, count in before["rows"].items()}
     expected.update(EMPTIED)
     assert {table: after["rows"][table] for table in before["rows"]} == expected
-    assert after["kept"] == before["kept"]
+    for table, rows in after["kept"].items():
+        # Columns a later issue added keep every old value; the new ones hold their defaults.
+        added = ADDED_COLUMNS.get(table, {})
+        assert [{k: v for k, v in row.items() if k not in added} for row in rows] == before["kept"][table]
+        assert all({k: row[k] for k in added} == added for row in rows), table
     added: set[str] = set()
     answers = _split(before["api"])
     assert all(answers[monthly][0]["periods"] for monthly in SPLIT.values())  # the months are compared too
@@ -166,7 +177,7 @@ def _assert_moved(database_url: str) -> None:
     moves = _moves(database_url)
     assert moves["content_types"] == ["imports"]
     assert moves["editor_import_perms"] == [["imports", "add_importrun"], ["imports", "view_importrun"]]
-    assert moves["applied"] == 5  # chancery 0001-0004 and imports 0001
+    assert moves["applied"] == 7  # chancery 0001-0004, imports 0001 and 0002-0003 (issue 20)
 
 
 def test_a_sqlite_database_of_the_old_layout_keeps_every_row_and_answer(tmp_path):

@@ -98,11 +98,16 @@ def test_a_release_killed_mid_file_leaves_the_last_one_whole_and_running_it_agai
     releases = query(throwaway_postgres.url, "SELECT release, count(*) FROM trade_tradeflow GROUP BY 1")
     assert releases == [("A", stored)]
     assert query(throwaway_postgres.url, "SELECT count(*) FROM trade_flowrevision") == [(0,)]
-    # The killed run's record says it started and never finished.
+    # The killed run's record said it was running until the sweep found its process gone.
     assert query(throwaway_postgres.url, "SELECT status FROM chancery_importrun ORDER BY id") == [
         ("succeeded",),
         ("running",),
     ]
+    (swept,) = manage(["stop_abandoned_imports"], env=env)
+    assert "1 abandoned run(s) marked stopped." in swept
+    ((status, message),) = query(throwaway_postgres.url, "SELECT status, message FROM chancery_importrun WHERE id = 2")
+    assert status == "stopped"
+    assert f":{importer.pid}) ended before the run finished" in message
 
     manage(["import_trade", str(second), "--release", "B", "--no-progress"], env=env)
 
