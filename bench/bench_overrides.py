@@ -81,6 +81,11 @@ API_OVERRIDES = [
         "D. directory/filters.py _known_codes(): a cached set of country codes",
         "a query per code",
     ),
+    (
+        "F-rate-counter.patch",
+        "F. core/api/throttling.py: the rate counted in Redis by limits' moving window",
+        "DRF's SimpleRateThrottle and its cached list of request times",
+    ),
 ]
 IMPORT_PATCH = "E-seen-keys.patch"
 

@@ -8,7 +8,9 @@
 
 - trade flows: every ordered pair of N countries (N = 200 at scale 1, shrinking with the
   square root of the scale), 25 years (1999-2023), exports and imports, plus each reporter's
-  total with World (W00): 2,000,000 rows at scale 1. Rows are written year by year, reporter
+  total with World (W00): 2,000,000 rows at scale 1 (3,125,000 from scale 1.6 on, when every
+  state is in). `--goods N` adds N HS chapters' figures under each pair's (N=3 at scale 5:
+  12,462,500 rows), as a commodity-level release would. Rows are written year by year, reporter
   by reporter, as yearly Comtrade imports would arrive, so a reporter's rows are spread over
   the whole id range as in real use; each carries the external key the Comtrade importer
   would give it. A few stated claims for TJK-RUS sit beside them.
@@ -188,8 +190,14 @@ def choose_countries(rng: random.Random, scale: float, available: list[str]) -> 
     return sorted(set(CORE_COUNTRIES) | set(rng.sample(others, wanted - len(CORE_COUNTRIES))))
 
 
-def trade_lines(rng: random.Random, countries: list[str], source_id: int):
-    """Flows year by year, reporter by reporter; values follow a per-pair size and trend."""
+# HS chapters and the share of a figure each takes, for `--goods N` (the first N): fixed shares,
+# drawing nothing from the seed's stream, so the all-goods rows stay the same byte for byte.
+GOODS = [("27", 0.30), ("84", 0.15), ("85", 0.12), ("87", 0.08), ("72", 0.05), ("10", 0.04)]
+
+
+def trade_lines(rng: random.Random, countries: list[str], source_id: int, goods: int = 0):
+    """Flows year by year, reporter by reporter; values follow a per-pair size and trend. With
+    `goods`, each pair's figure is followed by that many HS chapters' figures (parts of it)."""
     base = {}
     trend = {}
     for reporter in countries:
@@ -216,14 +224,20 @@ def trade_lines(rng: random.Random, countries: list[str], source_id: int):
                     row_id += 1
                     yield (
                         f"{row_id}\t{reporter}\t{partner}\t{year}\t{flow_names[flow]}\t{value:.2f}\t{source_id}\t"
-                        f"A/{year}/52/{reporter}/{partner}/{flow}/TOTAL\n"
+                        f"A/{year}/52/{reporter}/{partner}/{flow}/TOTAL\tTOTAL\n"
                     )
+                    for chapter, share in GOODS[:goods]:
+                        row_id += 1
+                        yield (
+                            f"{row_id}\t{reporter}\t{partner}\t{year}\t{flow_names[flow]}\t{value * share:.2f}\t"
+                            f"{source_id}\tA/{year}/52/{reporter}/{partner}/{flow}/{chapter}\t{chapter}\n"
+                        )
             for flow in ("X", "M"):
                 row_id += 1
                 # The countries generated are not the whole world: the rest is a third more.
                 yield (
                     f"{row_id}\t{reporter}\tW00\t{year}\t{flow_names[flow]}\t{totals[flow] * 1.35:.2f}\t{source_id}\t"
-                    f"A/{year}/52/{reporter}/W00/{flow}/TOTAL\n"
+                    f"A/{year}/52/{reporter}/W00/{flow}/TOTAL\tTOTAL\n"
                 )
 
 
@@ -437,7 +451,7 @@ def citation_rows(
     ], lines
 
 
-def generate_database(scale: float, seed: int) -> None:
+def generate_database(scale: float, seed: int, goods: int = 0) -> None:
     import django
 
     sys.path.insert(0, str(ROOT))
@@ -483,9 +497,19 @@ def generate_database(scale: float, seed: int) -> None:
         flows = copy_rows(
             cursor,
             TradeFlow,
-            ["id", "reporter_id", "partner_id", "year", "flow", "value_usd", "source_id", "external_key"],
-            trade_lines(rng, countries, source.pk),
-            constants={"dataset": "comtrade", "commodity_code": "TOTAL"},
+            [
+                "id",
+                "reporter_id",
+                "partner_id",
+                "year",
+                "flow",
+                "value_usd",
+                "source_id",
+                "external_key",
+                "commodity_code",
+            ],
+            trade_lines(rng, countries, source.pk, goods),
+            constants={"dataset": "comtrade"},
             freeze=True,
         )
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -726,6 +750,13 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     database = commands.add_parser("database", help="fill the empty database at DATABASE_URL")
     database.add_argument("--scale", type=float, default=1.0)
+    database.add_argument(
+        "--goods",
+        type=int,
+        default=0,
+        choices=range(len(GOODS) + 1),
+        help="HS chapters' figures under each pair's figure (0: all goods only; 2 at scale 5: 9.35M flows)",
+    )
     comtrade = commands.add_parser("comtrade-csv", help="write a Comtrade API CSV FACTOR times the real one")
     comtrade.add_argument("--factor", type=int, help="years of the real file's rows, up to 2021 (default 10)")
     comtrade.add_argument(
@@ -739,7 +770,7 @@ def main() -> None:
     if args.command == "database":
         if args.scale <= 0:
             parser.error("--scale must be positive")
-        generate_database(args.scale, args.seed)
+        generate_database(args.scale, args.seed, args.goods)
     else:
         if args.rows is not None and args.rows < 1:
             parser.error("--rows must be positive")

@@ -21,19 +21,24 @@
 #   6. bench/bench_timelines.py pages: the busiest pair's page and timeline API over gunicorn,
 #                               and an edit's refresh through the worker, on the generated data
 #   7. bench/report.py          writes the results file
-# Only when BENCH_STEPS names it (about 15 minutes), after the dots step:
-#   tenmillion: bench/bench_ten_million.py  a 10,000,000-row generated Comtrade file (generate.py
+# Only when BENCH_STEPS names it:
+#   partitions (after the api step): bench/bench_partitions.py  the API's reads on the flows
+#                               table and on a copy partitioned by year (issue 20: partition
+#                               only if it helps); with BENCH_SCALE=5 BENCH_GOODS=3, 12.5M flows
+#   tenmillion (after the dots step, about 15 minutes): bench/bench_ten_million.py  a 10,000,000-row generated Comtrade file (generate.py
 #                               --monthly) in one import_trade, vs psql \copy; peak RSS < 200 MB?
 # Everything it started is stopped on exit, whatever happens. A failed step is reported and
 # the others still run; the exit status is then non-zero.
 #
 # Environment:
 #   BENCH_SCALE      data scale (default 1.0, or 0.05 with --quick)
+#   BENCH_GOODS      HS chapters' flows under each pair's (generate.py --goods; default 0):
+#                    BENCH_SCALE=5 BENCH_GOODS=3 is 12,462,500 flows
 #   BENCH_REPEAT     repetitions per benchmark (default 3, never fewer)
 #   BENCH_RESULTS    where the results go (default bench/RESULTS.md, or bench/RESULTS-quick.md
 #                    with --quick, so a quick run never replaces the full run's figures)
 #   BENCH_DURATION   seconds per load-generator run (default 5, or 2 with --quick)
-#   BENCH_STEPS      comma-separated step names to run (default: all but tenmillion), e.g. "data generation,api,overrides"
+#   BENCH_STEPS      comma-separated step names to run (default: all but tenmillion and partitions), e.g. "data generation,api,overrides"
 #   BENCH_TEN_MILLION_ROWS, BENCH_TEN_MILLION_REPEAT  the tenmillion step's rows (default 10000000)
 #                    and repetitions (default 1)
 #   BENCH_TIMELINES_SCALE  `bench_timelines.py rebuild`'s --scale (default 0.25, or BENCH_SCALE with --quick)
@@ -67,6 +72,7 @@ fi
 # ~2,500 entries/s scale 1 alone would take over 20 minutes, so the full run uses 0.25.
 BENCH_TIMELINES_SCALE="${BENCH_TIMELINES_SCALE:-$([ "$MODE" = quick ] && echo "$BENCH_SCALE" || echo 0.25)}"
 export BENCH_REPEAT="${BENCH_REPEAT:-3}"
+export BENCH_GOODS="${BENCH_GOODS:-0}"
 export BENCH_APP_PORT="${BENCH_APP_PORT:-28080}" BENCH_BARE_PORT="${BENCH_BARE_PORT:-28081}"
 export BENCH_LAYERS_PORT="${BENCH_LAYERS_PORT:-28082}" BENCH_LAYERS_BARE_DJANGO_PORT="${BENCH_LAYERS_BARE_DJANGO_PORT:-28083}"
 BENCH_RESULTS="${BENCH_RESULTS:-$ROOT/bench/$([ "$MODE" = quick ] && echo RESULTS-quick.md || echo RESULTS.md)}"
@@ -180,7 +186,7 @@ explicit_step "tenmillion" env BENCH_ADMIN_DATABASE_URL="$PG_URL/postgres" BENCH
 # load_demo + load_datasets on SQLite (what make run does), again unchanged, and forced.
 step "datasets" "$PYTHON" bench/bench_datasets.py
 
-step "data generation" "$PYTHON" bench/generate.py database --scale "$BENCH_SCALE"
+step "data generation" "$PYTHON" bench/generate.py database --scale "$BENCH_SCALE" --goods "$BENCH_GOODS"
 
 # An analyst and a token for the API clients (the password is random and never used).
 head -c 24 /dev/urandom | base64 | "$PYTHON" manage.py create_user bench-analyst --role analyst --password-stdin >/dev/null
@@ -188,6 +194,9 @@ BENCH_API_TOKEN="$("$PYTHON" manage.py create_api_token bench-analyst --name ben
 export BENCH_API_TOKEN
 
 step "api" "$PYTHON" bench/bench_api.py
+
+# The generated flows copied into a table partitioned by year, the API's reads timed on both.
+explicit_step "partitions" "$PYTHON" bench/bench_partitions.py
 
 step "overrides" env BENCH_ADMIN_DATABASE_URL="$PG_URL/postgres" BENCH_TEMPLATE_DB=bench_empty \
     BENCH_IMPORT_REDIS_URL="$REDIS_BASE/2" "$PYTHON" bench/bench_overrides.py
@@ -211,7 +220,7 @@ read -r flow_count visit_count person_count agreement_count agreement_change_cou
 thousands() { "$PYTHON" -c 'import sys; print(f"{int(sys.argv[1]):,}")' "$1"; }
 meta=(
     --meta "Mode=$MODE (\`make bench$([ "$MODE" = quick ] && echo -quick)\`)"
-    --meta "Scale=$BENCH_SCALE: $(thousands "$flow_count") trade flows, $(thousands "$visit_count") visits, $(thousands "$person_count") people, $(thousands "$agreement_count") agreements with $(thousands "$agreement_change_count") status changes, $(thousands "$citation_count") citations (bench/generate.py); timeline rebuild: --scale $BENCH_TIMELINES_SCALE"
+    --meta "Scale=$BENCH_SCALE, goods $BENCH_GOODS: $(thousands "$flow_count") trade flows, $(thousands "$visit_count") visits, $(thousands "$person_count") people, $(thousands "$agreement_count") agreements with $(thousands "$agreement_change_count") status changes, $(thousands "$citation_count") citations (bench/generate.py); timeline rebuild: --scale $BENCH_TIMELINES_SCALE"
     --meta "Services=PostgreSQL, Redis, \`${GUNICORN:-gunicorn chancery.wsgi --workers 2}\` and \`${CELERY_WORKER:-celery -A chancery worker -l info}\`, all on 127.0.0.1"
     --meta "Repetitions=$BENCH_REPEAT per benchmark; load-generator runs of ${BENCH_DURATION}s"
     --meta "Software=$("$PG_BIN/postgres" --version), Python $("$PYTHON" -c 'import platform; print(platform.python_version())'), $("$ROOT/$VENV/bin/gunicorn" --version), $( (wrk --version 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)"

@@ -210,6 +210,8 @@ STORAGES = {
 REDIS_URL = env_redis_url("REDIS_URL")
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set when CHANCERY_ENV=production")
+# Where the API's rate limits are counted (core.api.throttling): Redis, shared by every process.
+API_RATE_STORAGE_URL = REDIS_URL or "memory://"
 
 if REDIS_URL:
     # Short timeouts: a Redis that drops packets must not hang requests (the app serves

@@ -1,8 +1,14 @@
-"""Rate limits: DRF's throttles, with a budget per token, and serving when the cache is down.
+"""Rate limits: DRF's throttles counted by the `limits` library, with a budget per token, and
+serving when the counter cannot be reached.
 
-DRF keeps each client's recent request times in the cache (a sliding window) and answers 429
-with Retry-After over the rate. If the cache cannot be reached the request is let through
-(logged): a rate limit is not worth an outage.
+DRF's throttle classes say who a client is and what its rate is (DEFAULT_THROTTLE_RATES) and
+answer 429 with Retry-After. DRF's own counting reads the client's list of request times out
+of the cache and writes it back on every request: at the default 1,200/min a busy client's
+list is 1,200 floats, pickled both ways per request. Here the same moving window (the requests
+let through in the last `duration` seconds) is kept by `limits` in Redis itself: one script
+per request, the times never leave Redis (`MovingWindowRateLimiter`); without Redis, in this
+process's memory. Only requests let through are counted, as DRF does. If Redis cannot be
+reached the request is let through (logged): a rate limit is not worth an outage.
 
 Budgets: each API token has its own (the issue's "per-token" limit; a client with two
 tokens for two jobs gets two budgets); a browser session counts against its user; anonymous
@@ -13,10 +19,16 @@ Views outside DRF that a client reaches with an API token (the Atom and iCalenda
 against that token's budget too: `too_many_requests`.
 """
 
+import functools
 import logging
 import math
+import time
 
+from django.conf import settings
 from django.http import HttpResponse
+from limits import RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
@@ -26,25 +38,55 @@ from core.client_ip import client_ip
 logger = logging.getLogger(__name__)
 
 
-class ServeWhenCacheIsDownMixin:
-    """DRF's throttle, letting the request through when the cache cannot be reached."""
+def limiter() -> MovingWindowRateLimiter:
+    """The process's counter (API_RATE_STORAGE_URL: Redis, shared by every process, or memory)."""
+    return _limiter(settings.API_RATE_STORAGE_URL)
+
+
+@functools.cache
+def _limiter(url: str) -> MovingWindowRateLimiter:
+    options = {"socket_timeout": 1, "socket_connect_timeout": 1} if url.startswith("redis") else {}
+    return MovingWindowRateLimiter(storage_from_string(url, **options))
+
+
+class MovingWindowMixin:
+    """DRF's throttle (who, at what rate, the 429), its requests counted by `limits`."""
 
     def allow_request(self, request, view):
-        try:
-            return super().allow_request(request, view)
-        except Exception:  # the cache is down: serve rather than refuse
-            logger.warning("rate limit not checked: the cache cannot be reached", exc_info=True)
+        if self.rate is None:
             return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.item = RateLimitItemPerSecond(self.num_requests, self.duration)
+        try:
+            return limiter().hit(self.item, self.key)
+        except Exception:  # Redis is down: serve rather than refuse
+            logger.warning("rate limit not checked: the counter cannot be reached", exc_info=True)
+            return True
+
+    def wait(self):
+        """Seconds until the oldest request in the window leaves it, freeing a place."""
+        try:
+            reset_time, _remaining = limiter().get_window_stats(self.item, self.key)
+        except Exception:
+            return None
+        return max(0.0, reset_time - time.time())
+
+    def counted(self, key: str) -> int:
+        """The requests `key`'s window holds now (for tests and operators)."""
+        item = RateLimitItemPerSecond(self.num_requests, self.duration)
+        return self.num_requests - limiter().get_window_stats(item, key).remaining
 
     def get_ident(self, request):
         return client_ip(request)
 
 
-class AnonymousRateThrottle(ServeWhenCacheIsDownMixin, AnonRateThrottle):
+class AnonymousRateThrottle(MovingWindowMixin, AnonRateThrottle):
     scope = "anonymous"
 
 
-class ClientRateThrottle(ServeWhenCacheIsDownMixin, UserRateThrottle):
+class ClientRateThrottle(MovingWindowMixin, UserRateThrottle):
     scope = "client"
 
     def get_cache_key(self, request, view):

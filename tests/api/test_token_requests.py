@@ -4,6 +4,7 @@ against the token's rate limit, and the token read from the cache, not the datab
 
 import datetime
 import json
+import time
 
 import pytest
 from django.core.cache import cache
@@ -64,8 +65,9 @@ def token_and_session(path: str, token: str, user, **headers):
 
 
 def counted(token: str) -> int:
-    """The requests the token's budget holds now (DRF keeps their times under the token's key)."""
-    return len(cache.get(ClientRateThrottle().token_key(hash_token(token))) or [])
+    """The requests the token's budget holds now (counted in Redis under the token's key)."""
+    throttle = ClientRateThrottle()
+    return throttle.counted(throttle.token_key(hash_token(token)))
 
 
 @pytest.mark.parametrize(
@@ -161,6 +163,21 @@ def test_over_the_rate_a_token_gets_429_and_the_refused_requests_spend_nothing(f
     assert [answer.status_code for answer in answers] == [200, 200, 200, 429, 429]
     assert int(answers[-1]["Retry-After"]) > 0
     assert counted(token) == 3
+
+
+def test_the_window_moves_and_its_times_stay_in_redis(flows, analyst, monkeypatch):
+    """A request leaves the budget a window after it was let through; the times are kept by the
+    counter in Redis, not shipped to the app and back as DRF's cached list was."""
+    monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"client": "2/s", "anonymous": "2/s"})
+    token = token_for(analyst)
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
+    assert [client.get(FLOWS).status_code for _ in range(3)] == [200, 200, 429]
+    waited = client.get(FLOWS)
+    assert waited.status_code == 429 and 0 <= int(waited["Retry-After"]) <= 1
+    assert cache.get(ClientRateThrottle().token_key(hash_token(token))) is None
+    time.sleep(1.05)
+    assert client.get(FLOWS).status_code == 200
+    assert counted(token) == 1
 
 
 def test_a_page_for_a_cached_token_is_one_query(flows, analyst, django_assert_num_queries):
