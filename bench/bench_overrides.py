@@ -6,25 +6,22 @@ library's plain behaviour back (the smallest revert that leaves the answers as t
 this applies each to a copy of the work tree in the run's temporary directory and measures
 the two side by side, so that an override that no longer earns its keep shows:
 
-A-D, the flows page (GET /api/v1/trade/flows/?reporter=RUS&page_size=100 with the bench
+A-F, the flows page (GET /api/v1/trade/flows/?reporter=RUS&page_size=100 with the bench
     token): the app as it is, the app from the reverted copy and bench/bare_app.py, under the
     Makefile's gunicorn on the same database and Redis (the as-is app on BENCH_APP_PORT, the
     reverted one on BENCH_LAYERS_PORT, the bare app on BENCH_BARE_PORT). Before measuring,
     the reverted app must answer the page byte for byte as the as-is one does; then wrk at 16
     connections, BENCH_DURATION seconds a run, the three back to back in each of
-    BENCH_REPEAT repetitions, the order rotating;
-E,  the import of a generated Comtrade file (10x the real one; 2x with --quick): `manage.py
-    import_trade` from the work tree and from the reverted copy, alternating, each into a
-    fresh copy of the empty database (as bench/bench_imports.py runs it): peak RSS and seconds.
+    BENCH_REPEAT repetitions, the order rotating. (E, imports.seen_keys, went in issue 20:
+    imports keep their keys in the database now, and only the XML importers' small files
+    still keep them in the process.)
 
 Each result is the revert against the as-is code in the same repetitions (the ratio
-reverted / as-is), and its target is the override's gain, as-is / reverted - 1, >= 10 %
-(on requests/s, or on peak RSS and seconds for E; E is not judged on bench-quick's smaller
-file).
+reverted / as-is), and its target is the override's gain, as-is / reverted - 1, >= 10 % on
+requests/s.
 
 Environment: bench_api.py's (DATABASE_URL, REDIS_URL, BENCH_API_TOKEN, the ports,
-BENCH_DURATION, BENCH_WARMUP), bench_imports.py's (BENCH_ADMIN_DATABASE_URL,
-BENCH_TEMPLATE_DB, BENCH_IMPORT_REDIS_URL), BENCH_WORK_DIR and BENCH_LOG_DIR.
+BENCH_DURATION, BENCH_WARMUP), BENCH_WORK_DIR and BENCH_LOG_DIR.
 """
 
 import os
@@ -50,8 +47,7 @@ from bench_api import (
     warm_workers,
     wrk,
 )
-from bench_imports import FACTOR, MB, admin_sql, fresh_database, generated_comtrade, rows_read
-from common import REPEAT, ROOT, VENV_PYTHON, Result, Target, median, record, run_and_measure
+from common import REPEAT, ROOT, Result, Target, median, record
 
 SECTION = "Overrides: each kept one beside its revert"
 PATCHES = ROOT / "bench" / "overrides"
@@ -87,7 +83,6 @@ API_OVERRIDES = [
         "DRF's SimpleRateThrottle and its cached list of request times",
     ),
 ]
-IMPORT_PATCH = "E-seen-keys.patch"
 
 
 def reverted_tree(patch: str, parent: Path) -> Path:
@@ -180,62 +175,6 @@ def api_override(patch: str, kept: str, plain: str, work_dir: Path, log_dir: Pat
     )
 
 
-def import_override(work_dir: Path) -> Result:
-    """E: import_trade of the generated file from the work tree and from the reverted copy."""
-    csv_path = work_dir / f"comtrade_api_{FACTOR}x.csv"
-    if not csv_path.exists():  # bench_imports.py made it earlier in the same run, unless it was left out
-        csv_path = generated_comtrade(FACTOR)
-    tree = reverted_tree(IMPORT_PATCH, work_dir)
-    runs = {"as-is": [], "reverted": []}  # (seconds, peak bytes, rows)
-
-    def run_import(label: str, cwd: Path) -> None:
-        env = dict(os.environ, DATABASE_URL=fresh_database(), CHANCERY_ENV="development", DEBUG="false")
-        env["REDIS_URL"] = os.environ.get("BENCH_IMPORT_REDIS_URL", env.get("REDIS_URL", ""))
-        command = [VENV_PYTHON, "manage.py", "import_trade", "--no-progress", str(csv_path)]
-        seconds, peak, output = run_and_measure(command, env=env, cwd=cwd)
-        runs[label].append((seconds, peak, rows_read(output)))
-
-    try:
-        for rep in range(REPEAT):
-            steps = [("as-is", ROOT), ("reverted", tree)]
-            for label, cwd in steps if rep % 2 == 0 else steps[::-1]:
-                run_import(label, cwd)
-    finally:
-        shutil.rmtree(tree, ignore_errors=True)
-        admin_sql('DROP DATABASE IF EXISTS "bench_import" WITH (FORCE)')
-    peaks = {label: [peak / MB for _, peak, _ in label_runs] for label, label_runs in runs.items()}
-    seconds = {label: [s for s, _, _ in label_runs] for label, label_runs in runs.items()}
-    judged = FACTOR >= 10
-    rows = runs["as-is"][0][2]
-    return record(
-        Result(
-            section=SECTION,
-            name=f"E. imports/seen_keys.py SeenKeys; reverted: a dict key -> (file, line) (import_trade, {rows:,} rows)",
-            metric="peak RSS MB",
-            higher_is_better=False,
-            samples=peaks["reverted"],
-            baseline_name="as-is",
-            baseline_samples=peaks["as-is"],
-            extra={"seconds": seconds["reverted"]},
-            baseline_extra={"seconds": seconds["as-is"]},
-            targets=[
-                gain_target(
-                    "peak RSS: gain reverted / as-is - 1 (10x file)",
-                    [r / a - 1 for a, r in zip(peaks["as-is"], peaks["reverted"], strict=True)],
-                    judged,
-                ),
-                gain_target(
-                    "seconds: gain reverted / as-is - 1 (10x file)",
-                    [r / a - 1 for a, r in zip(seconds["as-is"], seconds["reverted"], strict=True)],
-                    judged,
-                ),
-            ],
-            note=f"manage.py import_trade of the generated Comtrade API CSV ({FACTOR}x the real one) into an empty "
-            f"database, whole command; as-is and reverted alternating; bench/overrides/{IMPORT_PATCH}",
-        )
-    )
-
-
 def main() -> None:
     work_dir = Path(os.environ.get("BENCH_WORK_DIR", "/tmp"))
     log_dir = Path(os.environ.get("BENCH_LOG_DIR", "/tmp"))
@@ -245,7 +184,6 @@ def main() -> None:
             api_override(patch, kept, plain, work_dir, log_dir)
     finally:
         stop_servers(servers, log_dir)
-    import_override(work_dir)
 
 
 if __name__ == "__main__":

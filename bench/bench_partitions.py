@@ -143,7 +143,7 @@ def main() -> None:
                     baseline_samples=baseline,
                     note=f"median of {ROUNDS} executions per repetition, rows fetched; {len(plain_rows)} rows",
                 )
-                ratio = median(result.ratios())
+                ratio = median(result.ratios)
                 if not name.startswith("flows page, year="):  # partitioning's own case, shown, not judged
                     result.targets.append(
                         Target(

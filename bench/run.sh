@@ -198,8 +198,7 @@ step "api" "$PYTHON" bench/bench_api.py
 # The generated flows copied into a table partitioned by year, the API's reads timed on both.
 explicit_step "partitions" "$PYTHON" bench/bench_partitions.py
 
-step "overrides" env BENCH_ADMIN_DATABASE_URL="$PG_URL/postgres" BENCH_TEMPLATE_DB=bench_empty \
-    BENCH_IMPORT_REDIS_URL="$REDIS_BASE/2" "$PYTHON" bench/bench_overrides.py
+step "overrides" "$PYTHON" bench/bench_overrides.py
 
 step "timelines: full rebuild" env DATABASE_URL="$PG_URL/chancery_timelines" REDIS_URL="$REDIS_BASE/4" \
     "$PYTHON" bench/bench_timelines.py rebuild --fresh --scale "$BENCH_TIMELINES_SCALE" --rebuilds "$BENCH_REPEAT"

@@ -34,7 +34,6 @@ from imports import liveness, staged
 from imports.importer import BadRows, FileRefused, Importer, Pending, RowError, RowProblem, SkipRow, Tally
 from imports.models import ImportRun
 from imports.orm_path import validate, validation_message, write_with_orm
-from imports.seen_keys import SeenKeys
 from imports.seen_sql import SeenInDatabase
 from imports.signals import records_imported
 from imports.upsert import PostgresUpsert, Upsert
@@ -61,9 +60,10 @@ class ImportRunner:
         self.problems: list[RowProblem] = []
         self.report_path = report_path
         self.on_progress = on_progress
-        # Where each key was first read: in the process (ORM path), or in the database for a
-        # run that writes in SQL, so memory does not grow with the file (imports.seen_sql).
-        self._seen = SeenKeys()
+        # Where each key was first read: in the process on the ORM path (the XML importers'
+        # files, thousands of rows), or in the database for a run that writes in SQL, so memory
+        # does not grow with the file (imports.seen_sql).
+        self._seen: dict[str, tuple[str, int]] = {}
         self.seen_in_db: SeenInDatabase | None = None
         self.refused: list[str] = []  # a reason per file left out, starting with the file's name
         self._in_sql = False
@@ -184,9 +184,11 @@ class ImportRunner:
                     repeats.append((line, key, batch_lines[key]))
                     continue
                 batch_lines[key] = line
-            elif first := self._seen.first_read(key, path.name, line):
+            elif first := self._seen.get(key):
                 self._reject_duplicate(path.name, line, key, first)
                 continue
+            else:
+                self._seen[key] = (path.name, line)
             batch.append(Pending(path.name, line, key, values, context))
             if len(batch) >= self.batch_size:
                 self._flush(batch, repeats)

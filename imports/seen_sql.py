@@ -1,7 +1,7 @@
 """The keys a set-based import run has read, kept in the database, so memory stays flat.
 
-imports.seen_keys holds a hash and a place per key in the process: some 30 bytes a key once
-its tables grow, 300 MB at ten million rows. A run that writes its batches in SQL
+A dict of keys in the process (the ORM path's) would grow with the file: hundreds of MB at
+ten million rows. A run that writes its batches in SQL
 (Importer.upsert_in_sql) keeps them instead in a temporary table of its own connection, a
 row per key (its 64-bit hash, the number of the file and the line it was first read at),
 and checks a whole batch when the batch is written: the keys the insert could not add were
