@@ -6,7 +6,7 @@ library's plain behaviour back (the smallest revert that leaves the answers as t
 this applies each to a copy of the work tree in the run's temporary directory and measures
 the two side by side, so that an override that no longer earns its keep shows:
 
-A-F, the flows page (GET /api/v1/trade/flows/?reporter=RUS&page_size=100 with the bench
+A-D, the flows page (GET /api/v1/trade/flows/?reporter=RUS&page_size=100 with the bench
     token): the app as it is, the app from the reverted copy and bench/bare_app.py, under the
     Makefile's gunicorn on the same database and Redis (the as-is app on BENCH_APP_PORT, the
     reverted one on BENCH_LAYERS_PORT, the bare app on BENCH_BARE_PORT). Before measuring,
@@ -76,11 +76,6 @@ API_OVERRIDES = [
         "D-known-codes.patch",
         "D. directory/filters.py _known_codes(): a cached set of country codes",
         "a query per code",
-    ),
-    (
-        "F-rate-counter.patch",
-        "F. core/api/throttling.py: the rate counted in Redis by limits' moving window",
-        "DRF's SimpleRateThrottle and its cached list of request times",
     ),
 ]
 

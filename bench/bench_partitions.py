@@ -136,7 +136,7 @@ def main() -> None:
                 result = Result(
                     section="Partitioning by year",
                     name=f"{name} ({rows:,} flows, {partitions} yearly partitions)",
-                    metric="ms per query (lower is better)",
+                    metric="ms per query",
                     samples=samples,
                     higher_is_better=False,
                     baseline_name="the same SQL on trade_tradeflow as it is (not partitioned)",
