@@ -9,6 +9,7 @@ import io
 import socket
 import subprocess
 import sys
+import time
 
 import psycopg2
 import pytest
@@ -38,6 +39,12 @@ def exited_worker() -> str:
     return f"{socket.gethostname()}:{child.pid}"
 
 
+def held_namespaces() -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT classid FROM pg_locks WHERE locktype = 'advisory' AND granted")
+        return {int(classid) for (classid,) in cursor.fetchall()}
+
+
 class OtherProcess:
     """Something other than this test that runs `run`, until `end()`."""
 
@@ -62,6 +69,11 @@ class OtherProcess:
     def end(self):
         if connection.vendor == "postgresql":
             self.session.close()
+            # The server drops the lock when its backend has gone, a moment after the close.
+            deadline = time.monotonic() + 10
+            while liveness.LOCK_NAMESPACE in held_namespaces():
+                assert time.monotonic() < deadline, "the closed session's lock is still held"
+                time.sleep(0.02)
         else:
             self.child.kill()
             self.child.wait()
