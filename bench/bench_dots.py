@@ -22,8 +22,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bench_imports import admin_sql, fresh_database, interleaved, psql_command, psql_copy
-from common import REPEAT, ROOT, VENV_PYTHON, Result, Target, median, record, run_and_measure
+from bench_imports import admin_sql, fresh_database, psql_command, psql_copy
+from common import REPEAT, ROOT, VENV_PYTHON, Result, Target, interleaved, median, record, run_and_measure
 
 SECTION = "Imports"
 MB = 1024 * 1024

@@ -36,7 +36,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from common import QUICK, REPEAT, ROOT, VENV_PYTHON, Result, Target, median, record, run_and_measure
+from common import QUICK, REPEAT, ROOT, VENV_PYTHON, Result, Target, interleaved, median, record, run_and_measure
 
 SECTION = "Imports"
 MB = 1024 * 1024
@@ -135,11 +135,6 @@ def psql_copy(database_url: str, csv_path: Path) -> float:
         psql_command(database_url, f"\\copy bench_staging FROM '{csv_path}' WITH (FORMAT csv, HEADER true)")
     )
     return seconds
-
-
-def interleaved(steps: list, rep: int) -> None:
-    for step in steps if rep % 2 == 0 else steps[::-1]:
-        step()
 
 
 # --- the benchmarks -------------------------------------------------------------------------------

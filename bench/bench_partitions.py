@@ -25,13 +25,14 @@ import os
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bare_app  # noqa: E402
-from common import REPEAT, Result, Target, env_int, median, record  # noqa: E402
+from common import REPEAT, Result, Target, env_int, interleaved, median, record  # noqa: E402
 
 ROUNDS = env_int("BENCH_PARTITION_ROUNDS", 15)
 PLAIN, PARTITIONED = "trade_tradeflow", "bench_tradeflow_by_year"
@@ -113,6 +114,10 @@ def timed(cursor, sql: str, params: list) -> float:
     return statistics.median(times) * 1000
 
 
+def time_into(samples: list[float], cursor, sql: str, params: list) -> None:
+    samples.append(timed(cursor, sql, params))
+
+
 def main() -> None:
     connection = psycopg2.connect(os.environ["DATABASE_URL"])
     connection.autocommit = True
@@ -130,9 +135,13 @@ def main() -> None:
                 assert sorted(cursor.fetchall()) == plain_rows, f"{name}: the two tables answer differently"
                 samples, baseline = [], []
                 for rep in range(REPEAT):
-                    order = [(samples, partitioned_sql), (baseline, sql)]
-                    for into, query in order if rep % 2 == 0 else order[::-1]:
-                        into.append(timed(cursor, query, params))
+                    interleaved(
+                        [
+                            partial(time_into, samples, cursor, partitioned_sql, params),
+                            partial(time_into, baseline, cursor, sql, params),
+                        ],
+                        rep,
+                    )
                 result = Result(
                     section="Partitioning by year",
                     name=f"{name} ({rows:,} flows, {partitions} yearly partitions)",

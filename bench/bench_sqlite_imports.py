@@ -28,8 +28,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from bench_imports import COMTRADE, FACTOR, MB, ROOT, SECTION, generated_comtrade, import_env, interleaved, rows_read
-from common import REPEAT, VENV_PYTHON, Result, Target, median, record, run_and_measure
+from bench_imports import COMTRADE, FACTOR, MB, ROOT, SECTION, generated_comtrade, import_env, rows_read
+from common import REPEAT, VENV_PYTHON, Result, Target, interleaved, median, record, run_and_measure
 
 WORK = Path(os.environ.get("BENCH_WORK_DIR", "/tmp")) / "bench-sqlite-imports"
 FLOOR = 3.0  # the writer's rows/s over the ORM path's

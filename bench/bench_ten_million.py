@@ -32,12 +32,11 @@ from bench_imports import (
     beside_copy,
     database_count,
     fresh_database,
-    interleaved,
     manage,
     psql_copy,
     rows_read,
 )
-from common import VENV_PYTHON, Result, Target, env_int, median, record
+from common import VENV_PYTHON, Result, Target, env_int, interleaved, median, record
 
 TEN_MILLION = 10_000_000
 ROWS = env_int("BENCH_TEN_MILLION_ROWS", TEN_MILLION)

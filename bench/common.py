@@ -76,6 +76,13 @@ class Result:
         return [a / b for a, b in zip(self.samples, self.baseline_samples, strict=False) if b]
 
 
+def interleaved(steps: list, rep: int) -> None:
+    """Run the steps of one repetition, in reverse order every other one (the machine's load
+    drifts: neither side always goes first)."""
+    for step in steps if rep % 2 == 0 else steps[::-1]:
+        step()
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 

@@ -58,7 +58,7 @@ class MovingWindowMixin:
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        self.item = RateLimitItemPerSecond(self.num_requests, self.duration)
+        self.item = self.window()
         try:
             return limiter().hit(self.item, self.key)
         except Exception:  # Redis is down: serve rather than refuse
@@ -73,10 +73,13 @@ class MovingWindowMixin:
             return None
         return max(0.0, reset_time - time.time())
 
+    def window(self) -> RateLimitItemPerSecond:
+        """The rate as `limits` counts it: num_requests in a moving window of `duration` seconds."""
+        return RateLimitItemPerSecond(self.num_requests, self.duration)
+
     def counted(self, key: str) -> int:
         """The requests `key`'s window holds now (for tests and operators)."""
-        item = RateLimitItemPerSecond(self.num_requests, self.duration)
-        return self.num_requests - limiter().get_window_stats(item, key).remaining
+        return self.num_requests - limiter().get_window_stats(self.window(), key).remaining
 
     def get_ident(self, request):
         return client_ip(request)
