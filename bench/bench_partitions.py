@@ -45,7 +45,7 @@ INDEXES = [
     "(source_id)",
     "(reporter_id, partner_id, year)",
     "(partner_id, year)",
-    "(year, flow)",
+    "(year, id)",
     "(reporter_id, id)",
     "(partner_id, id)",
 ]

@@ -112,8 +112,10 @@ class TradeFlow(TrackedModel):
             models.Index(fields=["reporter", "partner", "year"], name="tradeflow_pair_year_idx"),
             # mirror side and "who reports trade with X"
             models.Index(fields=["partner", "year"], name="tradeflow_partner_year_idx"),
-            models.Index(fields=["year", "flow"], name="tradeflow_year_flow_idx"),
-            # the API's flows list, keyset-paginated by id within a reporter or a partner
+            # the API's flows list, keyset-paginated by id within a reporter, a partner or a
+            # year (a year's page read 1.6 s of the primary key at 12.5M flows without it; the
+            # latest year and year-and-flow reads use its prefix)
+            models.Index(fields=["year", "id"], name="tradeflow_year_id_idx"),
             models.Index(fields=["reporter", "id"], name="tradeflow_reporter_id_idx"),
             models.Index(fields=["partner", "id"], name="tradeflow_partner_id_idx"),
         ]
