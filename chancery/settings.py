@@ -214,13 +214,14 @@ if PRODUCTION and not REDIS_URL:
 API_RATE_STORAGE_URL = REDIS_URL or "memory://"
 
 if REDIS_URL:
-    # Short timeouts: a Redis that drops packets must not hang requests (the app serves
-    # without its cache, logged, until Redis answers again).
+    # django-redis keeps one redis-py client per process (Django's own backend builds one per
+    # operation: an eighth of a flows page's instructions). Short timeouts: a Redis that drops
+    # packets must not hang requests (the app serves without its cache, logged, until it answers).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
     CELERY_BROKER_URL = REDIS_URL

@@ -71,9 +71,9 @@ def test_with_the_cache_out_of_reach_a_feed_reader_is_served_not_refused(analyst
     token = token_of(analyst)
     unreachable = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
     with override_settings(CACHES=unreachable, API_RATE_STORAGE_URL="redis://127.0.0.1:1/0"):
