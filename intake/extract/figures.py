@@ -1,0 +1,155 @@
+"""Trade figures a report states: the value in units (not millions), its unit and qualifier,
+the metric and the year; and the figures that are targets, which are never statistics.
+
+    "turnover reached USD 18 billion last year"        turnover, 18,000,000,000 usd, the year before publication
+    "a little more than one billion dollars"           qualifier more_than, 1,000,000,000
+    "exports grew by 12.5 per cent"                    yoy_change, 12.5 percent
+    "China's share of its trade is 20%"                partner_share, 20 percent
+    "to raise trade to USD 100 billion by 2030"        a target: read, marked, not proposed
+
+Each figure's metric is the one its own words name (the nearest before it since the last
+figure: "exports of USD 650 million and imports of USD 520 million" are two metrics), else the
+sentence's. Which two countries it is between is the entity step's to say; this reads the
+numbers.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.quantities import SCALES
+
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "half a": Decimal("0.5")}
+_NUMBER = r"\b(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")"
+_SCALE = r"(?P<scale>thousand|million|mln|mn|m|billion|bln|bn|b|trillion|tn)\b"
+# "USD 18 billion", "$1.2bn", "650 million", "18 billion dollars"; a bare number is not money
+MONEY = re.compile(
+    rf"(?:(?P<before>USD|US\$|\$)\s*)?{_NUMBER}(?:\s*{_SCALE})?(?:\s+(?P<after>(?:US\s+)?dollars|USD)\b)?",
+    re.IGNORECASE,
+)
+PERCENT = re.compile(rf"\b{_NUMBER}\s*(?:%|per\s*cent\b|percent\b)", re.IGNORECASE)
+QUALIFIERS = (
+    ("more_than", r"(?:a\s+little\s+|just\s+|slightly\s+)?(?:more\s+than|over|above|exceeding|exceeded)\s+$"),
+    ("less_than", r"(?:a\s+little\s+|just\s+|slightly\s+)?(?:less\s+than|under|below)\s+$|(?:nearly|almost)\s+$"),
+    ("about", r"(?:about|around|approximately|roughly|some|an\s+estimated|close\s+to)\s+$"),
+)
+METRICS = (
+    ("partner_share", r"\bshare\b"),
+    ("exports", r"\bexports?\b|\bshipments\b|\bsold\b"),
+    ("imports", r"\bimports?\b|\bbought\b|\bpurchases\b"),
+    (
+        "turnover",
+        r"\b(?:trade\s+)?turnover\b|\b(?:bilateral|mutual|total)\s+trade\b|\btrade\s+(?:between|volume|with)\b"
+        r"|\btrade\b",
+    ),
+)
+GROWTH = re.compile(
+    r"\b(?P<way>grew|rose|increased|went\s+up|jumped|fell|dropped|decreased|declined|shrank|went\s+down)\b"
+    r"|\byear[- ]on[- ]year\b",
+    re.IGNORECASE,
+)
+FALLING = {"fell", "dropped", "decreased", "declined", "shrank", "went down"}
+TARGET = re.compile(
+    r"\b(?:target|goal|aim(?:s|ed)?|seek(?:s|ing)?|plan(?:s|ned)?|intend(?:s|ed)?|want(?:s|ed)?|hope(?:s|d)?"
+    r"|agreed|pledged|promised)\b[^.]*?\bto\s+(?:raise|increase|bring|boost|double|triple|reach|lift|take|grow)\b"
+    r"|\bto\s+(?:USD|US\$|\$)\s*[\d.,]+\s*\w*\s+by\s+(?:the\s+end\s+of\s+)?[12]\d{3}\b"
+    r"|\bby\s+[12]\d{3}\b",
+    re.IGNORECASE,
+)
+YEAR = re.compile(
+    r"\b(?:in|during|for)\s+(?P<year>[12]\d{3})\b|\b(?P<last>last|this|the\s+previous|the\s+past)\s+year\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    metric: str | None  # trade.models.TradeClaim.Metric's values; None when the words name none
+    value: Decimal
+    unit: str  # "usd" or "percent"
+    qualifier: str  # "exact", "about", "more_than", "less_than"
+    year: int | None
+    target: bool
+    quote: str
+    span: tuple[int, int]
+
+
+def find_figures(sentence: str, published: datetime.date) -> list[Figure]:
+    """Every figure in the sentence, in order, each with its metric, value and year."""
+    amounts = sorted(
+        [(match, "usd") for match in MONEY.finditer(sentence)]
+        + [(match, "percent") for match in PERCENT.finditer(sentence)],
+        key=lambda found: found[0].start(),
+    )
+    figures, since = [], 0
+    target = bool(TARGET.search(sentence))
+    year = _year(sentence, published)
+    for match, unit in amounts:
+        value = _value(match, unit)
+        if value is None:
+            continue
+        before = sentence[since : match.start()]
+        metric = _metric(before, unit, sentence)
+        if metric == "yoy_change" and (growth := GROWTH.search(sentence)) and (growth["way"] or "").lower() in FALLING:
+            value = -value
+        figures.append(
+            Figure(
+                metric=metric,
+                value=value,
+                unit=unit,
+                qualifier=_qualifier(sentence[: match.start()]),
+                year=year,
+                target=target,
+                quote=match.group(0),
+                span=match.span(),
+            )
+        )
+        since = match.end()
+    return figures
+
+
+def _value(match: re.Match, unit: str) -> Decimal | None:
+    number = match["number"].lower()
+    value = Decimal(NUMBER_WORDS[number]) if number in NUMBER_WORDS else Decimal(number.replace(",", ""))
+    if unit == "percent":
+        return value
+    scale = (match["scale"] or "").lower().rstrip(".")
+    if not (match["before"] or match["after"] or scale) or (not scale and value < 1000):
+        return None  # a bare number, or "3 dollars": not a trade figure
+    value *= SCALES.get(scale, 1)
+    return value.to_integral_value() if value == value.to_integral_value() else value
+
+
+def _metric(before: str, unit: str, sentence: str) -> str | None:
+    """The metric the words before the figure name, else the sentence's."""
+    if unit == "percent":
+        if re.search(METRICS[0][1], sentence, re.IGNORECASE):
+            return "partner_share"
+        return "yoy_change" if GROWTH.search(sentence) else None
+    for text in (before, sentence):
+        named = [
+            (match.start(), metric)
+            for metric, words in METRICS[1:]
+            for match in re.finditer(words, text, re.IGNORECASE)
+        ]
+        if named:
+            return max(named)[1] if text is before else min(named)[1]
+    return None
+
+
+def _qualifier(before: str) -> str:
+    tail = before[-40:]
+    for qualifier, words in QUALIFIERS:
+        if re.search(words, tail, re.IGNORECASE):
+            return qualifier
+    return "exact"
+
+
+def _year(sentence: str, published: datetime.date) -> int | None:
+    match = YEAR.search(sentence)
+    if not match:
+        return None
+    if match["year"]:
+        return int(match["year"])
+    return published.year if match["last"].lower() == "this" else published.year - 1
