@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "trade",
     "timelines",
     "editorial",
+    "intake",
     "demo",
     "datasets",
     # Last: the kernel's post_migrate handler assigns the permissions of all the apps above.

@@ -1,9 +1,10 @@
-"""Reads of the directory that other apps use: a record's citations, country pickers."""
+"""Reads of the directory that other apps use: a record's citations, country pickers, the names
+news intake matches in reports."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
-from directory.models import Citation, Country
+from directory.models import Citation, Country, Person, PersonAlias, Position
 
 
 def citations_of(*records: Model) -> QuerySet:
@@ -33,3 +34,19 @@ def country_choices(*, world: bool = False, historical: bool = True) -> list[tup
         for code, name, kind in rows
         if kind != Country.Kind.AGGREGATE
     ]
+
+
+def names_for_matching() -> dict[str, list[tuple]]:
+    """The directory's names as plain rows, for a matcher of names in text (intake): people
+    (id, name), aliases (person id, person's name, alias), countries (alpha-3, name, official
+    name), and posts held for a country (person id, name, title, alpha-3, start, end)."""
+    return {
+        "people": list(Person.objects.values_list("id", "name")),
+        "aliases": list(PersonAlias.objects.values_list("person_id", "person__name", "name")),
+        "countries": list(Country.objects.values_list("alpha3", "name", "official_name")),
+        "posts": list(
+            Position.objects.filter(country__isnull=False).values_list(
+                "person_id", "person__name", "title", "country_id", "start_date", "end_date"
+            )
+        ),
+    }

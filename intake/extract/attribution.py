@@ -17,6 +17,7 @@ from dataclasses import dataclass
 ANONYMOUS = re.compile(
     r"\b(?:(?:a|an|one)\s+(?:\w+\s+){0,3}(?:source|insider|official\s+who)|sources\b|on\s+condition\s+of\s+anonymity"
     r"|(?:unnamed|anonymous|unidentified)\s+\w+|(?:asked|declined)\s+not\s+to\s+be\s+(?:named|identified)"
+    r"|without\s+being\s+(?:named|identified)"
     r"|people\s+familiar\s+with|it\s+is\s+rumou?red|rumou?rs?\s+(?:say|have\s+it))",
     re.IGNORECASE,
 )

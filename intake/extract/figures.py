@@ -46,7 +46,8 @@ METRICS = (
 )
 GROWTH = re.compile(
     r"\b(?P<way>grew|rose|increased|went\s+up|jumped|fell|dropped|decreased|declined|shrank|went\s+down)\b"
-    r"|\byear[- ]on[- ]year\b",
+    r"|\byear[- ]on[- ]year\b"
+    r"|\b(?P<than>less|lower|more|higher)\s+than\s+(?:in\s+[12]\d{3}|a\s+year\s+(?:earlier|before)|the\s+year\s+before)",
     re.IGNORECASE,
 )
 FALLING = {"fell", "dropped", "decreased", "declined", "shrank", "went down"}
@@ -91,7 +92,7 @@ def find_figures(sentence: str, published: datetime.date) -> list[Figure]:
             continue
         before = sentence[since : match.start()]
         metric = _metric(before, unit, sentence)
-        if metric == "yoy_change" and (growth := GROWTH.search(sentence)) and (growth["way"] or "").lower() in FALLING:
+        if metric == "yoy_change" and (growth := GROWTH.search(sentence)) and _falling(growth):
             value = -value
         figures.append(
             Figure(
@@ -107,6 +108,10 @@ def find_figures(sentence: str, published: datetime.date) -> list[Figure]:
         )
         since = match.end()
     return figures
+
+
+def _falling(growth: re.Match) -> bool:
+    return (growth["way"] or "").lower() in FALLING or (growth["than"] or "").lower() in ("less", "lower")
 
 
 def _value(match: re.Match, unit: str) -> Decimal | None:

@@ -41,9 +41,10 @@ STATUSES = (
     (
         "announced",
         Looking.FORWARD,
-        r"will|is\s+(?:expected|due|scheduled|set|planning|going)\s+to|are\s+(?:expected|due|scheduled|set)\s+to"
+        r"will|is\s+(?:expected|due|scheduled|set|planning|going)\s+to|is\s+expected\s+(?:in|at|on)\b|are\s+(?:expected|due|scheduled|set)\s+to"
         r"|plans?\s+to|intends?\s+to|is\s+to\s+(?:visit|arrive|travel|go|make|pay|hold)|announced|shall"
-        r"|(?:was|were)\s+(?:expected|due|scheduled)\s+to|is\s+planned|are\s+planned|upcoming|forthcoming",
+        r"|(?:was|were)\s+(?:expected|due|scheduled)\s+to|is\s+planned|are\s+planned|upcoming|forthcoming"
+        r"|(?:could|may|might)\s+(?:travel|visit|go|fly|stop|make|pay|arrive|come)",
     ),
 )
 _PATTERNS = [(status, looking, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for status, looking, words in STATUSES]

@@ -1,0 +1,269 @@
+"""A report's text in, proposals out: the extraction's parts put together, sentence by sentence.
+
+Each sentence is read for who says it (attribution), what it says of a visit (status, and so
+which way its dates look), the dates, the names and posts it uses, and the trade figures it
+states. From those come proposals, each with the fields as the API's create bodies name them,
+the quote and its span in the report, the reliability and speaker, and a confidence (the share
+of the proposal's fields the text filled). Nothing is written: intake.services stores a report
+and its proposals; accepting one goes through the content apps' services.
+
+    visit        a sentence with a visit's status and a visit's words, a visitor (a person the
+                 directory knows, or the holder of a post on the date) and a host country
+    trade_claim  a figure with its metric and year, between the sentence's two countries (or
+                 the report's); a target is never one
+    person       a name the directory does not know, given with a post
+"""
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+import spacy
+
+from intake.extract.attribution import SAYS, attribution
+from intake.extract.dates import DateMention, Looking, duration_days, find_dates, visit_end
+from intake.extract.figures import find_figures
+from intake.extract.names import NameMatcher, Post, PostMention, find_posts, holders, unknown_people
+from intake.extract.status import visit_status
+
+VISIT_WORDS = re.compile(
+    r"\b(?:visits?|visiting|visited|trip|tour|arriv(?:e|es|ed|ing|al)|travel(?:s|led|ling)?|expected\s+in)\b",
+    re.IGNORECASE,
+)
+KINDS = (
+    ("state", r"\bstate\s+visit"),
+    ("official", r"\bofficial\s+visit"),
+    ("working", r"\bworking\s+visit"),
+    ("private", r"\bprivate\s+visit"),
+    ("summit", r"\bsummit\b"),
+    ("transit", r"\btransit\b|\bstopover\b"),
+)
+# A title no post is named by, read as the post it stands for: "the Russian leader"
+HOLDS = {"leader": "president"}
+LEVELS = (
+    ("deputy", r"\bdeputy\b|\bvice\b"),
+    ("head", r"\bpresident\b|\bprime\s+minister\b|\bking\b|\bqueen\b|\bemir\b|\bchancellor\b|\bleader\b"),
+    ("minister", r"\bminister\b"),
+    ("official", r"\bambassador\b|\benvoy\b|\bspokes\w+\b|\bsecretary\b"),
+)
+# "said on Thursday": the day of the statement, not of the visit
+_SPEECH_DATE = re.compile(r"\b(?:said|told\s+\w+|announced|stated|reported)\s+(?:on\s+)?$", re.IGNORECASE)
+_SAME_SPEAKER = re.compile(
+    r"\bthe\s+(?P<title>minister|spokes(?:man|woman|person)|president|ambassador|envoy)\s+"
+    r"(?:said|says|told|added|stressed|noted|announced)\b",
+    re.IGNORECASE,
+)
+# "travel on from Dushanbe to Astana": where a trip sets out from is not its host
+_ORIGIN = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+
+_OFFICIAL_SOURCE = re.compile(r"government|ministry|official|kremlin|presidential|administration", re.IGNORECASE)
+
+_SENTENCES = spacy.blank("en")
+_SENTENCES.add_pipe("sentencizer")
+
+
+@dataclass
+class Proposal:
+    type: str
+    fields: dict
+    quote: str
+    span: tuple[int, int]
+    reliability: str
+    speaker: str
+    confidence: float
+    matches: list = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        body = asdict(self)
+        body["span"] = list(self.span)
+        body["fields"] = {name: _plain(value) for name, value in self.fields.items()}
+        return body
+
+
+def _plain(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if hasattr(value, "as_tuple"):  # Decimal: a JSON number as text loses nothing
+        return str(value)
+    return value
+
+
+def read_report(text: str, published: datetime.date, matcher: NameMatcher, posts: list[Post]) -> list[Proposal]:
+    """The proposals a report's text gives, in the order of the text."""
+    sentences = [(sentence.start_char, sentence.text) for sentence in _SENTENCES(text).sents]
+    mentions = {start: matcher.find(sentence) for start, sentence in sentences}
+    report_countries = Counter(
+        candidate.key
+        for found in mentions.values()
+        for mention in found
+        if len({k.key for k in mention.candidates if k.kind == "country"}) == 1
+        for candidate in mention.candidates[:1]
+        if candidate.kind == "country"
+    )
+    proposals, context = [], {"year": None}
+    for start, sentence in sentences:
+        proposals += _read_sentence(sentence, start, published, mentions[start], posts, report_countries, context)
+    return proposals
+
+
+def _read_sentence(sentence, offset, published, names, posts, report_countries, context) -> list[Proposal]:
+    said = attribution(sentence)
+    post_mentions = find_posts(sentence, names)
+    reliability, speaker = said.reliability, said.speaker
+    if reliability == "media_report" and (spoken := _titled_speaker(sentence, post_mentions, posts, published)):
+        reliability, speaker = "named_official", spoken
+        context["speaker"] = (post_mentions[0].title if post_mentions else "", spoken)
+    elif reliability == "media_report" and context.get("speaker") and (again := _SAME_SPEAKER.search(sentence)):
+        # "the minister said", after "Tajikistan's foreign minister said": the same person
+        if context["speaker"][0].endswith(again["title"].lower()):
+            reliability, speaker = "named_official", context["speaker"][1]
+    # "a government source" announces; unnamed diplomats and rumours only make a rumour
+    rumour = reliability == "anonymous_source" and not _OFFICIAL_SOURCE.search(
+        sentence[said.span[0] : said.span[1] + 40]  # "a source in the Tajik government"
+    )
+    status = visit_status(sentence, only_unnamed_sources=rumour)
+    dates = [
+        mention
+        for mention in find_dates(sentence, published, status.looking if status else Looking.NEAREST)
+        if not _SPEECH_DATE.search(sentence[: mention.span[0]])
+    ]
+    base = {"reliability": reliability, "speaker": speaker}
+    found = []
+    if status and VISIT_WORDS.search(sentence):
+        visit = _visit(sentence, offset, published, names, post_mentions, posts, status.status, dates)
+        if visit:
+            found.append(Proposal(**visit, **base))
+    found += _claims(sentence, offset, published, names, report_countries, base, speaker, context)
+    for name, post in unknown_people(sentence, names, post_mentions):
+        at = sentence.index(name, post.span[1])
+        found.append(
+            Proposal(
+                "person",
+                {"name": name, "country": post.country, "post_title": post.title},
+                sentence[post.span[0] : at + len(name)],
+                (offset + post.span[0], offset + at + len(name)),
+                confidence=1.0,
+                **base,
+            )
+        )
+    return found
+
+
+def _titled_speaker(sentence, post_mentions: list[PostMention], posts, published) -> str:
+    """'Tajikistan's foreign minister said': the post's holder on the date (or the post's words)."""
+    for post in post_mentions:
+        if SAYS.match(sentence[post.span[1] :].lstrip()):
+            held = holders(posts, post.title, post.country, published)
+            return held[0].name if len(held) == 1 else post.text
+    return ""
+
+
+def _visit(sentence, offset, published, names, post_mentions, posts, status, dates: list[DateMention]):
+    visitor_name, visitor_country, level, visitor_span = "", "", "", None
+    people = [m for m in names if all(k.kind == "person" for k in m.candidates) and len(m.candidates) == 1]
+    speaking = [p for p in post_mentions if SAYS.match(sentence[p.span[1] :].lstrip())]
+    titled = [p for p in post_mentions if p not in speaking]
+    if titled:
+        post = titled[0]
+        held = holders(
+            posts, HOLDS.get(post.title, post.title), post.country, dates[0].start.date if dates else published
+        )
+        named = re.match(r"\s+(?P<name>(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}))", sentence[post.span[1] :])
+        visitor_name = held[0].name if len(held) == 1 else named["name"] if named else ""
+        visitor_country, level, visitor_span = post.country, _level(post.title), post.span
+    elif people:
+        visitor_name, visitor_span = people[0].candidates[0].label, people[0].span
+    if not (visitor_name or visitor_country):
+        return None
+    hosts = [
+        m
+        for m in names
+        if len({k.key for k in m.candidates if k.kind == "country"}) == 1
+        and m.candidates[0].kind == "country"
+        and m.candidates[0].key != visitor_country
+        and not (visitor_span and visitor_span[0] <= m.span[0] < visitor_span[1])
+        and not any(p.span[0] <= m.span[0] < p.span[1] for p in speaking)
+        and not _ORIGIN.search(sentence[: m.span[0]])
+    ]
+    if not hosts:
+        return None
+    host = hosts[0]
+    fields = {
+        "visitor_name": visitor_name,
+        "visitor_country": visitor_country,
+        "host_country": host.candidates[0].key,
+        "locale": host.text if host.candidates[0].via in ("capital", "city") else "",
+        "start_date": None,
+        "start_precision": "",
+        "end_date": None,
+        "end_precision": "",
+        "kind": next((kind for kind, words in KINDS if re.search(words, sentence, re.IGNORECASE)), ""),
+        "level": level,
+        "status": status,
+    }
+    if dates:
+        start = dates[0].start
+        end = dates[0].end or visit_end(start, duration_days(sentence))
+        fields.update(start_date=start.date, start_precision=str(start.precision))
+        if end:
+            fields.update(end_date=end.date, end_precision=str(end.precision))
+    filled = sum(1 for name in ("visitor_name", "visitor_country", "start_date", "kind", "level") if fields[name])
+    return {
+        "type": "visit",
+        "fields": fields,
+        "quote": sentence.strip(),
+        "span": (offset, offset + len(sentence.rstrip())),
+        "confidence": round(0.5 + filled / 10, 2),
+    }
+
+
+def _level(title: str) -> str:
+    return next((level for level, words in LEVELS if re.search(words, title, re.IGNORECASE)), "")
+
+
+def _claims(sentence, offset, published, names, report_countries: Counter, base, speaker, context) -> list[Proposal]:
+    """Stated figures as trade claims. A figure the sentence gives no year takes the year of the
+    report's figure before it ("... in 2016 came to ...; Russia's share was 26.4 percent"), at
+    lower confidence; "X's share of Y's trade" is Y's figure of its trade with X."""
+    proposals = []
+    countries = list(
+        dict.fromkeys(
+            m.candidates[0].key
+            for m in names
+            if {k.kind for k in m.candidates} == {"country"} and len(m.candidates) == 1
+        )
+    )
+    pair = countries[:2] if len(countries) >= 2 else [code for code, _ in report_countries.most_common(2)]
+    if len(pair) < 2:
+        return proposals
+    for figure in find_figures(sentence, published):
+        if figure.target or figure.metric is None:
+            continue  # a target is not a statistic; a figure with no metric cannot be placed
+        year = figure.year or context["year"]
+        if year is None:
+            continue
+        context["year"] = year
+        reporter, partner = pair[::-1] if figure.metric == "partner_share" and len(countries) >= 2 else pair
+        fields = {
+            "reporter": reporter,
+            "partner": partner,
+            "year": year,
+            "month": None,
+            "metric": figure.metric,
+            "value": figure.value,
+            "unit": figure.unit,
+            "qualifier": figure.qualifier,
+            "stated_by_name": speaker,
+        }
+        proposals.append(
+            Proposal(
+                "trade_claim",
+                fields,
+                figure.quote,
+                (offset + figure.span[0], offset + figure.span[1]),
+                confidence=(0.9 if len(countries) >= 2 else 0.7) - (0.2 if figure.year is None else 0),
+                **base,
+            )
+        )
+    return proposals
