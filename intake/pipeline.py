@@ -9,6 +9,8 @@ and its proposals; accepting one goes through the content apps' services.
 
     visit        a sentence with a visit's status and a visit's words, a visitor (a person the
                  directory knows, or the holder of a post on the date) and a host country
+    agreement    a document named with its subject ("a memorandum on joint work in education"),
+                 its kind and stage, between the sentence's countries (or the report's two)
     trade_claim  a figure with its metric and year, between the sentence's two countries (or
                  the report's); a target is never one
     person       a name the directory does not know, given with a post
@@ -21,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 
 import spacy
 
+from intake.extract.agreements import find_agreements
 from intake.extract.attribution import SAYS, attribution
 from intake.extract.dates import DateMention, Looking, duration_days, find_dates, visit_end
 from intake.extract.figures import find_figures
@@ -135,6 +138,7 @@ def _read_sentence(sentence, offset, published, names, posts, report_countries, 
         if visit:
             found.append(Proposal(**visit, **base))
     found += _claims(sentence, offset, published, names, report_countries, base, speaker, context)
+    found += _agreements(sentence, offset, names, report_countries, dates, base)
     for name, post in unknown_people(sentence, names, post_mentions):
         at = sentence.index(name, post.span[1])
         found.append(
@@ -227,13 +231,7 @@ def _claims(sentence, offset, published, names, report_countries: Counter, base,
     report's figure before it ("... in 2016 came to ...; Russia's share was 26.4 percent"), at
     lower confidence; "X's share of Y's trade" is Y's figure of its trade with X."""
     proposals = []
-    countries = list(
-        dict.fromkeys(
-            m.candidates[0].key
-            for m in names
-            if {k.kind for k in m.candidates} == {"country"} and len(m.candidates) == 1
-        )
-    )
+    countries = _countries(names)
     pair = countries[:2] if len(countries) >= 2 else [code for code, _ in report_countries.most_common(2)]
     if len(pair) < 2:
         return proposals
@@ -267,3 +265,36 @@ def _claims(sentence, offset, published, names, report_countries: Counter, base,
             )
         )
     return proposals
+
+
+def _agreements(sentence, offset, names, report_countries: Counter, dates, base) -> list[Proposal]:
+    countries = _countries(names)
+    parties = countries if len(countries) >= 2 else [code for code, _ in report_countries.most_common(2)]
+    proposals = []
+    for agreement in find_agreements(sentence):
+        signed_on = next(
+            (d.start.date for d in dates if agreement.status == "signed" and str(d.start.precision) == "day"), None
+        )
+        fields = {
+            "title": agreement.title,
+            "kind": agreement.kind,
+            "status": agreement.status,
+            "parties": sorted(parties),
+            "signed_on": signed_on,
+        }
+        span = (offset + agreement.span[0], offset + agreement.span[1])
+        proposals.append(
+            Proposal("agreement", fields, agreement.quote, span, confidence=0.8 if parties else 0.6, **base)
+        )
+    return proposals
+
+
+def _countries(names) -> list[str]:
+    """The countries the sentence names, each once, in order (a name of two countries is none)."""
+    return list(
+        dict.fromkeys(
+            m.candidates[0].key
+            for m in names
+            if {k.kind for k in m.candidates} == {"country"} and len(m.candidates) == 1
+        )
+    )

@@ -116,8 +116,8 @@ def test_the_command_refuses_a_missing_or_oversize_file(tmp_path):
 
 def test_the_project_s_own_report_of_the_demo_case_gives_its_visits_and_figures(empty_cache):
     """data/reports/dushanbe-visit-2017.txt, written by the project: the state visit the
-    Tajik foreign minister announces, his three figures (the later "the minister said" is him
-    again), and the onward leg unnamed diplomats mention, a rumour, with its host taken from
+    Tajik foreign minister announces, the two documents being prepared, his figures (the later
+    "the minister said" is him again), and the onward leg unnamed diplomats mention, a rumour, with its host taken from
     "to ... Astana", not "from Dushanbe"."""
     text = (DATA / "reports" / "dushanbe-visit-2017.txt").read_text(encoding="utf-8")
     matcher, posts = current()
@@ -125,18 +125,25 @@ def test_the_project_s_own_report_of_the_demo_case_gives_its_visits_and_figures(
     summary = [
         (
             p.type,
-            p.fields.get("host_country") or p.fields.get("metric"),
+            p.fields.get("host_country") or p.fields.get("metric") or p.fields.get("kind"),
             p.fields.get("status") or p.fields.get("value"),
         )
         for p in found
     ]
     assert summary == [
         ("visit", "TJK", "announced"),
+        ("agreement", "intergovernmental", "drafting"),  # "being prepared for signature"
+        ("agreement", "mou", "drafting"),
         ("trade_claim", "turnover", Decimal("1000000000")),
         ("trade_claim", "yoy_change", Decimal("-6.3")),
         ("trade_claim", "partner_share", Decimal("26.4")),
         ("visit", "KAZ", "rumoured"),
     ]
+    assert [p.fields["title"] for p in found[1:3]] == [
+        "Agreement on cooperation in migration",
+        "Memorandum on joint work in education",
+    ]
+    assert found[1].fields["parties"] == ["RUS", "TJK"]
     state_visit = found[0]
     assert (state_visit.fields["visitor_name"], state_visit.fields["kind"], state_visit.fields["locale"]) == (
         "Vladimir Putin",
@@ -148,9 +155,9 @@ def test_the_project_s_own_report_of_the_demo_case_gives_its_visits_and_figures(
         datetime.date(2017, 2, 1),
         "month",
     )
-    assert [p.reliability for p in found[1:3]] == ["named_official", "named_official"]
-    assert found[1].fields["qualifier"] == "more_than" and found[1].fields["year"] == 2016
-    assert (found[3].fields["reporter"], found[3].fields["partner"]) == (
+    assert [p.reliability for p in found[3:5]] == ["named_official", "named_official"]
+    assert found[3].fields["qualifier"] == "more_than" and found[3].fields["year"] == 2016
+    assert (found[5].fields["reporter"], found[5].fields["partner"]) == (
         "TJK",
         "RUS",
     )  # Russia's share of Tajikistan's trade
