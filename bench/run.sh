@@ -20,7 +20,10 @@
 #   5. bench/bench_timelines.py rebuild: the full timeline rebuild, on a database of its own
 #   6. bench/bench_timelines.py pages: the busiest pair's page and timeline API over gunicorn,
 #                               and an edit's refresh through the worker, on the generated data
-#   7. bench/report.py          writes the results file
+#   7. bench/bench_intake.py    news intake: a 1,000-word report read into proposals against
+#                               20,000 generated people (vs spaCy's tokenizer alone), the
+#                               names matcher's build time and memory
+#   8. bench/report.py          writes the results file
 # Only when BENCH_STEPS names it:
 #   partitions (after the api step): bench/bench_partitions.py  the API's reads on the flows
 #                               table and on a copy partitioned by year (issue 20: partition
@@ -185,6 +188,9 @@ explicit_step "tenmillion" env BENCH_ADMIN_DATABASE_URL="$PG_URL/postgres" BENCH
 
 # load_demo + load_datasets on SQLite (what make run does), again unchanged, and forced.
 step "datasets" "$PYTHON" bench/bench_datasets.py
+
+# News intake: a 1,000-word report against 20,000 generated people; the matcher's build.
+step "intake" "$PYTHON" bench/bench_intake.py
 
 step "data generation" "$PYTHON" bench/generate.py database --scale "$BENCH_SCALE" --goods "$BENCH_GOODS"
 

@@ -23,8 +23,31 @@ _lock = threading.Lock()
 _built: dict = {}
 
 
-def directory_changed(sender=None, **kwargs) -> None:
-    transaction.on_commit(_new_version)
+class _NewVersion:
+    """One transaction's "the directory changed", called once when it commits."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def __call__(self):
+        if getattr(self.connection, "intake_new_version", None) is self:
+            self.connection.intake_new_version = None
+        _new_version()
+
+
+def directory_changed(sender=None, using=None, **kwargs) -> None:
+    """A receiver of the directory's saves and deletes: one new version per transaction, once
+    it commits (none if it rolls back)."""
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        _new_version()
+        return
+    pending = getattr(connection, "intake_new_version", None)
+    # A rolled-back transaction drops its callbacks: then this one starts afresh.
+    if pending is None or not any(callback is pending for _, callback, _ in connection.run_on_commit):
+        pending = _NewVersion(connection)
+        connection.intake_new_version = pending
+        transaction.on_commit(pending, using=using)
 
 
 def _new_version() -> None:

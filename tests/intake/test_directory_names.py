@@ -3,7 +3,9 @@ change to the directory is committed (intake.directory_names)."""
 
 import datetime
 
-from intake.directory_names import current
+from django.db import transaction
+
+from intake.directory_names import _NewVersion, current
 from intake.extract.names import holders
 from tests.factories import PersonAliasFactory, PersonFactory, PositionFactory, country
 
@@ -37,3 +39,20 @@ def test_the_matcher_knows_the_directory_and_learns_each_committed_change(
     rebuilt, _ = current()
     assert rebuilt is not matcher
     assert ("I. Horvat", ["Ivana Horvat"]) in names(rebuilt, text)
+
+
+def test_a_transaction_of_many_changes_marks_the_directory_changed_once_and_a_rolled_back_one_not_at_all(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        with transaction.atomic():
+            person = PersonFactory()
+            PersonAliasFactory(person=person)
+            PositionFactory(person=person)
+    assert len([callback for callback in callbacks if isinstance(callback, _NewVersion)]) == 1
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        with transaction.atomic():
+            PersonFactory()
+            transaction.set_rollback(True)
+    assert [callback for callback in callbacks if isinstance(callback, _NewVersion)] == []

@@ -10,6 +10,7 @@ from core.status import change_status, record_first_status
 from imports.runner import run_import
 from tests.factories import PersonFactory, TopicStanceFactory, TradeFlowFactory, VisitFactory, country
 from timelines.models import TimelineEntry
+from timelines.queue import _PendingRefresh
 from timelines.tasks import refresh_timeline_units
 from timelines.units import visit_unit
 from trade.models import TradeFlow
@@ -36,9 +37,15 @@ def snapshot():
     )
 
 
+def refreshes(callbacks) -> list:
+    """Of one transaction's on_commit callbacks, the timeline refreshes (other apps register
+    their own: news intake marks its names matcher out of date when a person is saved)."""
+    return [callback for callback in callbacks if isinstance(callback, _PendingRefresh)]
+
+
 def units_queued(callbacks) -> set[str]:
     """The units the on_commit callbacks of one transaction would send to the worker."""
-    return set().union(*(callback.units for callback in callbacks))
+    return set().union(*(callback.units for callback in refreshes(callbacks)))
 
 
 def test_a_change_asks_for_its_units_once_the_transaction_commits(django_capture_on_commit_callbacks):
@@ -48,7 +55,7 @@ def test_a_change_asks_for_its_units_once_the_transaction_commits(django_capture
             record_first_status(visit, on=datetime.date(2017, 2, 1))
             stance = TopicStanceFactory()
 
-    assert len(callbacks) == 1, "one refresh for the whole transaction, not one per save"
+    assert len(refreshes(callbacks)) == 1, "one refresh for the whole transaction, not one per save"
     assert units_queued(callbacks) >= {visit_unit(visit.pk), f"stances:{stance.topic_id}"}
 
 
