@@ -9,6 +9,8 @@ and its proposals; accepting one goes through the content apps' services.
 
     visit        a sentence with a visit's status and a visit's words, a visitor (a person the
                  directory knows, or the holder of a post on the date) and a host country
+    tour         a trip of several legs ("taking in Tajikistan and neighbouring Kyrgyzstan"):
+                 the tour, and a visit for each leg
     agreement    a document named with its subject ("a memorandum on joint work in education"),
                  its kind and stage, between the sentence's countries (or the report's two)
     trade_claim  a figure with its metric and year, between the sentence's two countries (or
@@ -56,6 +58,9 @@ _SAME_SPEAKER = re.compile(
     r"\bthe\s+(?P<title>minister|spokes(?:man|woman|person)|president|ambassador|envoy)\s+"
     r"(?:said|says|told|added|stressed|noted|announced)\b",
     re.IGNORECASE,
+)
+TOUR = re.compile(
+    r"\b(?:tour|taking\s+in|will\s+also\s+visit|then\s+(?:travel|go|fly)\s+(?:on\s+)?to)\b", re.IGNORECASE
 )
 # "travel on from Dushanbe to Astana": where a trip sets out from is not its host
 _ORIGIN = re.compile(r"\bfrom\s+$", re.IGNORECASE)
@@ -134,8 +139,7 @@ def _read_sentence(sentence, offset, published, names, posts, report_countries, 
     base = {"reliability": reliability, "speaker": speaker}
     found = []
     if status and VISIT_WORDS.search(sentence):
-        visit = _visit(sentence, offset, published, names, post_mentions, posts, status.status, dates)
-        if visit:
+        for visit in _visits(sentence, offset, published, names, post_mentions, posts, status.status, dates):
             found.append(Proposal(**visit, **base))
     found += _claims(sentence, offset, published, names, report_countries, base, speaker, context)
     found += _agreements(sentence, offset, names, report_countries, dates, base)
@@ -163,7 +167,9 @@ def _titled_speaker(sentence, post_mentions: list[PostMention], posts, published
     return ""
 
 
-def _visit(sentence, offset, published, names, post_mentions, posts, status, dates: list[DateMention]):
+def _visits(sentence, offset, published, names, post_mentions, posts, status, dates: list[DateMention]) -> list[dict]:
+    """The visit the sentence tells of; or, for a tour ("a tour of Central Asia, taking in
+    Tajikistan and neighbouring Kyrgyzstan"), the tour and a visit for each of its legs."""
     visitor_name, visitor_country, level, visitor_span = "", "", "", None
     people = [m for m in names if all(k.kind == "person" for k in m.candidates) and len(m.candidates) == 1]
     speaking = [p for p in post_mentions if SAYS.match(sentence[p.span[1] :].lstrip())]
@@ -179,7 +185,7 @@ def _visit(sentence, offset, published, names, post_mentions, posts, status, dat
     elif people:
         visitor_name, visitor_span = people[0].candidates[0].label, people[0].span
     if not (visitor_name or visitor_country):
-        return None
+        return []
     hosts = [
         m
         for m in names
@@ -191,8 +197,31 @@ def _visit(sentence, offset, published, names, post_mentions, posts, status, dat
         and not _ORIGIN.search(sentence[: m.span[0]])
     ]
     if not hosts:
-        return None
-    host = hosts[0]
+        return []
+    tour = TOUR.search(sentence)
+    legs = list({m.candidates[0].key: m for m in hosts if tour and m.span[0] >= tour.start()}.values())
+    span = (offset, offset + len(sentence.rstrip()))
+    if len(legs) < 2:
+        return [_visit_fields(sentence, span, hosts[0], visitor_name, visitor_country, level, status, dates)]
+    region = re.search(r"\btour\s+of\s+(?P<region>(?-i:[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?))", sentence)
+    traveller = visitor_name or next((m.text for m in names if m.span == visitor_span), visitor_country)
+    title = f"{traveller}'s tour" + (f" of {region['region']}" if region else "")
+    leg_codes = [m.candidates[0].key for m in legs]
+    proposals = [
+        {
+            "type": "tour",
+            "fields": {"title": title, "traveller_name": visitor_name, "legs": leg_codes, "status": status},
+            "quote": sentence.strip(),
+            "span": span,
+            "confidence": 0.8 if visitor_name else 0.6,
+        }
+    ]
+    for leg in legs:
+        proposals.append(_visit_fields(sentence, span, leg, visitor_name, visitor_country, level, status, dates))
+    return proposals
+
+
+def _visit_fields(sentence, span, host, visitor_name, visitor_country, level, status, dates) -> dict:
     fields = {
         "visitor_name": visitor_name,
         "visitor_country": visitor_country,
@@ -217,7 +246,7 @@ def _visit(sentence, offset, published, names, post_mentions, posts, status, dat
         "type": "visit",
         "fields": fields,
         "quote": sentence.strip(),
-        "span": (offset, offset + len(sentence.rstrip())),
+        "span": span,
         "confidence": round(0.5 + filled / 10, 2),
     }
 

@@ -161,3 +161,27 @@ def test_the_project_s_own_report_of_the_demo_case_gives_its_visits_and_figures(
         "TJK",
         "RUS",
     )  # Russia's share of Tajikistan's trade
+
+
+def test_a_tour_is_proposed_with_its_legs_and_a_visit_for_each(empty_cache):
+    text = (
+        "The Kremlin's press secretary said the Russian leader will make a tour of Central Asia next month, "
+        "taking in Tajikistan and neighbouring Kyrgyzstan."
+    )
+    matcher, posts = current()
+    found = read_report(text, PUBLISHED, matcher, posts)
+    assert [p.type for p in found] == ["tour", "visit", "visit"]
+    assert found[0].fields == {
+        "title": "Vladimir Putin's tour of Central Asia",
+        "traveller_name": "Vladimir Putin",  # "the Russian leader": the President on the date
+        "legs": ["TJK", "KGZ"],
+        "status": "announced",
+    }
+    legs = [
+        (v.fields["host_country"], v.fields["visitor_name"], v.fields["start_date"], v.fields["start_precision"])
+        for v in found[1:]
+    ]
+    assert legs == [
+        ("TJK", "Vladimir Putin", datetime.date(2017, 3, 1), "month"),
+        ("KGZ", "Vladimir Putin", datetime.date(2017, 3, 1), "month"),
+    ]
