@@ -12,8 +12,8 @@ import threading
 import uuid
 
 from django.core.cache import cache
-from django.db import transaction
 
+from core.on_commit import Pending, pending_on_commit
 from directory.selectors import names_for_matching
 
 logger = logging.getLogger(__name__)
@@ -23,31 +23,18 @@ _lock = threading.Lock()
 _built: dict = {}
 
 
-class _NewVersion:
-    """One transaction's "the directory changed", called once when it commits."""
+class _NewVersion(Pending):
+    """One transaction's "the directory changed", run once when it commits."""
 
-    def __init__(self, connection):
-        self.connection = connection
-
-    def __call__(self):
-        if getattr(self.connection, "intake_new_version", None) is self:
-            self.connection.intake_new_version = None
+    def run(self):
         _new_version()
 
 
 def directory_changed(sender=None, using=None, **kwargs) -> None:
     """A receiver of the directory's saves and deletes: one new version per transaction, once
     it commits (none if it rolls back)."""
-    connection = transaction.get_connection(using)
-    if not connection.in_atomic_block:
+    if pending_on_commit("intake_new_version", _NewVersion, using=using) is None:
         _new_version()
-        return
-    pending = getattr(connection, "intake_new_version", None)
-    # A rolled-back transaction drops its callbacks: then this one starts afresh.
-    if pending is None or not any(callback is pending for _, callback, _ in connection.run_on_commit):
-        pending = _NewVersion(connection)
-        connection.intake_new_version = pending
-        transaction.on_commit(pending, using=using)
 
 
 def _new_version() -> None:

@@ -29,7 +29,7 @@ from intake.extract.agreements import find_agreements
 from intake.extract.attribution import SAYS, attribution
 from intake.extract.dates import DateMention, Looking, duration_days, find_dates, visit_end
 from intake.extract.figures import find_figures
-from intake.extract.names import NameMatcher, Post, PostMention, find_posts, holders, unknown_people
+from intake.extract.names import NAME_AFTER, NameMatcher, Post, PostMention, find_posts, holders, unknown_people
 from intake.extract.status import visit_status
 
 VISIT_WORDS = re.compile(
@@ -101,14 +101,7 @@ def read_report(text: str, published: datetime.date, matcher: NameMatcher, posts
     """The proposals a report's text gives, in the order of the text."""
     sentences = [(sentence.start_char, sentence.text) for sentence in _SENTENCES(text).sents]
     mentions = {start: matcher.find(sentence) for start, sentence in sentences}
-    report_countries = Counter(
-        candidate.key
-        for found in mentions.values()
-        for mention in found
-        if len({k.key for k in mention.candidates if k.kind == "country"}) == 1
-        for candidate in mention.candidates[:1]
-        if candidate.kind == "country"
-    )
+    report_countries = Counter(mention.country for found in mentions.values() for mention in found if mention.country)
     proposals, context = [], {"year": None}
     for start, sentence in sentences:
         proposals += _read_sentence(sentence, start, published, mentions[start], posts, report_countries, context)
@@ -120,8 +113,9 @@ def _read_sentence(sentence, offset, published, names, posts, report_countries, 
     post_mentions = find_posts(sentence, names)
     reliability, speaker = said.reliability, said.speaker
     if reliability == "media_report" and (spoken := _titled_speaker(sentence, post_mentions, posts, published)):
-        reliability, speaker = "named_official", spoken
-        context["speaker"] = (post_mentions[0].title if post_mentions else "", spoken)
+        post, speaker = spoken
+        reliability = "named_official"
+        context["speaker"] = (post.title, speaker)
     elif reliability == "media_report" and context.get("speaker") and (again := _SAME_SPEAKER.search(sentence)):
         # "the minister said", after "Tajikistan's foreign minister said": the same person
         if context["speaker"][0].endswith(again["title"].lower()):
@@ -158,13 +152,18 @@ def _read_sentence(sentence, offset, published, names, posts, report_countries, 
     return found
 
 
-def _titled_speaker(sentence, post_mentions: list[PostMention], posts, published) -> str:
-    """'Tajikistan's foreign minister said': the post's holder on the date (or the post's words)."""
+def _speaks(sentence: str, post: PostMention) -> bool:
+    """The post is the sentence's speaker: "Tajikistan's foreign minister said"."""
+    return bool(SAYS.match(sentence[post.span[1] :].lstrip()))
+
+
+def _titled_speaker(sentence, post_mentions: list[PostMention], posts, published) -> tuple[PostMention, str] | None:
+    """The post that speaks and who it is: its holder on the date (or the post's words)."""
     for post in post_mentions:
-        if SAYS.match(sentence[post.span[1] :].lstrip()):
+        if _speaks(sentence, post):
             held = holders(posts, post.title, post.country, published)
-            return held[0].name if len(held) == 1 else post.text
-    return ""
+            return post, held[0].name if len(held) == 1 else post.text
+    return None
 
 
 def _visits(sentence, offset, published, names, post_mentions, posts, status, dates: list[DateMention]) -> list[dict]:
@@ -172,14 +171,14 @@ def _visits(sentence, offset, published, names, post_mentions, posts, status, da
     Tajikistan and neighbouring Kyrgyzstan"), the tour and a visit for each of its legs."""
     visitor_name, visitor_country, level, visitor_span = "", "", "", None
     people = [m for m in names if all(k.kind == "person" for k in m.candidates) and len(m.candidates) == 1]
-    speaking = [p for p in post_mentions if SAYS.match(sentence[p.span[1] :].lstrip())]
+    speaking = [p for p in post_mentions if _speaks(sentence, p)]
     titled = [p for p in post_mentions if p not in speaking]
     if titled:
         post = titled[0]
         held = holders(
             posts, HOLDS.get(post.title, post.title), post.country, dates[0].start.date if dates else published
         )
-        named = re.match(r"\s+(?P<name>(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}))", sentence[post.span[1] :])
+        named = NAME_AFTER.match(sentence, post.span[1])
         visitor_name = held[0].name if len(held) == 1 else named["name"] if named else ""
         visitor_country, level, visitor_span = post.country, _level(post.title), post.span
     elif people:
@@ -189,9 +188,8 @@ def _visits(sentence, offset, published, names, post_mentions, posts, status, da
     hosts = [
         m
         for m in names
-        if len({k.key for k in m.candidates if k.kind == "country"}) == 1
-        and m.candidates[0].kind == "country"
-        and m.candidates[0].key != visitor_country
+        if m.country
+        and m.country != visitor_country
         and not (visitor_span and visitor_span[0] <= m.span[0] < visitor_span[1])
         and not any(p.span[0] <= m.span[0] < p.span[1] for p in speaking)
         and not _ORIGIN.search(sentence[: m.span[0]])
@@ -199,14 +197,14 @@ def _visits(sentence, offset, published, names, post_mentions, posts, status, da
     if not hosts:
         return []
     tour = TOUR.search(sentence)
-    legs = list({m.candidates[0].key: m for m in hosts if tour and m.span[0] >= tour.start()}.values())
+    legs = list({m.country: m for m in hosts if tour and m.span[0] >= tour.start()}.values())
     span = (offset, offset + len(sentence.rstrip()))
     if len(legs) < 2:
         return [_visit_fields(sentence, span, hosts[0], visitor_name, visitor_country, level, status, dates)]
     region = re.search(r"\btour\s+of\s+(?P<region>(?-i:[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?))", sentence)
     traveller = visitor_name or next((m.text for m in names if m.span == visitor_span), visitor_country)
     title = f"{traveller}'s tour" + (f" of {region['region']}" if region else "")
-    leg_codes = [m.candidates[0].key for m in legs]
+    leg_codes = [m.country for m in legs]
     proposals = [
         {
             "type": "tour",
@@ -225,7 +223,7 @@ def _visit_fields(sentence, span, host, visitor_name, visitor_country, level, st
     fields = {
         "visitor_name": visitor_name,
         "visitor_country": visitor_country,
-        "host_country": host.candidates[0].key,
+        "host_country": host.country,
         "locale": host.text if host.candidates[0].via in ("capital", "city") else "",
         "start_date": None,
         "start_precision": "",
@@ -320,10 +318,4 @@ def _agreements(sentence, offset, names, report_countries: Counter, dates, base)
 
 def _countries(names) -> list[str]:
     """The countries the sentence names, each once, in order (a name of two countries is none)."""
-    return list(
-        dict.fromkeys(
-            m.candidates[0].key
-            for m in names
-            if {k.kind for k in m.candidates} == {"country"} and len(m.candidates) == 1
-        )
-    )
+    return list(dict.fromkeys(m.country for m in names if m.country))

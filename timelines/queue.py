@@ -9,8 +9,7 @@ beat task refreshes them later: an editor's save never fails because Redis is do
 import logging
 from collections.abc import Iterable
 
-from django.db import transaction
-
+from core.on_commit import Pending, pending_on_commit
 from timelines.models import TimelineOutbox
 from timelines.tasks import refresh_timeline_units
 
@@ -21,13 +20,13 @@ ENQUEUE_CHUNK = 500  # units per task message
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 
-class _PendingRefresh:
-    """The units one transaction changed; called once, when it commits."""
+class _PendingRefresh(Pending):
+    """The units one transaction changed; sent once, when it commits."""
 
     def __init__(self):
         self.units: set[str] = set()
 
-    def __call__(self):
+    def run(self):
         enqueue_refresh(self.units)
 
 
@@ -36,16 +35,10 @@ def refresh_after_commit(units: Iterable[str], *, using: str | None = None) -> N
     units = set(units)
     if not units:
         return
-    connection = transaction.get_connection(using)
-    if not connection.in_atomic_block:
+    pending = pending_on_commit("timelines_pending_refresh", _PendingRefresh, using=using, robust=True)
+    if pending is None:
         enqueue_refresh(units)
         return
-    pending = getattr(connection, "timelines_pending_refresh", None)
-    # A rolled-back savepoint or transaction drops its callbacks; start a new collection then.
-    if pending is None or not any(callback is pending for _, callback, _ in connection.run_on_commit):
-        pending = _PendingRefresh()
-        connection.timelines_pending_refresh = pending
-        transaction.on_commit(pending, using=using, robust=True)
     pending.units |= units
 
 

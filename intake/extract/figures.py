@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.quantities import SCALES
+from core.quantities import AmountError, parse_amount
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "half a": Decimal("0.5")}
 _NUMBER = r"\b(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")"
@@ -34,8 +34,9 @@ QUALIFIERS = (
     ("less_than", r"(?:a\s+little\s+|just\s+|slightly\s+)?(?:less\s+than|under|below)\s+$|(?:nearly|almost)\s+$"),
     ("about", r"(?:about|around|approximately|roughly|some|an\s+estimated|close\s+to)\s+$"),
 )
+SHARE = re.compile(r"\bshare\b", re.IGNORECASE)  # of a partner, in percent
+# the metrics a money figure can have, by the words that name them
 METRICS = (
-    ("partner_share", r"\bshare\b"),
     ("exports", r"\bexports?\b|\bshipments\b|\bsold\b"),
     ("imports", r"\bimports?\b|\bbought\b|\bpurchases\b"),
     (
@@ -116,31 +117,34 @@ def _falling(growth: re.Match) -> bool:
 
 def _value(match: re.Match, unit: str) -> Decimal | None:
     number = match["number"].lower()
-    value = Decimal(NUMBER_WORDS[number]) if number in NUMBER_WORDS else Decimal(number.replace(",", ""))
+    number = str(NUMBER_WORDS.get(number, number))
     if unit == "percent":
-        return value
-    scale = (match["scale"] or "").lower().rstrip(".")
-    if not (match["before"] or match["after"] or scale) or (not scale and value < 1000):
-        return None  # a bare number, or "3 dollars": not a trade figure
-    value *= SCALES.get(scale, 1)
-    return value.to_integral_value() if value == value.to_integral_value() else value
+        return Decimal(number.replace(",", ""))
+    scale = (match["scale"] or "").lower()
+    if not (match["before"] or match["after"] or scale):
+        return None  # a bare number is not money
+    try:
+        value, _currency = parse_amount(f"{number} {scale}")  # the editors' own reading of an amount
+    except AmountError:  # too large to be a trade figure
+        return None
+    return value if scale or value >= 1000 else None  # "3 dollars" is not a trade figure
 
 
 def _metric(before: str, unit: str, sentence: str) -> str | None:
-    """The metric the words before the figure name, else the sentence's."""
+    """The metric the nearest words before the figure name, else the first the sentence names."""
     if unit == "percent":
-        if re.search(METRICS[0][1], sentence, re.IGNORECASE):
+        if SHARE.search(sentence):
             return "partner_share"
         return "yoy_change" if GROWTH.search(sentence) else None
-    for text in (before, sentence):
-        named = [
-            (match.start(), metric)
-            for metric, words in METRICS[1:]
-            for match in re.finditer(words, text, re.IGNORECASE)
-        ]
-        if named:
-            return max(named)[1] if text is before else min(named)[1]
-    return None
+    near = _metrics_named(before)
+    if near:
+        return max(near)[1]
+    anywhere = _metrics_named(sentence)
+    return min(anywhere)[1] if anywhere else None
+
+
+def _metrics_named(text: str) -> list[tuple[int, str]]:
+    return [(match.start(), metric) for metric, words in METRICS for match in re.finditer(words, text, re.IGNORECASE)]
 
 
 def _qualifier(before: str) -> str:

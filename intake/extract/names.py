@@ -61,7 +61,9 @@ TITLES = (
     "leader",
 )
 _TITLE = "|".join(re.escape(title) for title in TITLES)
-_PERSON_NAME = r"(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})"
+# A person's name written right after a post: two or three capitalised words
+# ("Chinese President Xi Jinping"); match it at the post's end (NAME_AFTER.match(text, end)).
+NAME_AFTER = re.compile(r"\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})")
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,12 @@ class NameMention:
     text: str
     span: tuple[int, int]
     candidates: tuple[Known, ...]
+
+    @property
+    def country(self) -> str:
+        """The alpha-3 code when the name stands for one country and nothing else, else ''."""
+        keys = {known.key for known in self.candidates if known.kind == "country"}
+        return next(iter(keys)) if len(keys) == 1 and all(k.kind == "country" for k in self.candidates) else ""
 
 
 @dataclass(frozen=True)
@@ -174,10 +182,9 @@ def find_posts(text: str, mentions: list[NameMention]) -> list[PostMention]:
     """Titles tied to a country: "<adjective or country>('s) <title>" and "<title> of <country>"."""
     posts = []
     for mention in mentions:
-        countries = {known.key for known in mention.candidates if known.kind == "country"}
-        if len(countries) != 1:
+        country = mention.country
+        if not country:
             continue
-        (country,) = countries
         after = re.match(rf"(?:'s|’s)?\s+(?P<title>{_TITLE})\b", text[mention.span[1] :], re.IGNORECASE)
         if after:
             end = mention.span[1] + after.end()
@@ -214,10 +221,10 @@ def unknown_people(text: str, mentions: list[NameMention], posts: list[PostMenti
     known_spans = [mention.span for mention in mentions if any(k.kind == "person" for k in mention.candidates)]
     found = []
     for post in posts:
-        name = re.match(rf"\s+(?P<name>{_PERSON_NAME})", text[post.span[1] :])
+        name = NAME_AFTER.match(text, post.span[1])
         if not name:
             continue
-        start, end = post.span[1] + name.start("name"), post.span[1] + name.end("name")
+        start, end = name.span("name")
         if not any(start < known_end and known_start < end for known_start, known_end in known_spans):
             found.append((name["name"], post))
     return found
