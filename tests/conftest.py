@@ -1,4 +1,5 @@
 import sys
+import time
 
 import pytest
 from django.conf import settings
@@ -101,6 +102,23 @@ def celery_worker(celery_app, django_db_serialized_rollback, transactional_db):
         celery_app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=10
     ) as worker:
         yield worker
+        _until_the_worker_is_idle(celery_app)
+
+
+def _until_the_worker_is_idle(app, timeout: float = 30.0) -> None:
+    """Wait (at most `timeout`) until the queue is empty and the worker runs and holds nothing,
+    seen twice in a row: what a test's writes sent on after its own task (the timeline refresh
+    an import asks for) must be done before the database is flushed, or the flush deadlocks
+    with it or the task finds the database gone."""
+    import redis
+    from celery.worker import state
+
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    deadline, idle = time.monotonic() + timeout, 0
+    while time.monotonic() < deadline and idle < 2:
+        busy = broker.llen(app.conf.task_default_queue) or state.active_requests or state.reserved_requests
+        idle = 0 if busy else idle + 1
+        time.sleep(0.05)
 
 
 # --- the demo case and real imports, for tests that read pages and answers -----------------
