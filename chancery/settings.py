@@ -282,7 +282,7 @@ UPLOAD_ROUTES = {"edit-draft": 5 * 1024 * 1024, "admin:imports_importrun_add": I
 # Importers an editor can run from the admin, by ImportRun.importer name.
 # The apps whose models are Chancery's records: what the roles give access to (core.roles),
 # what a backup holds (core.backup).
-CHANCERY_CONTENT_APPS = ("directory", "visits", "agreements", "trade", "timelines")
+CHANCERY_CONTENT_APPS = ("directory", "visits", "agreements", "trade", "timelines", "intake")
 
 CHANCERY_IMPORTERS = {
     "hsg-travels": "visits.importers.HsgTravelsImporter",

@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("trade.urls")),
     path("", include("editorial.urls")),
+    path("", include("intake.urls")),
     path("", include("timelines.urls")),
 ]
 handler404 = "core.views.not_found"

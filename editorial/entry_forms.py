@@ -221,8 +221,8 @@ class TradeClaimsForm(FactForm):
                 **stated,
             )
             self.cite(claim, **speaker)
-            made.append(label.split(" (")[0].lower())
-        return data["reporter"], f"Figures added for {data['year']}: {', '.join(made)}."
+            made.append((claim, label.split(" (")[0].lower()))
+        return made[0][0], f"Figures added for {data['year']}: {', '.join(label for _, label in made)}."
 
 
 class AgendaEntryForm(VisitFactForm):
