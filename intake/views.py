@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.pages import page_view, paginate, render_page
 from directory.models import Source
@@ -75,26 +76,28 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 
 @page_view("intake.view_report")
-def report_detail(request, pk: int, bound: dict | None = None):
+def report_detail(request, pk: int):
+    """The report's text with each proposal marked on its words, and the proposals with their
+    matches and decisions. The Edit forms are pages of their own (edit_view): a report's page
+    costs the same few queries however many proposals it has."""
     report = get_object_or_404(Report.objects.select_related("created_by"), pk=pk)
-    proposals = list(report.proposals.select_related("decided_by", "record_type"))
-    publications = list(report.publications.select_related("source", "feed"))
-    source = next((p.source for p in publications if p.source_id), None)
+    proposals = list(report.proposals.select_related("decided_by"))
     may_decide = request.user.has_perm(DECIDE)
-    rows = []
-    for proposal in proposals:
-        may = may_decide and request.user.has_perms(PERMISSIONS[proposal.kind])
-        form = None
-        if may and proposal.state == Proposal.State.PENDING and proposal.kind in FORMS:
-            form = (bound or {}).get(proposal.pk) or entry_form(proposal, _form_source(report, source))
-        rows.append({"proposal": proposal, "may_decide": may, "form": form})
+    rows = [
+        {
+            "proposal": p,
+            "may_decide": may_decide and request.user.has_perms(PERMISSIONS[p.kind]),
+            "editable": p.kind in FORMS,
+        }
+        for p in proposals
+    ]
     return render_page(
         request,
         "intake/report_detail.html",
         {
             "report": report,
             "rows": rows,
-            "publications": publications,
+            "publications": list(report.publications.select_related("source")),
             "segments": segments(report.text, proposals),
             "may_decide": may_decide,
             "confident": services.CONFIDENT,
@@ -102,12 +105,23 @@ def report_detail(request, pk: int, bound: dict | None = None):
     )
 
 
-def _form_source(report, source):
-    """The source the Edit forms are shown for: the report's, or (before any is made) one
+@login_required
+@require_safe
+def edit_view(request, pk: int, form=None):
+    """The proposal's entry form, pre-filled: the editor corrects it and accepts it as edited."""
+    proposal = _proposal_for(request, pk)
+    if proposal.kind not in FORMS or proposal.state != Proposal.State.PENDING:
+        raise Http404("Only a pending visit, agreement, trade figure or stance is edited before it is accepted.")
+    form = form or entry_form(proposal, _form_source(proposal.report))
+    return render_page(request, "intake/proposal_edit.html", {"proposal": proposal, "form": form})
+
+
+def _form_source(report):
+    """The source the Edit form is shown for: the report's, or (before any is made) one
     described by its first publication, unsaved."""
-    if source is not None:
-        return source
-    first = report.publications.first()
+    first = report.publications.select_related("source").first()
+    if first is not None and first.source is not None:
+        return first.source
     return Source(title=report.title, published_on=first.published_on if first else report.published_on)
 
 
@@ -134,12 +148,11 @@ def accept_view(request, pk: int):
         record = services.accept(proposal, user=request.user, data=edited, expected_version=_expected_version(request))
     except ValidationError as exc:
         if edited is not None and proposal.kind in FORMS:
-            form = entry_form(proposal, _form_source(proposal.report, None), edited)
-            form.is_valid()
-            _form_errors(form, exc)
-            messages.error(request, "Not accepted: see the form below.")
+            form = entry_form(proposal, _form_source(proposal.report), edited)
+            if form.is_valid():  # the form passed; what it wrote was refused
+                _form_errors(form, exc)
             request.method = "GET"
-            return report_detail(request, proposal.report_id, bound={proposal.pk: form})
+            return edit_view(request, proposal.pk, form=form)
         messages.error(request, f"Not accepted: {_message(exc)}")
     else:
         messages.success(request, f"Accepted: {record}.")

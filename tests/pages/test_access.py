@@ -30,6 +30,8 @@ PAGES = [
     ("topic-feed", ["ayni"]),
     ("pair-calendar", ["RUS-TJK"]),
     ("country-calendar", ["TJK"]),
+    ("intake", []),
+    ("intake-report", [1]),
 ]
 
 
