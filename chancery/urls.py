@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from agreements.api import AgreementViewSet
 from directory.api import CitationViewSet, CountryViewSet, OrganisationViewSet, PersonViewSet, SourceViewSet
 from editorial.views import review_queue
+from intake.api import ProposalViewSet, ReportViewSet
 from timelines.api import TimelineView
 from timelines.deletions import DeletionsView
 from trade.api import TradeClaimViewSet, TradeFlowViewSet, TradeSeriesView
@@ -33,6 +34,8 @@ router.register("visits", VisitViewSet, basename="visits")
 router.register("topics", NegotiationTopicViewSet, basename="topics")
 router.register("agreements", AgreementViewSet, basename="agreements")
 router.register("trade/claims", TradeClaimViewSet, basename="trade-claims")
+router.register("intake/reports", ReportViewSet, basename="intake-reports")
+router.register("intake/proposals", ProposalViewSet, basename="intake-proposals")
 
 api_urlpatterns = [
     path("v1/deletions/", DeletionsView.as_view(), name="api-deletions"),

@@ -107,7 +107,14 @@ def form_data(proposal) -> dict:
 
 
 def _date_text(value, precision) -> str:
-    return imprecise_text(datetime.date.fromisoformat(value), precision or "day") if value else ""
+    """An ISO date as the form takes it ('2017-02' for a month); anything else as given, for
+    the form to refuse with its own message."""
+    if not value:
+        return ""
+    try:
+        return imprecise_text(datetime.date.fromisoformat(str(value)), precision or "day")
+    except ValueError:
+        return str(value)
 
 
 def _expected(status) -> str:

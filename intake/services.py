@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.values import validate_text
-from directory.models import Organisation, Source
+from directory.models import Citation, Organisation, Source
 from directory.services import add_organisation, add_source
 from intake.acceptance import PERMISSIONS, accept_with_form
 from intake.dedup import fingerprint, signature, similar
@@ -201,18 +201,22 @@ def _outlet(name: str) -> Organisation | None:
 
 
 @transaction.atomic
-def accept(proposal: Proposal, *, user, data=None, expected_version: int | None = None):
-    """Write the proposal (with the editor's changes in `data`, a QueryDict of its entry form)
-    and mark it accepted; the record it wrote or cited. Twice is once."""
+def accept(proposal: Proposal, *, user, data=None, fields: dict | None = None, expected_version: int | None = None):
+    """Write the proposal and mark it accepted; the record it wrote or cited. Twice is once.
+
+    The editor's changes come as `data` (a QueryDict of its entry form: the pages) or as
+    `fields` (corrections named as the proposal's own fields: the API). The proposal keeps
+    what the pipeline read; its note says what was corrected."""
     locked = Proposal.objects.select_for_update().select_related("report").get(pk=proposal.pk)
     if locked.state == Proposal.State.ACCEPTED:
         return locked.record
     _check_open(locked, expected_version)
-    record, message = accept_with_form(locked, sources_of(locked.report), user, data)
+    as_accepted = _corrected(locked, fields) if fields else locked
+    record, message = accept_with_form(as_accepted, sources_of(locked.report), user, data)
     locked.state = Proposal.State.ACCEPTED
     locked.record_type = ContentType.objects.get_for_model(record)
     locked.record_id = str(record.pk)
-    locked.note = message
+    locked.note = message + (f" Corrected: {', '.join(sorted(fields))}." if fields else "")
     _decided(locked, user)
     return record
 
@@ -247,6 +251,24 @@ def accept_confident(report: Report, *, user, allowed=None) -> tuple[list, list[
         else:
             accepted.append(proposal)
     return accepted, refused
+
+
+CORRECTABLE = {"reliability", "speaker", "quote"}
+
+
+def _corrected(proposal: Proposal, fields: dict) -> Proposal:
+    """A copy of the proposal with the corrections, refused field by field if one is unknown."""
+    unknown = sorted(set(fields) - set(proposal.fields) - CORRECTABLE)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "The proposal has no such field."))
+    if "reliability" in fields and fields["reliability"] not in Citation.Reliability.values:
+        raise ValidationError({"reliability": f"{fields['reliability']!r} is not a reliability."})
+    copy = Proposal(**{f.attname: getattr(proposal, f.attname) for f in Proposal._meta.concrete_fields})
+    copy.report = proposal.report
+    copy.fields = {**proposal.fields, **{k: v for k, v in fields.items() if k not in CORRECTABLE}}
+    for name in CORRECTABLE & set(fields):
+        setattr(copy, name, str(fields[name] or ""))
+    return copy
 
 
 def _check_open(proposal: Proposal, expected_version: int | None) -> None:
