@@ -25,7 +25,6 @@ from intake.dedup import fingerprint, signature, similar
 from intake.directory_names import current
 from intake.matching import match, merge_duplicates
 from intake.models import Proposal, Publication, Report
-from intake.pipeline import read_report
 
 MAX_CHARACTERS = 500_000  # a long feature is 100 kB of text; more is not one report
 NEAR_DUPLICATE = 0.8  # share of shared word shingles (intake.dedup.similar) that makes one story
@@ -99,7 +98,7 @@ def store_report(
     report.full_clean()
     report.save()
     _publish(report, title, outlet_name, url, published_on, feed, guid)
-    proposals = [] if reason else read(report)
+    proposals = [] if reason else propose(report.text, report.published_on)
     Proposal.objects.bulk_create(_rows(report, proposals))
     if not reason and not proposals:
         report.reason = "The text names no visit, agreement, trade figure or person the pipeline recognises."
@@ -107,10 +106,15 @@ def store_report(
     return report, True
 
 
-def read(report: Report) -> list:
-    """The pipeline's proposals for the report, each visit once, matched against the records."""
+def propose(text: str, published_on: datetime.date) -> list:
+    """The pipeline's proposals for a text, each visit once, matched against the records; reads
+    only. The command, the API and the pages all propose through here."""
+    # Imported here: the pipeline loads spaCy, which every web process would otherwise pay for
+    # at start-up (the URLs import this module) though most never read a report.
+    from intake.pipeline import read_report
+
     matcher, posts = current()
-    return match(merge_duplicates(read_report(report.text, report.published_on, matcher, posts)), report.published_on)
+    return match(merge_duplicates(read_report(text, published_on, matcher, posts)), published_on)
 
 
 def _rows(report, proposals):

@@ -62,6 +62,11 @@ ADDED_TABLES = {
     "agreements_historicalagreementstatuschange",
     "visits_historicalvisitstatuschange",
     "trade_flowrevision",  # what a later release changed in an imported figure (issue 20)
+    # news intake: reports, where each was published, their proposals, feeds (issue 18)
+    "intake_report",
+    "intake_publication",
+    "intake_proposal",
+    "intake_feed",
 }
 # Of those, the content apps' models, whose permissions core.roles gives the role groups: view
 # to analysts and to editors (who never write audit rows), all four to admins.
@@ -70,6 +75,8 @@ ADDED_ROLE_TABLES = {
     "visits_historicalvisitstatuschange",
     "trade_flowrevision",
 }
+# Of those, the ones editors write as well: all four permissions to editors and admins.
+ADDED_EDITABLE_TABLES = {"intake_report", "intake_publication", "intake_proposal", "intake_feed"}
 # Tables a later issue emptied on purpose: the audit rows the fixture's trade import wrote, one
 # per figure, which trade 0008 drops (issue 20: revisions, not per-row history, for statistics).
 EMPTIED = {"trade_historicaltradeflow": 0}
@@ -153,7 +160,7 @@ def _assert_same(after: dict, before: dict) -> None:
     grown = {
         "auth_permission": 4 * len(ADDED_TABLES),
         "django_content_type": len(ADDED_TABLES),
-        "auth_group_permissions": (1 + 1 + 4) * len(ADDED_ROLE_TABLES),
+        "auth_group_permissions": (1 + 1 + 4) * len(ADDED_ROLE_TABLES) + (1 + 4 + 4) * len(ADDED_EDITABLE_TABLES),
         **ADDED_ROWS,
     }
     expected = {table: count + grown.get(table, 0) for table, count in before["rows"].items()}

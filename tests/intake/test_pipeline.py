@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from intake.directory_names import current
 from intake.pipeline import read_report
+from intake.services import propose
 from tests.data import DATA
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
@@ -84,8 +85,10 @@ def test_the_command_prints_one_json_object_with_the_same_proposals_and_writes_n
         call_command("intake_report", str(report), "--published", "2017-02-20", "--outlet", "Ours", "--json")
     printed = json.loads(capsys.readouterr().out)
     assert printed["report"] == {"published": "2017-02-20", "outlet": "Ours", "url": "", "characters": len(REPORT)}
-    assert printed["proposals"] == [p.as_json() for p in proposals]
-    assert {p["type"] for p in printed["proposals"]} == {"visit", "trade_claim", "person"}
+    # the pipeline's proposals, matched against the records as the API and the pages have them
+    assert printed["proposals"] == [p.as_json() for p in propose(REPORT, PUBLISHED)]
+    assert [p["type"] for p in printed["proposals"]] == [p.type for p in proposals]
+    assert printed["proposals"][0]["matches"][0]["record"] == "visit"  # the demo's visit
 
 
 @pytest.mark.parametrize(
