@@ -1,4 +1,4 @@
-"""API for news intake: a report in (`POST /api/v1/intake/reports/`, its text), its proposals
+"""API for news intake: a report in (`POST /api/v1/intake/reports/`, its text or its URL), its proposals
 out, and an editor's decisions (`POST /api/v1/intake/proposals/{id}/accept/` and `reject/`).
 
 The proposals are those the pages and `manage.py intake_report --json` give, in the same
@@ -20,6 +20,7 @@ from core.api.pagination import CursorPagination
 from intake import services
 from intake.acceptance import PERMISSIONS
 from intake.models import Proposal, Publication, Report
+from intake.polling import report_from_url
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -99,8 +100,17 @@ class ReportListSerializer(ReportSerializer):
 
 
 class ReportCreateSerializer(serializers.Serializer):
-    text = serializers.CharField(trim_whitespace=False, allow_blank=True, help_text="The report's text.")
-    published_on = serializers.DateField(help_text="The day it was published; its relative dates are read from it.")
+    text = serializers.CharField(
+        required=False,
+        trim_whitespace=False,
+        allow_blank=True,
+        help_text="The report's text; without it, `url` is fetched.",
+    )
+    published_on = serializers.DateField(
+        required=False,
+        help_text="The day it was published; its relative dates are read from it. A fetched page's own date is used "
+        "when this is not given.",
+    )
     title = serializers.CharField(required=False, allow_blank=True, max_length=300)
     outlet = serializers.CharField(required=False, allow_blank=True, max_length=200)
     url = serializers.URLField(required=False, allow_blank=True, max_length=500)
@@ -157,16 +167,24 @@ class ReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         body = ReportCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        report, created = services.store_report(
-            text=data["text"],
-            published_on=data["published_on"],
-            title=data.get("title", ""),
-            outlet_name=data.get("outlet", ""),
-            url=data.get("url", ""),
-            language=data.get("language", "en"),
-            origin=Report.Origin.PASTED,
-            user=request.user,
-        )
+        common = {
+            "title": data.get("title", ""),
+            "outlet_name": data.get("outlet", ""),
+            "language": data.get("language", "en"),
+            "user": request.user,
+        }
+        if "text" not in data and data.get("url"):
+            report, created = report_from_url(url=data["url"], published_on=data.get("published_on"), **common)
+        else:
+            if "published_on" not in data:
+                raise serializers.ValidationError({"published_on": ["Give the day the report was published."]})
+            report, created = services.store_report(
+                text=data.get("text", ""),
+                published_on=data["published_on"],
+                url=data.get("url", ""),
+                origin=Report.Origin.PASTED,
+                **common,
+            )
         report = self.get_queryset().get(pk=report.pk)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(ReportSerializer(report, context=self.get_serializer_context()).data, status=code)

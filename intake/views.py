@@ -18,6 +18,8 @@ from intake.acceptance import FORMS, PERMISSIONS, entry_form
 from intake.forms import RejectForm, ReportForm
 from intake.highlight import segments
 from intake.models import Proposal, Report
+from intake.polling import report_from_url
+from intake.uploads import MAX_UPLOAD_BYTES, UploadError, read_upload
 
 DECIDE = "intake.change_proposal"
 
@@ -44,20 +46,10 @@ def report_list(request, form=None):
 @require_POST
 @permission_required("intake.add_report", raise_exception=True)
 def new_report(request):
-    form = ReportForm(request.POST)
+    form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            report, created = services.store_report(
-                text=data["text"],
-                published_on=data["published"].date,
-                title=data["title"],
-                outlet_name=data["outlet"],
-                url=data["url"],
-                language=data["language"],
-                origin=Report.Origin.PASTED,
-                user=request.user,
-            )
+            report, created = _read(form, request.user)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -68,6 +60,26 @@ def new_report(request):
             return redirect("intake-report", pk=report.pk)
     request.method = "GET"
     return report_list(request, form=form)
+
+
+def _read(form, user):
+    """(report, created) from the form's pasted text, uploaded file or link."""
+    data = form.cleaned_data
+    published = data["published"].date if data["published"] else None
+    common = {"outlet_name": data["outlet"], "user": user, "title": data["title"], "language": data["language"]}
+    if form.way_in == "fetched":
+        return report_from_url(url=data["url"], published_on=published, **common)
+    if form.way_in == "uploaded":
+        upload = data["file"]
+        try:
+            read = read_upload(upload.name, upload.read(MAX_UPLOAD_BYTES + 1))
+        except UploadError as exc:
+            raise ValidationError({"file": str(exc)}) from None
+        text, common["title"] = read.text, data["title"] or read.title
+        origin = Report.Origin.UPLOADED
+    else:
+        text, origin = data["text"], Report.Origin.PASTED
+    return services.store_report(text=text, published_on=published, url=data["url"], origin=origin, **common)
 
 
 def _form_errors(form, exc: ValidationError) -> None:

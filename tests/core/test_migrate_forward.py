@@ -84,8 +84,9 @@ EMPTIED = {"trade_historicaltradeflow": 0}
 # release, its skip-bad-rows choice and the process that ran it (issue 20).
 ADDED_COLUMNS = {"chancery_importrun": {"release": "", "skip_bad_rows": "False", "worker": ""}}
 # Rows a later migration added on purpose: beat's sweep for import runs whose process ended,
-# every five minutes (imports 0003, issue 20).
-ADDED_ROWS = {"django_celery_beat_periodictask": 1, "django_celery_beat_intervalschedule": 1}
+# every five minutes (imports 0003, issue 20), and its poll of the feeds that are due, on the
+# same interval (intake 0002, issue 18).
+ADDED_ROWS = {"django_celery_beat_periodictask": 2, "django_celery_beat_intervalschedule": 1}
 ADDED_FIELDS = {
     # each trade figure's valuation basis and estimate mark (issue 17)
     "valuation",
