@@ -1,7 +1,7 @@
 """The same story twice: the same wire report from three outlets is one report, not three.
 
 Two measures, both on the text's words (case, accents' composition, punctuation and spacing
-aside, so "U.S.-Tajik talks" and "US Tajik talks" are the same words):
+aside, so "Talks began." and "talks  BEGAN" are the same words):
 
 - `fingerprint`: the sha256 of the normalised words, for the exact copy (a page fetched twice,
   an upload of a page already fetched);

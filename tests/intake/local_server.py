@@ -7,6 +7,7 @@ outlives it by more than a moment.
 """
 
 import contextlib
+import ssl
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -53,18 +54,21 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(routes: dict[str, Callable]):
-    """(base URL, list of the requests' headers) while a server answers `routes` on 127.0.0.1."""
+def serve(routes: dict[str, Callable], *, tls: ssl.SSLContext | None = None):
+    """(base URL, list of the requests' headers) while a server answers `routes` on 127.0.0.1
+    (over TLS with the `tls` context's certificate, if given)."""
     handler = type("Handler", (_Handler,), {"routes": routes, "seen": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     released.clear()
     thread.start()
     try:
         with override_settings(INTAKE_FETCH_ALLOW_HOSTS=[f"127.0.0.1:{port}"]):
-            yield f"http://127.0.0.1:{port}", handler.seen
+            yield f"{'https' if tls else 'http'}://127.0.0.1:{port}", handler.seen
     finally:
         released.set()
         server.shutdown()

@@ -6,7 +6,10 @@ reach it by INTAKE_FETCH_ALLOW_HOSTS and nothing else on this machine.
 
 import datetime
 import gzip
+import shutil
 import socket
+import ssl
+import subprocess
 import time
 
 import pytest
@@ -262,4 +265,66 @@ def test_a_page_with_no_article_text_is_refused():
 def test_an_address_with_a_password_is_refused():
     with serve({"/a": answer(200, ARTICLE)}) as (base, seen), pytest.raises(FetchError, match="user name or password"):
         fetch_page(base.replace("http://", "http://user:secret@") + "/a")
+    assert seen == []
+
+
+def _resolving(monkeypatch, name: str, *addresses: str):
+    """`name` resolves to `addresses` (other names as the system resolves them)."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host != name:
+            return real(host, port, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)) for address in addresses]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def test_a_host_is_reached_at_the_address_checked_with_its_name_in_the_host_header(monkeypatch):
+    with serve({"/a": answer(200, ARTICLE)}) as (base, seen):
+        port = base.rsplit(":", 1)[1]
+        _resolving(monkeypatch, "news.example", "127.0.0.1")
+        with override_settings(INTAKE_FETCH_ALLOW_HOSTS=[f"news.example:{port}"]):
+            page = fetch_page(f"http://news.example:{port}/a")
+    assert page.final_url == f"http://news.example:{port}/a"
+    assert seen[0]["host"] == f"news.example:{port}"
+
+
+def test_a_host_with_one_private_address_among_public_ones_is_refused(monkeypatch):
+    _resolving(monkeypatch, "mixed.example", "93.184.215.14", "10.0.0.7")
+    with pytest.raises(FetchError) as refused:
+        fetch_page("http://mixed.example/a")
+    assert (
+        str(refused.value)
+        == "http://mixed.example/a was not fetched: mixed.example leads to 10.0.0.7, a private address."
+    )
+
+
+def test_a_host_that_does_not_exist_is_said_so(monkeypatch):
+    def unknown(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    with pytest.raises(FetchError, match="there is no site called nowhere.example"):
+        fetch_page("https://nowhere.example/a")
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the test's certificate")
+def test_an_https_site_whose_certificate_is_not_trusted_is_refused(tmp_path):
+    key, certificate = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        + ["-keyout", str(key), "-out", str(certificate), "-days", "1", "-subj", "/CN=localhost"],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    with serve({"/a": answer(200, ARTICLE)}, tls=context) as (base, seen):
+        port = base.rsplit(":", 1)[1]
+        with (
+            override_settings(INTAKE_FETCH_ALLOW_HOSTS=[f"localhost:{port}"]),
+            pytest.raises(FetchError, match="localhost's secure connection failed"),
+        ):
+            fetch_page(f"https://localhost:{port}/a")
     assert seen == []
