@@ -79,7 +79,7 @@ def fetch_bytes(url: str, *, media_types: frozenset[str], what: str, headers: di
     deadline = time.monotonic() + settings.INTAKE_FETCH_TIMEOUT
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
-        response = _request(url, current, headers or {}, deadline)
+        pool, response = _request(url, current, headers or {}, deadline)
         try:
             if response.status in REDIRECTS:
                 location = response.headers.get("Location")
@@ -89,13 +89,14 @@ def fetch_bytes(url: str, *, media_types: frozenset[str], what: str, headers: di
                 continue
             return _read(url, current, response, media_types, what, deadline)
         finally:
-            response.release_conn()
+            # One pool per hop (each is one checked address): its connection goes with it.
             response.close()
+            pool.close()
     raise FetchError(f"{url} could not be fetched: it redirects more than {MAX_REDIRECTS} times.", url=url)
 
 
-def _request(url: str, current: str, headers: dict[str, str], deadline: float) -> urllib3.BaseHTTPResponse:
-    """One GET of `current` (a hop of `url`), at a checked address, the response unread."""
+def _request(url: str, current: str, headers: dict[str, str], deadline: float):
+    """One GET of `current` (a hop of `url`) at a checked address: the pool and the response, unread."""
     try:
         parsed = parse_url(current)
     except LocationParseError:
@@ -137,7 +138,7 @@ def _request(url: str, current: str, headers: dict[str, str], deadline: float) -
     else:
         pool = urllib3.HTTPConnectionPool(address, port, maxsize=1)
     try:
-        return pool.urlopen(
+        response = pool.urlopen(
             "GET",
             parsed.request_uri,
             headers=request_headers,
@@ -147,16 +148,22 @@ def _request(url: str, current: str, headers: dict[str, str], deadline: float) -
             preload_content=False,
             timeout=timeout,
         )
-    except NewConnectionError:  # before ConnectTimeoutError, of which urllib3 makes it a kind
-        raise FetchError(f"{url} could not be fetched: {host} refused the connection.", url=url) from None
-    except ConnectTimeoutError:
-        raise FetchError(f"{url} could not be fetched: {host} did not answer in time.", url=url) from None
-    except ReadTimeoutError:
-        raise FetchError(f"{url} could not be fetched: {host} took too long to answer.", url=url) from None
-    except SSLError as exc:
-        raise FetchError(f"{url} could not be fetched: {host}'s secure connection failed ({exc}).", url=url) from None
-    except (ProtocolError, HTTPError, OSError) as exc:
-        raise FetchError(f"{url} could not be fetched: the connection to {host} failed ({exc}).", url=url) from None
+    except (HTTPError, OSError) as exc:
+        pool.close()
+        raise FetchError(f"{url} could not be fetched: {_connection_failure(host, exc)}.", url=url) from None
+    return pool, response
+
+
+def _connection_failure(host: str, exc: Exception) -> str:
+    if isinstance(exc, NewConnectionError):  # before ConnectTimeoutError, of which urllib3 makes it a kind
+        return f"{host} refused the connection"
+    if isinstance(exc, ConnectTimeoutError):
+        return f"{host} did not answer in time"
+    if isinstance(exc, ReadTimeoutError):
+        return f"{host} took too long to answer"
+    if isinstance(exc, SSLError):
+        return f"{host}'s secure connection failed ({exc})"
+    return f"the connection to {host} failed ({exc})"
 
 
 def _checked_address(url: str, current: str, host: str, port: int) -> str:
