@@ -1,16 +1,16 @@
 """Reading draft texts editors upload, and showing what changed between two versions."""
 
 import difflib
-import io
-import zipfile
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
 
+from core.docx_text import DocxError, DocxTooLarge, docx_text
+
 MAX_DRAFT_BYTES = 5 * 1024 * 1024
-# A .docx is a zip: 5 MB of it can unpack to gigabytes (a zip bomb), all of which python-docx
-# would read into memory. A real draft of any length unpacks to a few megabytes.
+# A .docx is a zip: 5 MB of it can unpack to gigabytes (a zip bomb; core.docx_text). A real
+# draft of any length unpacks to a few megabytes.
 MAX_DOCX_UNPACKED_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md"}
 DOCX_SUFFIX = ".docx"
@@ -46,27 +46,15 @@ def _line_breaks(text: str) -> str:
 
 
 def _docx_text(content: bytes) -> str:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            # zipfile never unpacks more than a member's stated size, so the stated sizes are the bound.
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ValidationError("This .docx file cannot be read (it is not a zip archive).") from None
-    if unpacked > MAX_DOCX_UNPACKED_BYTES:
+        return docx_text(content, max_unpacked_bytes=MAX_DOCX_UNPACKED_BYTES)
+    except DocxTooLarge as exc:
         raise ValidationError(
-            f"This .docx file unpacks to {unpacked // (1024 * 1024)} MB; drafts are limited to "
+            f"This .docx file unpacks to {exc.unpacked // (1024 * 1024)} MB; drafts are limited to "
             f"{MAX_DOCX_UNPACKED_BYTES // (1024 * 1024)} MB unpacked."
-        )
-    try:
-        document = docx.Document(io.BytesIO(content))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
+        ) from None
+    except DocxError as exc:
         raise ValidationError(f"This .docx file cannot be read ({exc}).") from None
-    except Exception as exc:  # a zip that is not a document, a corrupt archive
-        raise ValidationError(f"This .docx file cannot be read ({type(exc).__name__}).") from None
-    return "\n".join(paragraph.text for paragraph in document.paragraphs)
 
 
 def side_by_side_diff(old_text: str, new_text: str, *, old_label: str, new_label: str, context_lines: int = 3) -> str:

@@ -397,3 +397,4 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _sqlite = Path(DATABASES["default"]["NAME"])
     DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(_sqlite.with_name(f"test_{_sqlite.name}")))
+from chancery.settings_intake import *  # noqa: E402,F403 - news intake (issue 18); settings.py is at its length limit

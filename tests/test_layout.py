@@ -28,4 +28,13 @@ def test_no_module_of_the_application_is_over_400_lines():
 
 def test_the_project_package_holds_configuration_only():
     names = sorted(path.name for path in (ROOT / "chancery").iterdir() if path.suffix == ".py")
-    assert names == ["__init__.py", "asgi.py", "celery.py", "env.py", "settings.py", "urls.py", "wsgi.py"]
+    assert names == [
+        "__init__.py",
+        "asgi.py",
+        "celery.py",
+        "env.py",
+        "settings.py",
+        "settings_intake.py",
+        "urls.py",
+        "wsgi.py",
+    ]

@@ -70,6 +70,8 @@ def test_replica_urls_add_a_read_alias_each_and_the_router():
         ({"CHANCERY_ENV": "staging"}, "CHANCERY_ENV='staging' must be one of development, production"),
         ({"ALLOWED_HOSTS": "a.org,,b.org"}, "ALLOWED_HOSTS='a.org,,b.org' has an empty item"),
         ({"CELERY_TASK_TIME_LIMIT": "soon"}, "CELERY_TASK_TIME_LIMIT='soon' is not an integer"),
+        ({"INTAKE_FETCH_MAX_BYTES": "5MB"}, "INTAKE_FETCH_MAX_BYTES='5MB' is not an integer"),
+        ({"INTAKE_FETCH_TIMEOUT": "0"}, "INTAKE_FETCH_TIMEOUT=0 must be at least 1"),
     ],
 )
 def test_a_bad_value_fails_at_start_naming_the_variable(env, message):
@@ -77,6 +79,19 @@ def test_a_bad_value_fails_at_start_naming_the_variable(env, message):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+def test_news_intake_fetches_nothing_private_and_within_bounds_by_default(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.INTAKE_FETCH_ALLOW_HOSTS, s.INTAKE_FETCH_CONNECT_TIMEOUT, s.INTAKE_FETCH_READ_TIMEOUT, "
+        "s.INTAKE_FETCH_TIMEOUT, s.INTAKE_FETCH_MAX_BYTES)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED and not k.startswith("INTAKE_")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/x.sqlite3"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[] 5 10 30 5242880"
 
 
 def test_production_refuses_the_development_secret_key():
