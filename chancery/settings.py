@@ -277,7 +277,7 @@ IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_BYTES", 200 * 1024 * 1024, 
 # The routes that take a file (by URL name) and their largest file (a draft: agreements.drafts).
 # A signed-in user may send them a body of that file, DATA_UPLOAD_MAX_MEMORY_SIZE of fields and the
 # multipart framing; any other body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 (core.request_guard).
-UPLOAD_ROUTES = {"edit-draft": 5 * 1024 * 1024, "admin:imports_importrun_add": IMPORT_UPLOAD_MAX_BYTES}
+UPLOAD_ROUTES = {"edit-draft": 5 << 20, "admin:imports_importrun_add": IMPORT_UPLOAD_MAX_BYTES, "intake-new": 10 << 20}
 
 # Importers an editor can run from the admin, by ImportRun.importer name.
 # The apps whose models are Chancery's records: what the roles give access to (core.roles),

@@ -21,13 +21,12 @@ from core.values import validate_text
 from directory.models import Citation, Organisation, Source
 from directory.services import add_organisation, add_source
 from intake.acceptance import PERMISSIONS, accept_with_form
-from intake.dedup import fingerprint, signature, similar
+from intake.dedup import NEAR_DUPLICATE, fingerprint, signature, similar
 from intake.directory_names import current
 from intake.matching import match, merge_duplicates
 from intake.models import Proposal, Publication, Report
 
 MAX_CHARACTERS = 500_000  # a long feature is 100 kB of text; more is not one report
-NEAR_DUPLICATE = 0.8  # share of shared word shingles (intake.dedup.similar) that makes one story
 NEAR_WINDOW = datetime.timedelta(days=3)  # wire copies are published within days of each other
 NEAR_CANDIDATES = 200
 CONFIDENT = 0.8  # "accept all confident" takes proposals at or above it, with no conflict

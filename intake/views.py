@@ -19,7 +19,7 @@ from intake.forms import RejectForm, ReportForm
 from intake.highlight import segments
 from intake.models import Proposal, Report
 from intake.polling import report_from_url
-from intake.uploads import MAX_UPLOAD_BYTES, UploadError, read_upload
+from intake.uploads import MAX_BYTES, UploadError, read_upload
 
 DECIDE = "intake.change_proposal"
 
@@ -72,7 +72,7 @@ def _read(form, user):
     if form.way_in == "uploaded":
         upload = data["file"]
         try:
-            read = read_upload(upload.name, upload.read(MAX_UPLOAD_BYTES + 1))
+            read = read_upload(upload.name, upload.read(max(MAX_BYTES.values()) + 1))
         except UploadError as exc:
             raise ValidationError({"file": str(exc)}) from None
         text, common["title"] = read.text, data["title"] or read.title

@@ -114,3 +114,17 @@ def test_the_endpoints_are_in_the_schema(analyst_api):
         "/api/v1/intake/proposals/{id}/accept/",
         "/api/v1/intake/proposals/{id}/reject/",
     } <= set(paths)
+
+
+def test_a_report_given_by_its_link_is_fetched_and_a_private_one_is_refused(editor_api):
+    from tests.intake.local_server import answer, serve
+
+    page = f"<html><head><title>Onward</title></head><body><article><p>{TEXT}</p></article></body></html>"
+    with serve({"/story": answer(200, page.encode())}) as (base, _):
+        response = editor_api.post(REPORTS, {"url": f"{base}/story", "published_on": "2017-03-02"}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["origin"] == "fetched" and _visit(response.json())["fields"]["start_date"] == "2017-03-15"
+    refused = editor_api.post(REPORTS, {"url": "http://10.0.0.1/story"}, format="json")
+    assert refused.status_code == 400 and "private" in refused.json()["error"]["fields"]["url"][0]
+    missing = editor_api.post(REPORTS, {"text": TEXT}, format="json")
+    assert missing.status_code == 400 and "published_on" in missing.json()["error"]["fields"]

@@ -40,7 +40,10 @@ def test_an_editor_pastes_a_report_and_lands_on_its_page_with_the_proposals_mark
 
 def test_a_paste_without_text_or_with_a_month_for_a_date_is_refused_on_the_form(editor_client):
     response = _paste(editor_client, text=" ")
-    assert response.status_code == 200 and "Paste the report&#x27;s text." in response.content.decode()
+    assert (
+        response.status_code == 200
+        and "Paste the report&#x27;s text, upload a file or give its link." in response.content.decode()
+    )
     response = _paste(editor_client, published="2017-03")
     assert "Give the day" in response.content.decode()
     assert Report.objects.count() == 0
@@ -139,3 +142,34 @@ def test_the_review_queue_lists_a_report_that_contradicts_the_record(client, adm
     assert "Reports that contradict the record (1)" in html
     assert f"{reverse('intake-report', args=[report.pk])}#proposal-{proposal.pk}" in html
     assert "start_date recorded 2017-02-27, reported 2017-03-03" in html
+
+
+def test_a_report_uploaded_as_a_file_or_given_by_its_link_is_read(editor_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.intake.local_server import answer, serve
+
+    upload = SimpleUploadedFile("report.txt", REPORT.encode(), content_type="text/plain")
+    response = editor_client.post(reverse("intake-new"), {"file": upload, "published": "2017-03-02", "language": "en"})
+    assert response.status_code == 302 and Report.objects.get().origin == "uploaded"
+
+    story = "Bishkek, 3 March 2017. The Kyrgyz foreign minister will visit Moscow next week, the ministry said. " * 3
+    page = f"<html><head><title>Onward to Moscow</title></head><body><article><p>{story}</p></article></body></html>"
+    with serve({"/story": answer(200, page.encode())}) as (base, _):
+        response = editor_client.post(
+            reverse("intake-new"), {"url": f"{base}/story", "published": "2017-03-03", "language": "en"}
+        )
+    fetched = Report.objects.get(origin="fetched")
+    assert response.status_code == 302 and fetched.title == "Onward to Moscow"
+    assert fetched.publications.get().url == f"{base}/story"
+
+
+def test_a_bad_file_or_an_unreachable_link_is_refused_on_the_form(editor_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = SimpleUploadedFile("report.exe", b"MZ\x00\x00", content_type="application/octet-stream")
+    response = editor_client.post(reverse("intake-new"), {"file": bad, "published": "2017-03-02", "language": "en"})
+    assert response.status_code == 200 and "report.exe" in response.content.decode()
+    response = editor_client.post(reverse("intake-new"), {"url": "http://127.0.0.1:9/x", "language": "en"})
+    assert response.status_code == 200 and "loopback" in response.content.decode()
+    assert Report.objects.count() == 0
