@@ -31,6 +31,9 @@ class ReportAdmin(admin.ModelAdmin):
     exclude = ("signature",)
     inlines = [PublicationInline, ProposalInline]
 
+    def has_add_permission(self, request):
+        return False  # a report comes in through the intake pages, which read it into proposals
+
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):

@@ -59,6 +59,7 @@ from core.models import ApiToken
 from core.status import record_first_status
 from directory.models import Country
 from imports.models import ImportRun
+from intake.models import Feed, Proposal, Publication, Report
 from tests.factories import (
     AgendaItemFactory,
     AgreementFactory,
@@ -160,6 +161,51 @@ class Records:
     def source(self):
         return SourceFactory()
 
+    @functools.cached_property
+    def report(self):
+        report = Report.objects.create(
+            title="A report",
+            text="Nothing much.",
+            published_on=timezone.localdate(),
+            origin="pasted",
+            fingerprint="0" * 64,
+        )
+        Publication.objects.create(report=report, title="A report", published_on=report.published_on)
+        return report
+
+    @functools.cached_property
+    def proposal(self):
+        """A person proposed: accepting it (as the editors' empty POST does) adds the person."""
+        return Proposal.objects.create(
+            report=self.report,
+            position=0,
+            kind="person",
+            fields={"name": "Ana Example", "country": None, "post_title": ""},
+            quote="Nothing",
+            span_start=0,
+            span_end=7,
+            reliability="media_report",
+            confidence=1.0,
+        )
+
+    @functools.cached_property
+    def visit_proposal(self):
+        return Proposal.objects.create(
+            report=self.report,
+            position=1,
+            kind="visit",
+            fields={"visitor_country": "RUS", "host_country": "TJK", "start_date": "2017-02-28", "status": "announced"},
+            quote="Nothing",
+            span_start=0,
+            span_end=7,
+            reliability="media_report",
+            confidence=0.5,
+        )
+
+    @functools.cached_property
+    def feed(self):
+        return Feed.objects.create(url="https://feeds.example/world.xml")
+
     def history_id(self, record) -> int:
         return record.history.latest("history_id").history_id
 
@@ -213,6 +259,40 @@ def api(
     return Route(
         url, {"GET": get, "POST": post, "PUT": put, "PATCH": put if patch is None else patch, "DELETE": delete}, why
     )
+
+
+def decision(url) -> Route:
+    """An editor's decision on a proposal: POST only, back to the report's page."""
+    return Route(
+        url,
+        {
+            "GET": PAGE_WRITE,
+            "POST": ByRole(LOGIN, 403, LOGIN, LOGIN, 302, 302),
+            "PUT": PAGE_WRITE,
+            "PATCH": PAGE_WRITE,
+            "DELETE": PAGE_WRITE,
+        },
+    )
+
+
+def intake_api_routes() -> dict:
+    """Reports: read, and a report posted (an empty body is refused: 400); proposals: read, and
+    decided on with POST .../accept/ and .../reject/ (the change permission)."""
+    routes = viewset_routes("intake/reports", "intake-reports", lambda r: r.report.pk, rights="read-only")
+    for pattern in ("api/v1/^intake/reports/$", "api/v1/^intake/reports\\.(?P<format>[a-z0-9]+)/?$"):
+        routes[pattern] = Route(routes[pattern].url, {**routes[pattern].expect, "POST": API_ADD})
+    routes.update(viewset_routes("intake/proposals", "intake-proposals", lambda r: r.proposal.pk, rights="read-only"))
+    for action in ("accept", "reject"):
+        expect = {"get": ByRole(401, 405, 405, 401, 405, 405), "post": ByRole(401, 403, 403, 401, 200, 200)}
+        pattern = f"api/v1/^intake/proposals/(?P<pk>[^/.]+)/{action}"
+        routes[f"{pattern}/$"] = api(
+            lambda r, a=action: reverse(f"intake-proposals-{a}", args=[r.proposal.pk]), **expect
+        )
+        routes[f"{pattern}\\.(?P<format>[a-z0-9]+)/?$"] = api(
+            lambda r, a=action: reverse(f"intake-proposals-{a}", kwargs={"pk": r.proposal.pk, "format": "json"}),
+            **expect,
+        )
+    return routes
 
 
 def viewset_routes(
@@ -323,7 +403,7 @@ SITE = {
         {"GET": ByRole(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404, 404)},
         "no model has get_absolute_url, so there is nowhere to send staff",
     ),
-    "admin/^(?P<app_label>auth|axes|imports|directory|visits|agreements|trade|timelines|django_celery_beat|chancery)/$": Route(
+    "admin/^(?P<app_label>auth|axes|imports|directory|visits|agreements|trade|timelines|intake|django_celery_beat|chancery)/$": Route(
         lambda r: reverse("admin:app_list", args=["auth"]),
         {"GET": ByRole(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404, 200)},
         "the users app: editors have no permission in it, so for them it does not exist",
@@ -383,6 +463,7 @@ API = {
         ]
     },
     **viewset_routes("trade/claims", "trade-claims", lambda r: TradeClaimFactory().pk, rights="read-write"),
+    **intake_api_routes(),
     "api/v1/": api(
         lambda r: reverse("api-root"), post=API_NOBODY_WRITES, put=API_NOBODY_WRITES, delete=API_NOBODY_WRITES
     ),
@@ -404,6 +485,19 @@ API = {
 }
 
 PAGES = {
+    "intake/": page(lambda r: reverse("intake")),
+    "intake/new/": edit_form(lambda r: reverse("intake-new")),
+    "intake/reports/<id:pk>/": page(lambda r: reverse("intake-report", args=[r.report.pk])),
+    "intake/reports/<id:pk>/accept-confident/": decision(
+        lambda r: reverse("intake-accept-confident", args=[r.report.pk])
+    ),
+    "intake/proposals/<id:pk>/accept/": decision(lambda r: reverse("intake-accept", args=[r.proposal.pk])),
+    "intake/proposals/<id:pk>/reject/": decision(lambda r: reverse("intake-reject", args=[r.proposal.pk])),
+    "intake/proposals/<id:pk>/edit/": Route(
+        lambda r: reverse("intake-edit", args=[r.visit_proposal.pk]),
+        {"GET": ByRole(LOGIN, 403, LOGIN, LOGIN, 200, 200), **dict.fromkeys(UNSAFE, PAGE_WRITE)},
+        "the entry form a proposal fills, for those who decide on proposals",
+    ),
     "accounts/login/": Route(
         lambda r: reverse("login"),
         {
@@ -605,6 +699,8 @@ ADMIN_MODELS = {
         lambda r: ImportRun.objects.create(importer="trade", files="x.csv"),
         why="editors start imports; runs are a log, never edited or deleted",
     ),
+    "intake/report": AdminModel("vcd", "vcd", lambda r: r.report, why="reports come in through the intake pages"),
+    "intake/feed": AdminModel(ALL, ALL, lambda r: r.feed, why="editors subscribe to feeds here"),
     "chancery/apitoken": AdminModel(
         "",
         "vad",

@@ -14,6 +14,7 @@ from django.urls import resolve, reverse
 
 from agreements.drafts import MAX_DRAFT_BYTES
 from core.request_guard import MULTIPART_FRAMING_BYTES
+from intake.uploads import MAX_BYTES as INTAKE_UPLOAD_BYTES
 from tests.api.conftest import token_client
 from tests.factories import AgreementFactory, UserFactory
 
@@ -135,10 +136,12 @@ def test_the_upload_routes_limits_are_those_of_their_forms():
     assert settings.UPLOAD_ROUTES == {
         "edit-draft": MAX_DRAFT_BYTES,
         "admin:imports_importrun_add": settings.IMPORT_UPLOAD_MAX_BYTES,
+        "intake-new": max(INTAKE_UPLOAD_BYTES.values()),
     }
     # Each name is a route's (the middleware finds the limit by the name the address resolves to).
     assert resolve(reverse("edit-draft", args=["agreement", 1])).view_name == "edit-draft"
     assert resolve(reverse("admin:imports_importrun_add")).view_name == "admin:imports_importrun_add"
+    assert resolve(reverse("intake-new")).view_name == "intake-new"
 
 
 def test_a_content_length_that_is_not_a_number_is_a_400(client):
