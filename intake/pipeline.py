@@ -16,6 +16,8 @@ and its proposals; accepting one goes through the content apps' services.
     trade_claim  a figure with its metric and year, between the sentence's two countries (or
                  the report's); a target is never one
     person       a name the directory does not know, given with a post
+    topic        a negotiation topic the directory knows (by title or keyword), or a new one the
+                 report names ("talks on X"), once a report
 """
 
 import datetime
@@ -31,6 +33,7 @@ from intake.extract.dates import DateMention, Looking, duration_days, find_dates
 from intake.extract.figures import find_figures
 from intake.extract.names import NAME_AFTER, NameMatcher, Post, PostMention, find_posts, holders, unknown_people
 from intake.extract.status import visit_status
+from intake.extract.topics import find_topics
 
 VISIT_WORDS = re.compile(
     r"\b(?:visits?|visiting|visited|trip|tour|arriv(?:e|es|ed|ing|al)|travel(?:s|led|ling)?|expected\s+in)\b",
@@ -97,12 +100,15 @@ def _plain(value):
     return value
 
 
-def read_report(text: str, published: datetime.date, matcher: NameMatcher, posts: list[Post]) -> list[Proposal]:
-    """The proposals a report's text gives, in the order of the text."""
+def read_report(
+    text: str, published: datetime.date, matcher: NameMatcher, posts: list[Post], topics: list[tuple] = ()
+) -> list[Proposal]:
+    """The proposals a report's text gives, in the order of the text; `topics` are the
+    directory's negotiation topics as (id, title, keywords)."""
     sentences = [(sentence.start_char, sentence.text) for sentence in _SENTENCES(text).sents]
     mentions = {start: matcher.find(sentence) for start, sentence in sentences}
     report_countries = Counter(mention.country for found in mentions.values() for mention in found if mention.country)
-    proposals, context = [], {"year": None}
+    proposals, context = [], {"year": None, "topics": topics, "topics_seen": set()}
     for start, sentence in sentences:
         proposals += _read_sentence(sentence, start, published, mentions[start], posts, report_countries, context)
     return proposals
@@ -136,7 +142,9 @@ def _read_sentence(sentence, offset, published, names, posts, report_countries, 
         for visit in _visits(sentence, offset, published, names, post_mentions, posts, status.status, dates):
             found.append(Proposal(**visit, **base))
     found += _claims(sentence, offset, published, names, report_countries, base, speaker, context)
-    found += _agreements(sentence, offset, names, report_countries, dates, base)
+    agreements = _agreements(sentence, offset, names, report_countries, dates, base)
+    found += agreements
+    found += _topics(sentence, offset, [(a.span[0] - offset, a.span[1] - offset) for a in agreements], base, context)
     for name, post in unknown_people(sentence, names, post_mentions):
         at = sentence.index(name, post.span[1])
         found.append(
@@ -312,6 +320,29 @@ def _agreements(sentence, offset, names, report_countries: Counter, dates, base)
         span = (offset + agreement.span[0], offset + agreement.span[1])
         proposals.append(
             Proposal("agreement", fields, agreement.quote, span, confidence=0.8 if parties else 0.6, **base)
+        )
+    return proposals
+
+
+def _topics(sentence, offset, documents, base, context) -> list[Proposal]:
+    """The sentence's topics, each once a report (the first sentence that speaks of it is quoted)."""
+    proposals = []
+    for topic in find_topics(sentence, context["topics"], inside=documents):
+        key = topic.topic_id if topic.topic_id is not None else topic.title.casefold()
+        if key in context["topics_seen"]:
+            continue
+        context["topics_seen"].add(key)
+        span = (offset + topic.span[0], offset + topic.span[1])
+        confidence = 0.9 if topic.topic_id is not None else 0.6
+        proposals.append(
+            Proposal(
+                "topic",
+                {"title": topic.title, "topic_id": topic.topic_id},
+                topic.quote,
+                span,
+                confidence=confidence,
+                **base,
+            )
         )
     return proposals
 

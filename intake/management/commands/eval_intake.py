@@ -45,10 +45,10 @@ class Command(BaseCommand):
             raise CommandError(f"{folder}: no gold.json and directory.json there.")
         reports = load_reports(folder)
         directory = json.loads((folder / "directory.json").read_text(encoding="utf-8"))
-        matcher, posts, _topics = reading_tools(directory, names_for_matching()["countries"])
+        matcher, posts, topics = reading_tools(directory, names_for_matching()["countries"])
         scores = Scores()
         for report in reports:
-            proposals = read_report(report.text, report.published, matcher, posts)
+            proposals = read_report(report.text, report.published, matcher, posts, topics=topics)
             score_report(scores, report.file, report.proposals, [p.as_json() for p in proposals], report.targets)
         table = render(scores, len(reports))
         self.stdout.write(table)
