@@ -278,6 +278,9 @@ def _claims(sentence, offset, published, names, report_countries: Counter, base,
             continue
         context["year"] = year
         reporter, partner = pair[::-1] if figure.metric == "partner_share" and len(countries) >= 2 else pair
+        if len(countries) > 2:  # "exports to Japan ... and exports to South Korea": the country named before it
+            before = [m.country for m in names if m.country and m.country != reporter and m.span[1] <= figure.span[0]]
+            partner = before[-1] if before else partner
         fields = {
             "reporter": reporter,
             "partner": partner,
