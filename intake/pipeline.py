@@ -23,17 +23,14 @@ and its proposals; accepting one goes through the content apps' services.
 import datetime
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
 
 import spacy
 
-from intake.extract.agreements import find_agreements
 from intake.extract.attribution import SAYS, attribution
 from intake.extract.dates import DateMention, Looking, duration_days, find_dates, visit_end
-from intake.extract.figures import find_figures
 from intake.extract.names import NAME_AFTER, NameMatcher, Post, PostMention, find_posts, holders, unknown_people
 from intake.extract.status import visit_status
-from intake.extract.topics import find_topics
+from intake.proposals import Proposal, agreement_proposals, topic_proposals, trade_claims
 
 VISIT_WORDS = re.compile(
     r"\b(?:visits?|visiting|visited|trip|tour|arriv(?:e|es|ed|ing|al)|travel(?:s|led|ling)?|expected\s+in)\b",
@@ -72,32 +69,6 @@ _OFFICIAL_SOURCE = re.compile(r"government|ministry|official|kremlin|presidentia
 
 _SENTENCES = spacy.blank("en")
 _SENTENCES.add_pipe("sentencizer")
-
-
-@dataclass
-class Proposal:
-    type: str
-    fields: dict
-    quote: str
-    span: tuple[int, int]
-    reliability: str
-    speaker: str
-    confidence: float
-    matches: list = field(default_factory=list)
-
-    def as_json(self) -> dict:
-        body = asdict(self)
-        body["span"] = list(self.span)
-        body["fields"] = {name: _plain(value) for name, value in self.fields.items()}
-        return body
-
-
-def _plain(value):
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if hasattr(value, "as_tuple"):  # Decimal: a JSON number as text loses nothing
-        return str(value)
-    return value
 
 
 def read_report(
@@ -141,10 +112,12 @@ def _read_sentence(sentence, offset, published, names, posts, report_countries, 
     if status and VISIT_WORDS.search(sentence):
         for visit in _visits(sentence, offset, published, names, post_mentions, posts, status.status, dates):
             found.append(Proposal(**visit, **base))
-    found += _claims(sentence, offset, published, names, report_countries, base, speaker, context)
-    agreements = _agreements(sentence, offset, names, report_countries, dates, base)
-    found += agreements
-    found += _topics(sentence, offset, [(a.span[0] - offset, a.span[1] - offset) for a in agreements], base, context)
+    found += trade_claims(sentence, offset, published, names, report_countries, base, speaker, context)
+    documents = agreement_proposals(sentence, offset, names, report_countries, dates, base)
+    found += documents
+    found += topic_proposals(
+        sentence, offset, [(a.span[0] - offset, a.span[1] - offset) for a in documents], base, context
+    )
     for name, post in unknown_people(sentence, names, post_mentions):
         at = sentence.index(name, post.span[1])
         found.append(
@@ -259,97 +232,3 @@ def _visit_fields(sentence, span, host, visitor_name, visitor_country, level, st
 
 def _level(title: str) -> str:
     return next((level for level, words in LEVELS if re.search(words, title, re.IGNORECASE)), "")
-
-
-def _claims(sentence, offset, published, names, report_countries: Counter, base, speaker, context) -> list[Proposal]:
-    """Stated figures as trade claims. A figure the sentence gives no year takes the year of the
-    report's figure before it ("... in 2016 came to ...; Russia's share was 26.4 percent"), at
-    lower confidence; "X's share of Y's trade" is Y's figure of its trade with X."""
-    proposals = []
-    countries = _countries(names)
-    pair = countries[:2] if len(countries) >= 2 else [code for code, _ in report_countries.most_common(2)]
-    if len(pair) < 2:
-        return proposals
-    for figure in find_figures(sentence, published):
-        if figure.target or figure.metric is None:
-            continue  # a target is not a statistic; a figure with no metric cannot be placed
-        year = figure.year or context["year"]
-        if year is None:
-            continue
-        context["year"] = year
-        reporter, partner = pair[::-1] if figure.metric == "partner_share" and len(countries) >= 2 else pair
-        if len(countries) > 2:  # "exports to Japan ... and exports to South Korea": the country named before it
-            before = [m.country for m in names if m.country and m.country != reporter and m.span[1] <= figure.span[0]]
-            partner = before[-1] if before else partner
-        fields = {
-            "reporter": reporter,
-            "partner": partner,
-            "year": year,
-            "month": None,
-            "metric": figure.metric,
-            "value": figure.value,
-            "unit": figure.unit,
-            "qualifier": figure.qualifier,
-            "stated_by_name": speaker,
-        }
-        proposals.append(
-            Proposal(
-                "trade_claim",
-                fields,
-                figure.quote,
-                (offset + figure.span[0], offset + figure.span[1]),
-                confidence=(0.9 if len(countries) >= 2 else 0.7) - (0.2 if figure.year is None else 0),
-                **base,
-            )
-        )
-    return proposals
-
-
-def _agreements(sentence, offset, names, report_countries: Counter, dates, base) -> list[Proposal]:
-    countries = _countries(names)
-    parties = countries if len(countries) >= 2 else [code for code, _ in report_countries.most_common(2)]
-    proposals = []
-    for agreement in find_agreements(sentence):
-        signed_on = next(
-            (d.start.date for d in dates if agreement.status == "signed" and str(d.start.precision) == "day"), None
-        )
-        fields = {
-            "title": agreement.title,
-            "kind": agreement.kind,
-            "status": agreement.status,
-            "parties": sorted(parties),
-            "signed_on": signed_on,
-        }
-        span = (offset + agreement.span[0], offset + agreement.span[1])
-        proposals.append(
-            Proposal("agreement", fields, agreement.quote, span, confidence=0.8 if parties else 0.6, **base)
-        )
-    return proposals
-
-
-def _topics(sentence, offset, documents, base, context) -> list[Proposal]:
-    """The sentence's topics, each once a report (the first sentence that speaks of it is quoted)."""
-    proposals = []
-    for topic in find_topics(sentence, context["topics"], inside=documents):
-        key = topic.topic_id if topic.topic_id is not None else topic.title.casefold()
-        if key in context["topics_seen"]:
-            continue
-        context["topics_seen"].add(key)
-        span = (offset + topic.span[0], offset + topic.span[1])
-        confidence = 0.9 if topic.topic_id is not None else 0.6
-        proposals.append(
-            Proposal(
-                "topic",
-                {"title": topic.title, "topic_id": topic.topic_id},
-                topic.quote,
-                span,
-                confidence=confidence,
-                **base,
-            )
-        )
-    return proposals
-
-
-def _countries(names) -> list[str]:
-    """The countries the sentence names, each once, in order (a name of two countries is none)."""
-    return list(dict.fromkeys(m.country for m in names if m.country))
