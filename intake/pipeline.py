@@ -33,7 +33,8 @@ from intake.extract.status import visit_status
 from intake.proposals import Proposal, agreement_proposals, topic_proposals, trade_claims
 
 VISIT_WORDS = re.compile(
-    r"\b(?:visits?|visiting|visited|trip|tour|arriv(?:e|es|ed|ing|al)|travel(?:s|led|ling)?|expected\s+in)\b",
+    r"\b(?:visits?|visiting|visited|trip|tour|arriv(?:e|es|ed|ing|al)|travel(?:s|led|ling)?|expected\s+in"
+    r"|attend(?:s|ed|ing)?|fl(?:y|ies|ew|ying)|go(?:es)?\s+on\s+to|head(?:s|ed|ing)?\s+(?:on\s+)?to)\b",
     re.IGNORECASE,
 )
 KINDS = (
@@ -62,8 +63,15 @@ _SAME_SPEAKER = re.compile(
 TOUR = re.compile(
     r"\b(?:tour|taking\s+in|will\s+also\s+visit|then\s+(?:travel|go|fly)\s+(?:on\s+)?to)\b", re.IGNORECASE
 )
-# "travel on from Dushanbe to Astana": where a trip sets out from is not its host
+# "travel on from Dushanbe to Astana": where a trip sets out from is not its host; but where
+# a visitor "returned from" is where the visit was
 _ORIGIN = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_RETURNED_FROM = re.compile(r"\breturn\w*\s+(?:home\s+)?from\s+$", re.IGNORECASE)
+# "talks with the Japanese prime minister", "to meet the South Korean president": whom the
+# visitor meets, not the visitor
+_MET = re.compile(
+    r"\b(?:with|meet|meets|met|meeting|and|counterpart)\s+(?:the\s+|his\s+|her\s+|their\s+)?$", re.IGNORECASE
+)
 
 _OFFICIAL_SOURCE = re.compile(r"government|ministry|official|kremlin|presidential|administration", re.IGNORECASE)
 
@@ -79,10 +87,35 @@ def read_report(
     sentences = [(sentence.start_char, sentence.text) for sentence in _SENTENCES(text).sents]
     mentions = {start: matcher.find(sentence) for start, sentence in sentences}
     report_countries = Counter(mention.country for found in mentions.values() for mention in found if mention.country)
-    proposals, context = [], {"year": None, "topics": topics, "topics_seen": set()}
+    proposals, context = [], {"year": None, "topics": topics, "topics_seen": set(), "visitors": []}
     for start, sentence in sentences:
         proposals += _read_sentence(sentence, start, published, mentions[start], posts, report_countries, context)
-    return proposals
+    return _one_visit_each(proposals)
+
+
+def _one_visit_each(proposals: list[Proposal]) -> list[Proposal]:
+    """A report tells of a visit in several sentences ("will arrive on 28 February"; "during
+    the visit, ..."): one proposal for each visitor and host, the first, with what it lacks
+    (dates, kind, locale) taken from the later ones."""
+    kept, first = [], {}
+    for proposal in proposals:
+        fields = proposal.fields
+        key = (fields.get("visitor_country"), fields.get("visitor_name"), fields.get("host_country"))
+        if proposal.type != "visit":
+            kept.append(proposal)
+            continue
+        if key not in first:
+            first[key] = proposal
+            kept.append(proposal)
+            continue
+        earlier = first[key].fields
+        if earlier["start_date"] is None and fields["start_date"] is not None:
+            earlier.update(
+                {name: fields[name] for name in ("start_date", "start_precision", "end_date", "end_precision")}
+            )
+        for name in ("kind", "locale", "level"):
+            earlier[name] = earlier[name] or fields[name]
+    return kept
 
 
 def _read_sentence(sentence, offset, published, names, posts, report_countries, context) -> list[Proposal]:
@@ -110,7 +143,7 @@ def _read_sentence(sentence, offset, published, names, posts, report_countries, 
     base = {"reliability": reliability, "speaker": speaker}
     found = []
     if status and VISIT_WORDS.search(sentence):
-        for visit in _visits(sentence, offset, published, names, post_mentions, posts, status.status, dates):
+        for visit in _visits(sentence, offset, published, names, post_mentions, posts, status.status, dates, context):
             found.append(Proposal(**visit, **base))
     found += trade_claims(sentence, offset, published, names, report_countries, base, speaker, context)
     documents = agreement_proposals(sentence, offset, names, report_countries, dates, base)
@@ -147,23 +180,33 @@ def _titled_speaker(sentence, post_mentions: list[PostMention], posts, published
     return None
 
 
-def _visits(sentence, offset, published, names, post_mentions, posts, status, dates: list[DateMention]) -> list[dict]:
+def _visits(
+    sentence, offset, published, names, post_mentions, posts, status, dates: list[DateMention], context
+) -> list[dict]:
     """The visit the sentence tells of; or, for a tour ("a tour of Central Asia, taking in
-    Tajikistan and neighbouring Kyrgyzstan"), the tour and a visit for each of its legs."""
-    visitor_name, visitor_country, level, visitor_span = "", "", "", None
+    Tajikistan and neighbouring Kyrgyzstan"), the tour and a visit for each of its legs. The
+    visitor is a post and its holder, a person the directory knows, or a visitor of the report's
+    named again ("the chancellor will then fly on to Argentina", "Delorme will go on to ...")."""
+    visitor_name, visitor_country, level, visitor_span, title = "", "", "", None, ""
     people = [m for m in names if all(k.kind == "person" for k in m.candidates) and len(m.candidates) == 1]
     speaking = [p for p in post_mentions if _speaks(sentence, p)]
-    titled = [p for p in post_mentions if p not in speaking]
+    titled = [p for p in post_mentions if p not in speaking and not _MET.search(sentence[: p.span[0]])]
+    on = dates[0].start.date if dates else published
     if titled:
         post = titled[0]
-        held = holders(
-            posts, HOLDS.get(post.title, post.title), post.country, dates[0].start.date if dates else published
-        )
+        held = holders(posts, HOLDS.get(post.title, post.title), post.country, on)
         named = NAME_AFTER.match(sentence, post.span[1])
         visitor_name = held[0].name if len(held) == 1 else named["name"] if named else ""
-        visitor_country, level, visitor_span = post.country, _level(post.title), post.span
+        visitor_country, level, visitor_span, title = post.country, _level(post.title), post.span, post.title
     elif people:
-        visitor_name, visitor_span = people[0].candidates[0].label, people[0].span
+        person = people[0].candidates[0]
+        visitor_name, visitor_span = person.label, people[0].span
+        held = [p for p in posts if p.person == person.key and holders([p], p.title, p.country, on)]
+        if held:
+            visitor_country, level, title = held[0].country, _level(held[0].title), held[0].title
+    elif again := _named_again(sentence, context["visitors"]):
+        visitor, visitor_span = again
+        visitor_name, visitor_country, level, title = visitor
     if not (visitor_name or visitor_country):
         return []
     hosts = [
@@ -173,10 +216,11 @@ def _visits(sentence, offset, published, names, post_mentions, posts, status, da
         and m.country != visitor_country
         and not (visitor_span and visitor_span[0] <= m.span[0] < visitor_span[1])
         and not any(p.span[0] <= m.span[0] < p.span[1] for p in speaking)
-        and not _ORIGIN.search(sentence[: m.span[0]])
+        and not (_ORIGIN.search(sentence[: m.span[0]]) and not _RETURNED_FROM.search(sentence[: m.span[0]]))
     ]
     if not hosts:
         return []
+    context["visitors"].append((visitor_name, visitor_country, level, title))
     tour = TOUR.search(sentence)
     legs = list({m.country: m for m in hosts if tour and m.span[0] >= tour.start()}.values())
     span = (offset, offset + len(sentence.rstrip()))
@@ -198,6 +242,19 @@ def _visits(sentence, offset, published, names, post_mentions, posts, status, da
     for leg in legs:
         proposals.append(_visit_fields(sentence, span, leg, visitor_name, visitor_country, level, status, dates))
     return proposals
+
+
+def _named_again(sentence: str, visitors: list[tuple]) -> tuple[tuple, tuple[int, int]] | None:
+    """A visitor of the report's earlier sentences that this one names again: by the post
+    ("the chancellor") or the surname ("Delorme"), the latest first."""
+    for visitor in reversed(visitors):
+        name, _country, _level, title = visitor
+        again = (title and re.search(rf"\bthe\s+{re.escape(title)}\b", sentence, re.IGNORECASE)) or (
+            name and re.search(rf"\b{re.escape(name.split()[-1])}\b", sentence)
+        )
+        if again:
+            return visitor, again.span()
+    return None
 
 
 def _visit_fields(sentence, span, host, visitor_name, visitor_country, level, status, dates) -> dict:
