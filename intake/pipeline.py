@@ -126,10 +126,14 @@ def _read_sentence(sentence, offset, published, names, posts, report_countries, 
         post, speaker = spoken
         reliability = "named_official"
         context["speaker"] = (post.title, speaker)
+    elif reliability == "named_official":
+        context["speaker"] = (said.cue.lower(), speaker)
     elif reliability == "media_report" and context.get("speaker") and (again := _SAME_SPEAKER.search(sentence)):
         # "the minister said", after "Tajikistan's foreign minister said": the same person
-        if context["speaker"][0].endswith(again["title"].lower()):
+        if again["title"].lower() in context["speaker"][0]:
             reliability, speaker = "named_official", context["speaker"][1]
+    if reliability == "media_report" and (named := _surname_speaks(sentence, names, context)):
+        reliability, speaker = "named_official", named
     # "a government source" announces; unnamed diplomats and rumours only make a rumour
     rumour = reliability == "anonymous_source" and not _OFFICIAL_SOURCE.search(
         sentence[said.span[0] : said.span[1] + 40]  # "a source in the Tajik government"
@@ -164,6 +168,22 @@ def _read_sentence(sentence, offset, published, names, posts, report_countries, 
             )
         )
     return found
+
+
+def _surname_speaks(sentence: str, names, context) -> str:
+    """A person the report has named in full, speaking by surname ("Rahayu said"): the full name."""
+    known = context.setdefault("people", {})
+    for mention in names:
+        if all(k.kind == "person" for k in mention.candidates) and len(mention.candidates) == 1:
+            label = mention.candidates[0].label
+            known[label.split()[-1]] = label
+    for visitor_name, *_ in context["visitors"]:
+        if visitor_name:
+            known[visitor_name.split()[-1]] = visitor_name
+    return next(
+        (full for surname, full in known.items() if re.search(rf"\b{re.escape(surname)},?\s+{SAYS.pattern}", sentence)),
+        "",
+    )
 
 
 def _speaks(sentence: str, post: PostMention) -> bool:

@@ -74,3 +74,12 @@ def test_where_a_visitor_returned_from_is_the_host_and_a_later_sentence_gives_th
 def test_whom_a_visitor_meets_is_not_the_visitor(matcher):
     text = "Omondi visited Tokyo, where he held talks with the Japanese prime minister."
     assert visits(matcher, text) == []  # no visitor the report has named: nothing rather than Japan's
+
+
+def test_a_person_named_in_full_then_speaking_by_surname_is_a_named_official(matcher):
+    text = (
+        "Kenyan President Daniel Omondi opened the forum in Nairobi. "
+        "Trade between Kenya and Japan came to USD 1 billion in 2025, Omondi said."
+    )
+    claim = next(p for p in read_report(text, PUBLISHED, matcher, POSTS) if p.type == "trade_claim")
+    assert (claim.reliability, claim.speaker) == ("named_official", "Daniel Omondi")
