@@ -17,8 +17,6 @@ from intake.evaluation import Scores, judged, render, score_report
 from intake.gold_set import load_reports, reading_tools
 from intake.pipeline import read_report
 
-START, END = "<!-- eval-intake:start -->", "<!-- eval-intake:end -->"
-
 
 class Command(BaseCommand):
     help = (
@@ -34,6 +32,11 @@ class Command(BaseCommand):
             "--record",
             help="A Markdown file whose eval-intake section (between its markers; appended when missing) is "
             "replaced with the scores, the date, the commit and the machine.",
+        )
+        parser.add_argument(
+            "--section",
+            default="eval-intake",
+            help="The name of the section --record replaces (between <!-- NAME:start --> and <!-- NAME:end -->).",
         )
         parser.add_argument(
             "--misses", action="store_true", help="Also print each missed and extra proposal and each wrong field."
@@ -59,30 +62,31 @@ class Command(BaseCommand):
             for name, kind, label, expected, found in scores.wrong:
                 self.stdout.write(f"wrong: {name} {kind} {label}: {expected!r}, proposed {found!r}")
         if options["record"]:
-            record(Path(options["record"]), folder, table)
+            record(Path(options["record"]), folder, table, options["section"])
             self.stdout.write(f"recorded in {options['record']}")
         missed = [f"{label} {measured} (target {least})" for label, least, measured, met in judged(scores) if not met]
         if missed:
             raise CommandError("targets missed: " + "; ".join(missed))
 
 
-def record(path: Path, folder: Path, table: str) -> None:
-    """Replace the file's eval-intake section (bench/report.py keeps such sections as they are)."""
+def record(path: Path, folder: Path, table: str, name: str = "eval-intake") -> None:
+    """Replace the file's section `name` (bench/report.py keeps such sections as they are)."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     section = "\n".join(
         [
-            START,
-            "## News intake against the gold set (`make eval-intake`)",
+            start,
+            f"## News intake against the gold set in `{folder}`",
             "",
             f"Written by `manage.py eval_intake --record`; gold set `{folder}`. "
             f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M UTC}; commit {_commit()}; "
             f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}, Python {platform.python_version()}.",
             "",
             table,
-            END,
+            end,
         ]
     )
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     text = pattern.sub(lambda _: section, text) if pattern.search(text) else f"{text.rstrip()}\n\n{section}\n".lstrip()
     path.write_text(text, encoding="utf-8")
 
