@@ -17,7 +17,8 @@ scored as accuracies:
 
 An unpaired gold proposal is missed (recall), an unpaired proposal is extra (precision). A
 target the report states ("to USD 100 billion by 2030") proposed as a trade claim is counted
-apart, whatever else it pairs with: a target is never a statistic.
+apart, whatever else it pairs with: a target is never a statistic. A type the gold set does not
+score (commission_session) is left out of every count.
 
 Plain Python on plain dicts (the proposals' JSON), so the scoring is tested on hand-made cases.
 """

@@ -18,6 +18,9 @@ and its proposals; accepting one goes through the content apps' services.
     person       a name the directory does not know, given with a post
     topic        a negotiation topic the directory knows (by title or keyword), or a new one the
                  report names ("talks on X"), once a report
+    commission_session
+                 "the next session of the intergovernmental commission", its dates and status
+                 (intake.proposals says more)
 """
 
 import datetime
@@ -30,7 +33,7 @@ from intake.extract.attribution import SAYS, attribution
 from intake.extract.dates import DateMention, Looking, duration_days, find_dates, visit_end
 from intake.extract.names import NAME_AFTER, NameMatcher, Post, PostMention, find_posts, holders, unknown_people
 from intake.extract.status import visit_status
-from intake.proposals import Proposal, agreement_proposals, topic_proposals, trade_claims
+from intake.proposals import Proposal, agreement_proposals, commission_sessions, topic_proposals, trade_claims
 
 VISIT_WORDS = re.compile(
     r"\b(?:visits?|visiting|visited|trip|tour|arriv(?:e|es|ed|ing|al)|travel(?:s|led|ling)?|expected\s+in"
@@ -152,6 +155,9 @@ def _read_sentence(sentence, offset, published, names, posts, report_countries, 
     found += trade_claims(sentence, offset, published, names, report_countries, base, speaker, context)
     documents = agreement_proposals(sentence, offset, names, report_countries, dates, base)
     found += documents
+    found += commission_sessions(
+        sentence, offset, names, report_countries, dates, status.status if status else "", base
+    )
     found += topic_proposals(
         sentence, offset, [(a.span[0] - offset, a.span[1] - offset) for a in documents], base, context
     )

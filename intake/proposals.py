@@ -8,6 +8,11 @@ all together).
                  the report's); a target is never one
     topic        a negotiation topic the directory knows (by title or keyword), or a new one the
                  report names ("talks on X"), once a report
+    commission_session
+                 a session of a bilateral commission ("the next session of the intergovernmental
+                 commission"), with its dates and status, between the sentence's countries (or
+                 the report's two); no content app stores one yet: the editor records it as the
+                 visit or agenda it belongs to
 """
 
 import datetime
@@ -15,6 +20,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from intake.extract.agreements import find_agreements
+from intake.extract.commissions import find_sessions
 from intake.extract.figures import find_figures
 from intake.extract.topics import find_topics
 
@@ -139,3 +145,25 @@ def topic_proposals(sentence, offset, documents, base, context) -> list[Proposal
 def countries_named(names) -> list[str]:
     """The countries the sentence names, each once, in order (a name of two countries is none)."""
     return list(dict.fromkeys(m.country for m in names if m.country))
+
+
+def commission_sessions(sentence, offset, names, report_countries: Counter, dates, status, base) -> list[Proposal]:
+    """The sentence's commission sessions; a session that is neither the next nor the last takes
+    the status the sentence gives a visit (`status`, or "" when it gives none)."""
+    countries = countries_named(names)
+    parties = countries if len(countries) >= 2 else [code for code, _ in report_countries.most_common(2)]
+    proposals = []
+    for session in find_sessions(sentence):
+        fields = {
+            "commission": session.commission,
+            "ordinal": session.ordinal,
+            "parties": sorted(parties),
+            "start_date": dates[0].start.date if dates else None,
+            "start_precision": str(dates[0].start.precision) if dates else "",
+            "status": session.status or status or "",
+        }
+        span = (offset + session.span[0], offset + session.span[1])
+        proposals.append(
+            Proposal("commission_session", fields, session.quote, span, confidence=0.7 if dates else 0.5, **base)
+        )
+    return proposals
