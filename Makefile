@@ -6,6 +6,7 @@
 #   make lint    ruff's lint and format check, and the import contracts, alone
 #   make venv    (re)install requirements-dev.txt into .venv when it changes
 #   make clean   remove the virtualenv, collected static files and caches
+#   make eval-intake  the news intake scored against data/intake-gold/ (bench/RESULTS.md); fails on a missed target
 #
 # The server commands below are the single source of truth: scripts/run.sh runs them and
 # tests/test_compose.py checks that docker-compose.yml runs the same ones.
@@ -29,10 +30,10 @@ CELERY_BEAT   := celery -A chancery beat -l info --scheduler django_celery_beat.
 
 export VENV PYTEST_ARGS DATA GUNICORN CELERY_WORKER CELERY_BEAT
 
-.PHONY: help venv run test lint test-compose services-up services-down clean
+.PHONY: help venv run test lint test-compose services-up services-down clean eval-intake
 
 help:
-	@echo "make run | test [PYTEST_ARGS=...] | lint | venv | services-up | services-down | clean"
+	@echo "make run | test [PYTEST_ARGS=...] | lint | eval-intake | venv | services-up | services-down | clean"
 
 venv: $(STAMP)
 
@@ -59,6 +60,18 @@ services-up:
 
 services-down:
 	docker compose down
+
+# The news intake against the gold set (data/intake-gold/SOURCE.md): a throwaway SQLite database
+# under var/ for the countries (they come with the migrations), the gold set's own directory for
+# the people, and the scores recorded in bench/RESULTS.md's eval-intake section. Exits non-zero,
+# saying which, when a target is missed.
+EVAL_DB := var/eval-intake.sqlite3
+
+eval-intake: venv
+	mkdir -p var
+	rm -f $(EVAL_DB)
+	DATABASE_URL=sqlite:///$(CURDIR)/$(EVAL_DB) CHANCERY_ENV=development $(VENV)/bin/python manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(CURDIR)/$(EVAL_DB) CHANCERY_ENV=development $(VENV)/bin/python manage.py eval_intake --record bench/RESULTS.md
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache var/celerybeat-schedule*

@@ -16,24 +16,28 @@ and its proposals; accepting one goes through the content apps' services.
     trade_claim  a figure with its metric and year, between the sentence's two countries (or
                  the report's); a target is never one
     person       a name the directory does not know, given with a post
+    topic        a negotiation topic the directory knows (by title or keyword), or a new one the
+                 report names ("talks on X"), once a report
+    commission_session
+                 "the next session of the intergovernmental commission", its dates and status
+                 (intake.proposals says more)
 """
 
 import datetime
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
 
 import spacy
 
-from intake.extract.agreements import find_agreements
 from intake.extract.attribution import SAYS, attribution
 from intake.extract.dates import DateMention, Looking, duration_days, find_dates, visit_end
-from intake.extract.figures import find_figures
 from intake.extract.names import NAME_AFTER, NameMatcher, Post, PostMention, find_posts, holders, unknown_people
 from intake.extract.status import visit_status
+from intake.proposals import Proposal, agreement_proposals, commission_sessions, topic_proposals, trade_claims
 
 VISIT_WORDS = re.compile(
-    r"\b(?:visits?|visiting|visited|trip|tour|arriv(?:e|es|ed|ing|al)|travel(?:s|led|ling)?|expected\s+in)\b",
+    r"\b(?:visits?|visiting|visited|trip|tour|arriv(?:e|es|ed|ing|al)|travel(?:s|led|ling)?|expected\s+in"
+    r"|attend(?:s|ed|ing)?|fl(?:y|ies|ew|ying)|go(?:es)?\s+on\s+to|head(?:s|ed|ing)?\s+(?:on\s+)?to)\b",
     re.IGNORECASE,
 )
 KINDS = (
@@ -62,8 +66,15 @@ _SAME_SPEAKER = re.compile(
 TOUR = re.compile(
     r"\b(?:tour|taking\s+in|will\s+also\s+visit|then\s+(?:travel|go|fly)\s+(?:on\s+)?to)\b", re.IGNORECASE
 )
-# "travel on from Dushanbe to Astana": where a trip sets out from is not its host
+# "travel on from Dushanbe to Astana": where a trip sets out from is not its host; but where
+# a visitor "returned from" is where the visit was
 _ORIGIN = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_RETURNED_FROM = re.compile(r"\breturn\w*\s+(?:home\s+)?from\s+$", re.IGNORECASE)
+# "talks with the Japanese prime minister", "to meet the South Korean president": whom the
+# visitor meets, not the visitor
+_MET = re.compile(
+    r"\b(?:with|meet|meets|met|meeting|and|counterpart)\s+(?:the\s+|his\s+|her\s+|their\s+)?$", re.IGNORECASE
+)
 
 _OFFICIAL_SOURCE = re.compile(r"government|ministry|official|kremlin|presidential|administration", re.IGNORECASE)
 
@@ -71,41 +82,43 @@ _SENTENCES = spacy.blank("en")
 _SENTENCES.add_pipe("sentencizer")
 
 
-@dataclass
-class Proposal:
-    type: str
-    fields: dict
-    quote: str
-    span: tuple[int, int]
-    reliability: str
-    speaker: str
-    confidence: float
-    matches: list = field(default_factory=list)
-
-    def as_json(self) -> dict:
-        body = asdict(self)
-        body["span"] = list(self.span)
-        body["fields"] = {name: _plain(value) for name, value in self.fields.items()}
-        return body
-
-
-def _plain(value):
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if hasattr(value, "as_tuple"):  # Decimal: a JSON number as text loses nothing
-        return str(value)
-    return value
-
-
-def read_report(text: str, published: datetime.date, matcher: NameMatcher, posts: list[Post]) -> list[Proposal]:
-    """The proposals a report's text gives, in the order of the text."""
+def read_report(
+    text: str, published: datetime.date, matcher: NameMatcher, posts: list[Post], topics: list[tuple] = ()
+) -> list[Proposal]:
+    """The proposals a report's text gives, in the order of the text; `topics` are the
+    directory's negotiation topics as (id, title, keywords)."""
     sentences = [(sentence.start_char, sentence.text) for sentence in _SENTENCES(text).sents]
     mentions = {start: matcher.find(sentence) for start, sentence in sentences}
     report_countries = Counter(mention.country for found in mentions.values() for mention in found if mention.country)
-    proposals, context = [], {"year": None}
+    proposals, context = [], {"year": None, "topics": topics, "topics_seen": set(), "visitors": []}
     for start, sentence in sentences:
         proposals += _read_sentence(sentence, start, published, mentions[start], posts, report_countries, context)
-    return proposals
+    return _one_visit_each(proposals)
+
+
+def _one_visit_each(proposals: list[Proposal]) -> list[Proposal]:
+    """A report tells of a visit in several sentences ("will arrive on 28 February"; "during
+    the visit, ..."): one proposal for each visitor and host, the first, with what it lacks
+    (dates, kind, locale) taken from the later ones."""
+    kept, first = [], {}
+    for proposal in proposals:
+        fields = proposal.fields
+        key = (fields.get("visitor_country"), fields.get("visitor_name"), fields.get("host_country"))
+        if proposal.type != "visit":
+            kept.append(proposal)
+            continue
+        if key not in first:
+            first[key] = proposal
+            kept.append(proposal)
+            continue
+        earlier = first[key].fields
+        if earlier["start_date"] is None and fields["start_date"] is not None:
+            earlier.update(
+                {name: fields[name] for name in ("start_date", "start_precision", "end_date", "end_precision")}
+            )
+        for name in ("kind", "locale", "level"):
+            earlier[name] = earlier[name] or fields[name]
+    return kept
 
 
 def _read_sentence(sentence, offset, published, names, posts, report_countries, context) -> list[Proposal]:
@@ -116,10 +129,14 @@ def _read_sentence(sentence, offset, published, names, posts, report_countries, 
         post, speaker = spoken
         reliability = "named_official"
         context["speaker"] = (post.title, speaker)
+    elif reliability == "named_official":
+        context["speaker"] = (said.cue.lower(), speaker)
     elif reliability == "media_report" and context.get("speaker") and (again := _SAME_SPEAKER.search(sentence)):
         # "the minister said", after "Tajikistan's foreign minister said": the same person
-        if context["speaker"][0].endswith(again["title"].lower()):
+        if again["title"].lower() in context["speaker"][0]:
             reliability, speaker = "named_official", context["speaker"][1]
+    if reliability == "media_report" and (named := _surname_speaks(sentence, names, context)):
+        reliability, speaker = "named_official", named
     # "a government source" announces; unnamed diplomats and rumours only make a rumour
     rumour = reliability == "anonymous_source" and not _OFFICIAL_SOURCE.search(
         sentence[said.span[0] : said.span[1] + 40]  # "a source in the Tajik government"
@@ -133,10 +150,17 @@ def _read_sentence(sentence, offset, published, names, posts, report_countries, 
     base = {"reliability": reliability, "speaker": speaker}
     found = []
     if status and VISIT_WORDS.search(sentence):
-        for visit in _visits(sentence, offset, published, names, post_mentions, posts, status.status, dates):
+        for visit in _visits(sentence, offset, published, names, post_mentions, posts, status.status, dates, context):
             found.append(Proposal(**visit, **base))
-    found += _claims(sentence, offset, published, names, report_countries, base, speaker, context)
-    found += _agreements(sentence, offset, names, report_countries, dates, base)
+    found += trade_claims(sentence, offset, published, names, report_countries, base, speaker, context)
+    documents = agreement_proposals(sentence, offset, names, report_countries, dates, base)
+    found += documents
+    found += commission_sessions(
+        sentence, offset, names, report_countries, dates, status.status if status else "", base
+    )
+    found += topic_proposals(
+        sentence, offset, [(a.span[0] - offset, a.span[1] - offset) for a in documents], base, context
+    )
     for name, post in unknown_people(sentence, names, post_mentions):
         at = sentence.index(name, post.span[1])
         found.append(
@@ -150,6 +174,22 @@ def _read_sentence(sentence, offset, published, names, posts, report_countries, 
             )
         )
     return found
+
+
+def _surname_speaks(sentence: str, names, context) -> str:
+    """A person the report has named in full, speaking by surname ("Rahayu said"): the full name."""
+    known = context.setdefault("people", {})
+    for mention in names:
+        if all(k.kind == "person" for k in mention.candidates) and len(mention.candidates) == 1:
+            label = mention.candidates[0].label
+            known[label.split()[-1]] = label
+    for visitor_name, *_ in context["visitors"]:
+        if visitor_name:
+            known[visitor_name.split()[-1]] = visitor_name
+    return next(
+        (full for surname, full in known.items() if re.search(rf"\b{re.escape(surname)},?\s+{SAYS.pattern}", sentence)),
+        "",
+    )
 
 
 def _speaks(sentence: str, post: PostMention) -> bool:
@@ -166,23 +206,33 @@ def _titled_speaker(sentence, post_mentions: list[PostMention], posts, published
     return None
 
 
-def _visits(sentence, offset, published, names, post_mentions, posts, status, dates: list[DateMention]) -> list[dict]:
+def _visits(
+    sentence, offset, published, names, post_mentions, posts, status, dates: list[DateMention], context
+) -> list[dict]:
     """The visit the sentence tells of; or, for a tour ("a tour of Central Asia, taking in
-    Tajikistan and neighbouring Kyrgyzstan"), the tour and a visit for each of its legs."""
-    visitor_name, visitor_country, level, visitor_span = "", "", "", None
+    Tajikistan and neighbouring Kyrgyzstan"), the tour and a visit for each of its legs. The
+    visitor is a post and its holder, a person the directory knows, or a visitor of the report's
+    named again ("the chancellor will then fly on to Argentina", "Delorme will go on to ...")."""
+    visitor_name, visitor_country, level, visitor_span, title = "", "", "", None, ""
     people = [m for m in names if all(k.kind == "person" for k in m.candidates) and len(m.candidates) == 1]
     speaking = [p for p in post_mentions if _speaks(sentence, p)]
-    titled = [p for p in post_mentions if p not in speaking]
+    titled = [p for p in post_mentions if p not in speaking and not _MET.search(sentence[: p.span[0]])]
+    on = dates[0].start.date if dates else published
     if titled:
         post = titled[0]
-        held = holders(
-            posts, HOLDS.get(post.title, post.title), post.country, dates[0].start.date if dates else published
-        )
+        held = holders(posts, HOLDS.get(post.title, post.title), post.country, on)
         named = NAME_AFTER.match(sentence, post.span[1])
         visitor_name = held[0].name if len(held) == 1 else named["name"] if named else ""
-        visitor_country, level, visitor_span = post.country, _level(post.title), post.span
+        visitor_country, level, visitor_span, title = post.country, _level(post.title), post.span, post.title
     elif people:
-        visitor_name, visitor_span = people[0].candidates[0].label, people[0].span
+        person = people[0].candidates[0]
+        visitor_name, visitor_span = person.label, people[0].span
+        held = [p for p in posts if p.person == person.key and holders([p], p.title, p.country, on)]
+        if held:
+            visitor_country, level, title = held[0].country, _level(held[0].title), held[0].title
+    elif again := _named_again(sentence, context["visitors"]):
+        visitor, visitor_span = again
+        visitor_name, visitor_country, level, title = visitor
     if not (visitor_name or visitor_country):
         return []
     hosts = [
@@ -192,10 +242,11 @@ def _visits(sentence, offset, published, names, post_mentions, posts, status, da
         and m.country != visitor_country
         and not (visitor_span and visitor_span[0] <= m.span[0] < visitor_span[1])
         and not any(p.span[0] <= m.span[0] < p.span[1] for p in speaking)
-        and not _ORIGIN.search(sentence[: m.span[0]])
+        and not (_ORIGIN.search(sentence[: m.span[0]]) and not _RETURNED_FROM.search(sentence[: m.span[0]]))
     ]
     if not hosts:
         return []
+    context["visitors"].append((visitor_name, visitor_country, level, title))
     tour = TOUR.search(sentence)
     legs = list({m.country: m for m in hosts if tour and m.span[0] >= tour.start()}.values())
     span = (offset, offset + len(sentence.rstrip()))
@@ -217,6 +268,19 @@ def _visits(sentence, offset, published, names, post_mentions, posts, status, da
     for leg in legs:
         proposals.append(_visit_fields(sentence, span, leg, visitor_name, visitor_country, level, status, dates))
     return proposals
+
+
+def _named_again(sentence: str, visitors: list[tuple]) -> tuple[tuple, tuple[int, int]] | None:
+    """A visitor of the report's earlier sentences that this one names again: by the post
+    ("the chancellor") or the surname ("Delorme"), the latest first."""
+    for visitor in reversed(visitors):
+        name, _country, _level, title = visitor
+        again = (title and re.search(rf"\bthe\s+{re.escape(title)}\b", sentence, re.IGNORECASE)) or (
+            name and re.search(rf"\b{re.escape(name.split()[-1])}\b", sentence)
+        )
+        if again:
+            return visitor, again.span()
+    return None
 
 
 def _visit_fields(sentence, span, host, visitor_name, visitor_country, level, status, dates) -> dict:
@@ -251,71 +315,3 @@ def _visit_fields(sentence, span, host, visitor_name, visitor_country, level, st
 
 def _level(title: str) -> str:
     return next((level for level, words in LEVELS if re.search(words, title, re.IGNORECASE)), "")
-
-
-def _claims(sentence, offset, published, names, report_countries: Counter, base, speaker, context) -> list[Proposal]:
-    """Stated figures as trade claims. A figure the sentence gives no year takes the year of the
-    report's figure before it ("... in 2016 came to ...; Russia's share was 26.4 percent"), at
-    lower confidence; "X's share of Y's trade" is Y's figure of its trade with X."""
-    proposals = []
-    countries = _countries(names)
-    pair = countries[:2] if len(countries) >= 2 else [code for code, _ in report_countries.most_common(2)]
-    if len(pair) < 2:
-        return proposals
-    for figure in find_figures(sentence, published):
-        if figure.target or figure.metric is None:
-            continue  # a target is not a statistic; a figure with no metric cannot be placed
-        year = figure.year or context["year"]
-        if year is None:
-            continue
-        context["year"] = year
-        reporter, partner = pair[::-1] if figure.metric == "partner_share" and len(countries) >= 2 else pair
-        fields = {
-            "reporter": reporter,
-            "partner": partner,
-            "year": year,
-            "month": None,
-            "metric": figure.metric,
-            "value": figure.value,
-            "unit": figure.unit,
-            "qualifier": figure.qualifier,
-            "stated_by_name": speaker,
-        }
-        proposals.append(
-            Proposal(
-                "trade_claim",
-                fields,
-                figure.quote,
-                (offset + figure.span[0], offset + figure.span[1]),
-                confidence=(0.9 if len(countries) >= 2 else 0.7) - (0.2 if figure.year is None else 0),
-                **base,
-            )
-        )
-    return proposals
-
-
-def _agreements(sentence, offset, names, report_countries: Counter, dates, base) -> list[Proposal]:
-    countries = _countries(names)
-    parties = countries if len(countries) >= 2 else [code for code, _ in report_countries.most_common(2)]
-    proposals = []
-    for agreement in find_agreements(sentence):
-        signed_on = next(
-            (d.start.date for d in dates if agreement.status == "signed" and str(d.start.precision) == "day"), None
-        )
-        fields = {
-            "title": agreement.title,
-            "kind": agreement.kind,
-            "status": agreement.status,
-            "parties": sorted(parties),
-            "signed_on": signed_on,
-        }
-        span = (offset + agreement.span[0], offset + agreement.span[1])
-        proposals.append(
-            Proposal("agreement", fields, agreement.quote, span, confidence=0.8 if parties else 0.6, **base)
-        )
-    return proposals
-
-
-def _countries(names) -> list[str]:
-    """The countries the sentence names, each once, in order (a name of two countries is none)."""
-    return list(dict.fromkeys(m.country for m in names if m.country))

@@ -10,7 +10,9 @@
 
 The stage is the sentence's, checked from the last stage to the first, so "the treaty signed
 in 2015 entered into force" is in force. A sentence that names "an agreement" with no subject
-("reached an agreement") names no document and gives none.
+("reached an agreement"), or agreement as consent ("hoped for agreement on new flights"), names no
+document and gives none; nor does "the trade agreement" spoken of with no stage, a document the
+reader already knows of mentioned in passing.
 """
 
 import re
@@ -27,7 +29,7 @@ KINDS = (
 _KIND = "|".join(f"(?P<{kind}>{words})" for kind, words in KINDS)
 DOCUMENT = re.compile(
     rf"\b(?:{_KIND})\s+(?P<subject>(?:on|for|of|about|in\s+the\s+field\s+of)\s+[^,.;:()]+?)"
-    r"(?=\s+(?:and\s+(?:a|an|the)\b|was|were|is|are|will|would|could|may|between|with|during|at|by|to\s+be"
+    r"(?=\s+(?:and\s+(?:a|an|the|to)\b|was|were|is|are|will|would|could|may|between|with|during|at|by|to\s+be"
     r"|entered|came|has|have|had|signed|initial(?:l)?ed|ratified"
     r"|in\s+(?-i:[A-Z])|on\s+(?:\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))"
     r"|[,.;:()]|$)",
@@ -37,6 +39,7 @@ DOCUMENT = re.compile(
 SUBJECTS = (
     "cooperation|trade|economic|cultural|investment|energy|security|military|visa|border|migration|customs"
     "|transit|tax|water|gas|oil|nuclear|education|defence|defense|science|transport|aviation|fisheries"
+    "|digital\\s+economy|digital"
 )
 NAMED_BY_SUBJECT = re.compile(
     rf"\b(?P<subject>(?:{SUBJECTS})(?:\s+and\s+(?:{SUBJECTS}))?)\s+"
@@ -50,6 +53,8 @@ _WORD_KINDS = {
     "memorand": "mou",
     "contract": "contract",
 }
+# "hoped for agreement on new flights", "reached agreement on": consent, not a document
+CONSENT = re.compile(r"\b(?:for|reach|reached|reaching|no|without|find|found|seek|seeking)\s+$", re.IGNORECASE)
 STAGES = (
     ("in_force", r"entered\s+into\s+force|came\s+into\s+force|in\s+force\s+since|takes?\s+effect"),
     ("ratified", r"ratified|ratification\s+(?:was|has\s+been)\s+completed"),
@@ -78,16 +83,21 @@ class AgreementMention:
 def find_agreements(sentence: str) -> list[AgreementMention]:
     """Every document the sentence names with its subject, in order, at the sentence's stage
     (or "proposed" when it names no stage: a document talked of is one not yet signed)."""
-    status = next((stage for stage, pattern in _STAGES if pattern.search(sentence)), "proposed")
+    stage = next((stage for stage, pattern in _STAGES if pattern.search(sentence)), None)
+    status = stage or "proposed"
     found = []
     for match in DOCUMENT.finditer(sentence):
         kind = next(kind for kind, _ in KINDS if match[kind])
+        if kind == "intergovernmental" and CONSENT.search(sentence[: match.start()]):
+            continue
         word = match[kind].strip()
         title = f"{word[:1].upper()}{word[1:]} {' '.join(match['subject'].split())}"
         found.append(AgreementMention(kind, title, status, match.group(0), match.span()))
     for match in NAMED_BY_SUBJECT.finditer(sentence):
         if any(start <= match.start() < end for start, end in (a.span for a in found)):
             continue
+        if stage is None and re.search(r"\bthe\s+$", sentence[: match.start()], re.IGNORECASE):
+            continue  # "the investment agreement would give ...": a document already told of, in passing
         word = match["word"].lower()
         kind = next(kind for stem, kind in _WORD_KINDS.items() if word.startswith(stem))
         subject = " ".join(match["subject"].split())

@@ -113,7 +113,13 @@ PATTERNS = {
         r"(?P<unit>week|month|year)\b",
         re.IGNORECASE,
     ),
-    "later_this": re.compile(r"\b(?P<part>later|earlier)\s+this\s+(?P<unit>week|month|year)\b", re.IGNORECASE),
+    "later_this": re.compile(
+        r"\b(?P<part>later|earlier)\s+(?:this|in\s+the)\s+(?P<unit>week|month|year)\b", re.IGNORECASE
+    ),
+    # "at the end of the month": this month (or week, or year), the part not narrowed further
+    "part_of_the": re.compile(
+        r"\b(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+the\s+(?P<unit>week|month|year)\b", re.IGNORECASE
+    ),
     "year": re.compile(
         rf"\b(?:(?:in|during|since|until|by|from|of)\s+){_PART}(?P<year>[12]\d{{3}})(?!\d|[,.]\d|\s*(?:bn|billion|million))\b",
         re.IGNORECASE,
@@ -245,6 +251,8 @@ def _read_weekday(match, published, looking):
         offset = ahead
     elif looking == Looking.BACK:
         offset = -behind
+    elif weekday == published.weekday():
+        offset = 0  # "arrived on Wednesday" in Wednesday's report: the day itself
     else:
         offset = ahead if ahead <= behind else -behind
     return _mention(match, ImpreciseDate(published + datetime.timedelta(days=offset), DatePrecision.DAY))
@@ -288,6 +296,10 @@ def _unit(match, published: datetime.date, unit: str, step: int, within: Looking
     return _mention(match, start, ImpreciseDate(last.replace(day=1), DatePrecision.MONTH))
 
 
+def _read_part_of_the(match, published, looking):
+    return _unit(match, published, match["unit"].lower(), 0, None)
+
+
 def _read_year(match, published, looking):
     return _mention(match, ImpreciseDate(datetime.date(int(match["year"]), 1, 1), DatePrecision.YEAR))
 
@@ -302,5 +314,6 @@ _READERS = {
     "relative_day": _read_relative_day,
     "relative": _read_relative,
     "later_this": _read_later_this,
+    "part_of_the": _read_part_of_the,
     "year": _read_year,
 }

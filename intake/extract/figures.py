@@ -48,15 +48,37 @@ METRICS = (
 GROWTH = re.compile(
     r"\b(?P<way>grew|rose|increased|went\s+up|jumped|fell|dropped|decreased|declined|shrank|went\s+down)\b"
     r"|\byear[- ]on[- ]year\b"
-    r"|\b(?P<than>less|lower|more|higher)\s+than\s+(?:in\s+[12]\d{3}|a\s+year\s+(?:earlier|before)|the\s+year\s+before)",
+    r"|\b(?P<than>less|lower|more|higher)\s+than\s+(?:in\s+[12]\d{3}|a\s+year\s+(?:earlier|before)|the\s+year\s+before)"
+    r"|\b(?P<noun>rise|increase|growth|fall|drop|decrease|decline)\s+of\s+(?=[\d.,]+\s*(?:%|per\s*cent|percent))"
+    r"|\b(?P<way_word>up|down)\s+(?=[\d.,]+\s*(?:%|per\s*cent|percent))",
     re.IGNORECASE,
 )
-FALLING = {"fell", "dropped", "decreased", "declined", "shrank", "went down"}
+FALLING = {
+    "fell",
+    "dropped",
+    "decreased",
+    "declined",
+    "shrank",
+    "went down",
+    "fall",
+    "drop",
+    "decrease",
+    "decline",
+    "down",
+}
 TARGET = re.compile(
     r"\b(?:target|goal|aim(?:s|ed)?|seek(?:s|ing)?|plan(?:s|ned)?|intend(?:s|ed)?|want(?:s|ed)?|hope(?:s|d)?"
     r"|agreed|pledged|promised)\b[^.]*?\bto\s+(?:raise|increase|bring|boost|double|triple|reach|lift|take|grow)\b"
     r"|\bto\s+(?:USD|US\$|\$)\s*[\d.,]+\s*\w*\s+by\s+(?:the\s+end\s+of\s+)?[12]\d{3}\b"
-    r"|\bby\s+[12]\d{3}\b",
+    r"|\bby\s+[12]\d{3}\b"
+    r"|\b(?:target|goal)\s+of\b"
+    r"|\b(?:raising|increasing|boosting|doubling|bringing|lifting|taking)\s+(?:\w+\s+){0,3}?(?:trade|turnover|exports|imports)\s+to\b",
+    re.IGNORECASE,
+)
+# "exports of seafood", "imports of oil": a product's figure, not the country's total
+PRODUCT = re.compile(
+    r"\b(?:exports?|imports?|shipments|sales)\s+of\s+(?!(?:USD|US\$|\$|about|around|some|nearly|almost|over|more|less|just)\b)"
+    r"(?-i:[a-z])\w+",
     re.IGNORECASE,
 )
 YEAR = re.compile(
@@ -112,7 +134,8 @@ def find_figures(sentence: str, published: datetime.date) -> list[Figure]:
 
 
 def _falling(growth: re.Match) -> bool:
-    return (growth["way"] or "").lower() in FALLING or (growth["than"] or "").lower() in ("less", "lower")
+    way = (growth["way"] or growth["noun"] or growth["way_word"] or "").lower()
+    return way in FALLING or (growth["than"] or "").lower() in ("less", "lower")
 
 
 def _value(match: re.Match, unit: str) -> Decimal | None:
@@ -137,6 +160,8 @@ def _metric(before: str, unit: str, sentence: str) -> str | None:
             return "partner_share"
         return "yoy_change" if GROWTH.search(sentence) else None
     near = _metrics_named(before)
+    if PRODUCT.search(before):
+        return None
     if near:
         return max(near)[1]
     anywhere = _metrics_named(sentence)
@@ -156,7 +181,8 @@ def _qualifier(before: str) -> str:
 
 
 def _year(sentence: str, published: datetime.date) -> int | None:
-    match = YEAR.search(sentence)
+    """The year the sentence's figures are for; "higher than in 2024" names the year compared with, not it."""
+    match = next((m for m in YEAR.finditer(sentence) if not re.search(r"\bthan\s+$", sentence[: m.start()])), None)
     if not match:
         return None
     if match["year"]:

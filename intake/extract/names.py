@@ -60,10 +60,17 @@ TITLES = (
     "press secretary",
     "leader",
 )
-_TITLE = "|".join(re.escape(title) for title in TITLES)
+# and any portfolio a minister holds ("Norway's fisheries minister"), after the titles above
+_TITLE = (
+    "|".join(re.escape(title) for title in TITLES)
+    + r"|(?!(?:new|former|acting|then|chief|senior|the)\s)[a-z]+\s+minister"
+)
 # A person's name written right after a post: two or three capitalised words
 # ("Chinese President Xi Jinping"); match it at the post's end (NAME_AFTER.match(text, end)).
 NAME_AFTER = re.compile(r"\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})")
+
+
+_WATER = re.compile(r"\s+(?:Sea|Ocean|Gulf|Strait|Straits)\b")
 
 
 @dataclass(frozen=True)
@@ -148,6 +155,7 @@ class NameMatcher:
         return [
             NameMention(span.text, (span.start_char, span.end_char), self.candidates[matches[(span.start, span.end)]])
             for span in spans
+            if not _WATER.match(text, span.end_char)  # "the South China Sea" is no mention of China
         ]
 
 
@@ -165,14 +173,14 @@ def _country_words(labels: dict[str, str], cities: bool) -> list[tuple[str, Know
     capitals = set()
     for country in cache.get_countries().values():
         if country["iso3"] in labels and country["capital"]:
-            capitals.add((country["capital"].lower(), country["iso3"]))
+            capitals.add(country["capital"].lower())
             words.append((country["capital"], Known("country", country["iso3"], labels[country["iso3"]], "capital")))
     for city in cache.get_cities().values():
         alpha3 = by_iso2.get(city["countrycode"])
         if (
             alpha3 in labels
             and city["population"] >= CITY_POPULATION
-            and (city["name"].lower(), alpha3) not in capitals
+            and city["name"].lower() not in capitals  # London is the capital, not London, Ontario
         ):
             words.append((city["name"], Known("country", alpha3, labels[alpha3], "city")))
     return words

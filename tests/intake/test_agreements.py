@@ -41,6 +41,14 @@ from intake.extract.agreements import find_agreements
             [("intergovernmental", "Trade and cultural agreements", "proposed")],
         ),
         (
+            "The summit is expected to adopt a joint statement on maritime cooperation and to approve a plan.",
+            [("joint_statement", "Joint statement on maritime cooperation", "proposed")],
+        ),
+        (
+            "They spoke of a planned digital economy agreement.",
+            [("intergovernmental", "Digital economy agreement", "proposed")],
+        ),
+        (
             "Experts expect an agreement on investment protection.",
             [("intergovernmental", "Agreement on investment protection", "proposed")],
         ),
@@ -52,6 +60,14 @@ def test_a_document_is_read_with_its_kind_title_and_stage(sentence, expected):
     assert all(sentence[a.span[0] : a.span[1]] == a.quote for a in found)
 
 
-@pytest.mark.parametrize("sentence", ["The sides reached an agreement.", "They agreed to meet again."])
-def test_an_agreement_with_no_subject_names_no_document(sentence):
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The sides reached an agreement.",
+        "They agreed to meet again.",
+        "Dushanbe hoped for agreement on new flights.",  # consent, not a document
+        "They discussed the trade agreement between the bloc and its neighbours.",  # one already known, in passing
+    ],
+)
+def test_an_agreement_with_no_subject_or_as_consent_or_in_passing_names_no_document(sentence):
     assert find_agreements(sentence) == []

@@ -44,6 +44,7 @@ def read(text: str, published=MONDAY, looking=NEAREST) -> list[tuple[str, str, s
         ("The delegation arrived on Friday.", MONDAY, BACK, [("Friday", "17 Feb 2017", "day")]),
         ("They met last Tuesday.", MONDAY, FORWARD, [("last Tuesday", "14 Feb 2017", "day")]),
         ("Talks ended yesterday.", MONDAY, NEAREST, [("yesterday", "19 Feb 2017", "day")]),
+        ("He arrived in Riyadh on Monday.", MONDAY, NEAREST, [("Monday", "20 Feb 2017", "day")]),
         ("He flies out tomorrow.", MONDAY, NEAREST, [("tomorrow", "21 Feb 2017", "day")]),
         # weeks: the month they fall in, or both months, never a day
         ("The visit is planned for next week.", MONDAY, FORWARD, [("next week", "Feb 2017 – Mar 2017", "month")]),
@@ -58,6 +59,8 @@ def read(text: str, published=MONDAY, looking=NEAREST) -> list[tuple[str, str, s
         ("They spoke last week.", MONDAY, NEAREST, [("last week", "Feb 2017", "month")]),
         # months and years, with their parts
         ("A session is expected later this month.", MONDAY, FORWARD, [("later this month", "Feb 2017", "month")]),
+        ("He might visit later in the year.", MONDAY, FORWARD, [("later in the year", "2017", "year")]),
+        ("A visit at the end of the month.", MONDAY, FORWARD, [("the end of the month", "Feb 2017", "month")]),
         ("The forum opens early next month.", MONDAY, FORWARD, [("early next month", "Mar 2017", "month")]),
         ("Prices fell late last year.", MONDAY, BACK, [("late last year", "2016", "year")]),
         ("A summit is planned in April.", MONDAY, FORWARD, [("April", "Apr 2017", "month")]),

@@ -89,3 +89,46 @@ def test_each_figure_keeps_its_quote_and_span():
     assert [figure.quote for figure in find_figures("Turnover reached USD 18 billion.", PUBLISHED)] == [
         "USD 18 billion"
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Trade reached USD 630 million in 2016, up 14 percent.",
+            [
+                ("turnover", Decimal("630000000"), "usd", "exact", 2016, False),
+                ("yoy_change", Decimal("14"), "percent", "exact", 2016, False),
+            ],
+        ),
+        (
+            "Trade was worth USD 4 billion, down 3.5 percent.",
+            [
+                ("turnover", Decimal("4000000000"), "usd", "exact", None, False),
+                ("yoy_change", Decimal("-3.5"), "percent", "exact", None, False),
+            ],
+        ),
+        ("Turnover rose, a rise of 11 percent.", [("yoy_change", Decimal("11"), "percent", "exact", None, False)]),
+        # the year compared with is not the figure's year
+        (
+            "The figure was 8 percent higher than in 2015.",
+            [("yoy_change", Decimal("8"), "percent", "exact", None, False)],
+        ),
+        # a goal with no date is still a goal
+        (
+            "They have set a target of raising their trade to USD 2 billion.",
+            [("turnover", Decimal("2000000000"), "usd", "exact", None, True)],
+        ),
+        (
+            "They have long spoken of raising trade to USD 30 billion.",
+            [("turnover", Decimal("30000000000"), "usd", "exact", None, True)],
+        ),
+        # a product's figure is not the country's exports
+        (
+            "Exports of seafood came to about USD 1.1 billion last year.",
+            [(None, Decimal("1100000000"), "usd", "about", 2016, False)],
+        ),
+    ],
+)
+def test_growth_in_words_goals_without_a_date_and_products_are_read_for_what_they_are(sentence, expected):
+    assert read(sentence) == expected

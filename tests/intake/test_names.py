@@ -95,3 +95,15 @@ def test_an_unknown_person_named_with_a_post_is_proposed_with_it(matcher):
     mentions = matcher.find(text)
     proposed = unknown_people(text, mentions, find_posts(text, mentions))
     assert [(name, post.title, post.country) for name, post in proposed] == [("Xi Jinping", "president", "CHN")]
+
+
+def test_a_capital_is_its_country_s_though_a_city_elsewhere_has_its_name():
+    matcher = NameMatcher.build(countries=[("GBR", "United Kingdom", ""), ("CAN", "Canada", "")])
+    assert found(matcher, "He flew to London.") == [("London", [("country", "GBR", "capital")])]
+
+
+def test_a_minister_of_any_portfolio_is_a_post_and_a_sea_is_no_country(matcher):
+    text = "Tajikistan's fisheries minister spoke of the South China Sea."
+    mentions = matcher.find(text)
+    assert [m.text for m in mentions] == ["Tajikistan"]
+    assert [(p.title, p.country) for p in find_posts(text, mentions)] == [("fisheries minister", "TJK")]

@@ -81,6 +81,23 @@ def test_a_sentence_that_says_nothing_of_a_visit_s_progress_gives_no_status(sent
         ("Experts expect the sides to discuss water and energy.", "analyst_estimate", ""),
         ("Analysts say a memorandum on investment may be signed.", "analyst_estimate", ""),
         ("The president will visit Dushanbe next week.", "media_report", ""),
+        # a titled name the sentence speaks of is not its speaker
+        (
+            "Kazakh President Nurlan Abenov will visit Tashkent, the presidential press service said.",
+            "official_statement",
+            "presidential press service",
+        ),
+        (
+            "A spokesman for the Japanese foreign ministry, Kenji Arai, told reporters the date.",
+            "named_official",
+            "Kenji Arai",
+        ),
+        ("Trade rose, according to the Kazakh statistics agency.", "official_statement", "Kazakh statistics agency"),
+        ("Trade fell, figures from Mongolian customs showed.", "official_statement", "Mongolian customs"),
+        ("The presidency in Pretoria said the visit was off.", "official_statement", "presidency"),
+        ("Pakistani officials said the talks went well.", "official_statement", "Pakistani officials"),
+        ("The visit could be signed off soon, an Egyptian diplomat said.", "anonymous_source", ""),
+        ("He may travel, two diplomats familiar with the planning said.", "anonymous_source", ""),
     ],
 )
 def test_who_says_it_gives_the_reliability_and_the_speaker(sentence, reliability, speaker):

@@ -18,8 +18,9 @@ MAX_BYTES = 2 * 1024 * 1024  # a long feature is 100 kB; more is not a report
 
 class Command(BaseCommand):
     help = (
-        "Read a news report (a UTF-8 text file) against the directory and print the records it proposes: visits, "
-        "trade claims and people the directory does not know, each with its quote, reliability and speaker. "
+        "Read a news report (a UTF-8 text file) against the directory and print the records it proposes: visits "
+        "and tours, trade claims, agreements, negotiation topics, commission sessions and people the directory "
+        "does not know, each with its quote, reliability and speaker, and what each matches among the records. "
         "Nothing is written, unless --save stores the report and its proposals for review."
     )
 
