@@ -111,6 +111,7 @@ class Proposal(TrackedModel):
         AGREEMENT = "agreement", "Agreement"
         TRADE_CLAIM = "trade_claim", "Trade claim"
         TOPIC = "topic", "Negotiation topic"
+        COMMISSION_SESSION = "commission_session", "Commission session"
         STANCE = "stance", "Stance"
         PERSON = "person", "Person"
 
@@ -121,7 +122,7 @@ class Proposal(TrackedModel):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="proposals")
     position = models.PositiveIntegerField(help_text="Its place among the report's proposals.")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     fields = models.JSONField(default=dict)
     quote = models.TextField()
     span_start = models.PositiveIntegerField()

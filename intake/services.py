@@ -25,6 +25,7 @@ from intake.dedup import NEAR_DUPLICATE, fingerprint, signature, similar
 from intake.directory_names import current
 from intake.matching import match, merge_duplicates
 from intake.models import Proposal, Publication, Report
+from visits.selectors import topics_for_matching
 
 MAX_CHARACTERS = 500_000  # a long feature is 100 kB of text; more is not one report
 NEAR_WINDOW = datetime.timedelta(days=3)  # wire copies are published within days of each other
@@ -113,7 +114,8 @@ def propose(text: str, published_on: datetime.date) -> list:
     from intake.pipeline import read_report
 
     matcher, posts = current()
-    return match(merge_duplicates(read_report(text, published_on, matcher, posts)), published_on)
+    proposals = read_report(text, published_on, matcher, posts, topics=topics_for_matching())
+    return match(merge_duplicates(proposals), published_on)
 
 
 def _rows(report, proposals):

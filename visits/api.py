@@ -196,6 +196,7 @@ class NegotiationTopicSerializer(LabelledChoicesMixin, serializers.ModelSerializ
             "slug",
             "title",
             "description",
+            "keywords",
             "countries",
             "status",
             "stances",

@@ -250,6 +250,12 @@ class NegotiationTopic(TrackedModel):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+    keywords = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Other words reports name it by, separated by commas (EAEU, Eurasian Economic Union): "
+        "news intake finds the topic by its title or any of these.",
+    )
     countries = models.ManyToManyField(Country, related_name="topics", blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     citations = GenericRelation(Citation, related_query_name="topic")

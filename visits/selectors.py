@@ -66,3 +66,11 @@ def partners_by_visits(code: str, limit: int = 10):
         )
         .order_by("-total", "partner_name")[:limit]
     )
+
+
+def topics_for_matching() -> list[tuple]:
+    """Every topic as (id, title, keywords) for finding it in a report's text (intake)."""
+    return [
+        (pk, title, tuple(k.strip() for k in keywords.split(",") if k.strip()))
+        for pk, title, keywords in NegotiationTopic.objects.values_list("id", "title", "keywords")
+    ]

@@ -88,6 +88,7 @@ ADDED_COLUMNS = {"chancery_importrun": {"release": "", "skip_bad_rows": "False",
 # same interval (intake 0002, issue 18).
 ADDED_ROWS = {"django_celery_beat_periodictask": 2, "django_celery_beat_intervalschedule": 1}
 ADDED_FIELDS = {
+    "keywords",  # the words news intake finds a topic by (issue 18)
     # each trade figure's valuation basis and estimate mark (issue 17)
     "valuation",
     "valuation_label",
