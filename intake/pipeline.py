@@ -30,7 +30,7 @@ from collections import Counter
 import spacy
 
 from intake.extract.attribution import SAYS, attribution
-from intake.extract.dates import DateMention, Looking, duration_days, find_dates, visit_end
+from intake.extract.dates import DateMention, Looking, duration_days, find_dates, visit_end, visit_start
 from intake.extract.names import NAME_AFTER, NameMatcher, Post, PostMention, find_posts, holders, unknown_people
 from intake.extract.status import visit_status
 from intake.proposals import Proposal, agreement_proposals, commission_sessions, topic_proposals, trade_claims
@@ -62,6 +62,10 @@ _SAME_SPEAKER = re.compile(
     r"\bthe\s+(?P<title>minister|spokes(?:man|woman|person)|president|ambassador|envoy)\s+"
     r"(?:said|says|told|added|stressed|noted|announced)\b",
     re.IGNORECASE,
+)
+# The verb that ends a visit, before its date: that date is the visit's last day
+ENDED = re.compile(
+    r"\b(?:wrapped\s+up|concluded|ended|rounded\s+off|left\s+\w+\s+on)\b(?!.*\b(?:arriv|start|began))", re.IGNORECASE
 )
 TOUR = re.compile(
     r"\b(?:tour|taking\s+in|will\s+also\s+visit|then\s+(?:travel|go|fly)\s+(?:on\s+)?to)\b", re.IGNORECASE
@@ -297,7 +301,14 @@ def _visit_fields(sentence, span, host, visitor_name, visitor_country, level, st
         "level": level,
         "status": status,
     }
-    if dates:
+    if dates and not dates[0].end and ENDED.search(sentence[: dates[0].span[0]]):
+        # "wrapped up his two-day visit on Tuesday": the day it ended, and from it the first
+        end = dates[0].start
+        start = visit_start(end, duration_days(sentence))
+        fields.update(end_date=end.date, end_precision=str(end.precision))
+        if start:
+            fields.update(start_date=start.date, start_precision=str(start.precision))
+    elif dates:
         start = dates[0].start
         end = dates[0].end or visit_end(start, duration_days(sentence))
         fields.update(start_date=start.date, start_precision=str(start.precision))

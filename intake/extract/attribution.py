@@ -89,7 +89,11 @@ def _speaks(sentence: str, named: re.Match) -> bool:
     """A titled name is the speaker when the saying is its own ("Ivan Petrov said", "said Ivan
     Petrov", "according to Ivan Petrov"), not when it is what the sentence speaks of ("President
     Ivan Petrov will visit Dushanbe, the ministry said")."""
-    after = SAYS.match(sentence[named.end() :].lstrip(" ,"))
+    rest = sentence[named.end() :]
+    if named.re is NAMED[1]:
+        # "Dmitry Peskov, a spokesman for the president, recently announced": past the appositive
+        rest = re.sub(r"^[^,.;]*,", "", rest, count=1)
+    after = re.match(rf"(?:\w+ly\s+)?{SAYS.pattern}", rest.lstrip(" ,"), re.IGNORECASE)
     before = re.search(r"\b(?:said|says|told|according\s+to)\s+$", sentence[: named.start()], re.IGNORECASE)
     return bool(after or before)
 

@@ -168,6 +168,13 @@ def visit_end(start: ImpreciseDate, days: int | None) -> ImpreciseDate | None:
     return ImpreciseDate(start.date + datetime.timedelta(days=days - 1), DatePrecision.DAY)
 
 
+def visit_start(end: ImpreciseDate, days: int | None) -> ImpreciseDate | None:
+    """The first day of a visit `days` long that ended on `end`: only when `end` is known to the day."""
+    if not days or days < 1 or end.precision != DatePrecision.DAY:
+        return None
+    return ImpreciseDate(end.date - datetime.timedelta(days=days - 1), DatePrecision.DAY)
+
+
 def _mention(match: re.Match, start: ImpreciseDate | None, end: ImpreciseDate | None = None) -> DateMention | None:
     if start is None or not FIRST_YEAR <= start.date.year <= LAST_YEAR:
         return None
@@ -249,10 +256,10 @@ def _read_weekday(match, published, looking):
         offset = weekday - published.weekday()  # the named day of the publication's own week
     elif looking == Looking.FORWARD:
         offset = ahead
+    elif weekday == published.weekday() and not which:
+        offset = 0  # "arrived on Wednesday" in Wednesday's report: the day itself ("last Wednesday" is not)
     elif looking == Looking.BACK:
         offset = -behind
-    elif weekday == published.weekday():
-        offset = 0  # "arrived on Wednesday" in Wednesday's report: the day itself
     else:
         offset = ahead if ahead <= behind else -behind
     return _mention(match, ImpreciseDate(published + datetime.timedelta(days=offset), DatePrecision.DAY))

@@ -67,7 +67,10 @@ _TITLE = (
 )
 # A person's name written right after a post: two or three capitalised words
 # ("Chinese President Xi Jinping"); match it at the post's end (NAME_AFTER.match(text, end)).
-NAME_AFTER = re.compile(r"\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})")
+# "Chinese President Xi Jinping", and the name set off by commas: "the President of Uzbekistan, Bakhrom Yusupov,"
+NAME_AFTER = re.compile(
+    r"(?:\s+|,\s+(?=[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2},))(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})"
+)
 
 
 _WATER = re.compile(r"\s+(?:Sea|Ocean|Gulf|Strait|Straits)\b")

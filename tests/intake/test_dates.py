@@ -43,6 +43,9 @@ def read(text: str, published=MONDAY, looking=NEAREST) -> list[tuple[str, str, s
         ("The delegation arrives on Friday.", MONDAY, FORWARD, [("Friday", "24 Feb 2017", "day")]),
         ("The delegation arrived on Friday.", MONDAY, BACK, [("Friday", "17 Feb 2017", "day")]),
         ("They met last Tuesday.", MONDAY, FORWARD, [("last Tuesday", "14 Feb 2017", "day")]),
+        # the publication's own weekday is that day, whatever the tense; "last Monday" a week back
+        ("The talks ended on Monday.", MONDAY, BACK, [("Monday", "20 Feb 2017", "day")]),
+        ("They met last Monday.", MONDAY, BACK, [("last Monday", "13 Feb 2017", "day")]),
         ("Talks ended yesterday.", MONDAY, NEAREST, [("yesterday", "19 Feb 2017", "day")]),
         ("He arrived in Riyadh on Monday.", MONDAY, NEAREST, [("Monday", "20 Feb 2017", "day")]),
         ("He flies out tomorrow.", MONDAY, NEAREST, [("tomorrow", "21 Feb 2017", "day")]),

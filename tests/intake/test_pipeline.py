@@ -188,3 +188,14 @@ def test_a_tour_is_proposed_with_its_legs_and_a_visit_for_each(empty_cache):
         ("TJK", "Vladimir Putin", datetime.date(2017, 3, 1), "month"),
         ("KGZ", "Vladimir Putin", datetime.date(2017, 3, 1), "month"),
     ]
+
+
+def test_a_visit_wrapped_up_on_a_day_ended_that_day_and_began_as_long_before_as_it_lasted(empty_cache):
+    matcher, posts = current()
+    text = "The Russian president wrapped up his two-day state visit to Tajikistan on Tuesday."
+    [visit] = read_report(text, datetime.date(2017, 2, 28), matcher, posts)  # a Tuesday
+    assert {k: visit.fields[k] for k in ("start_date", "end_date", "status")} == {
+        "start_date": datetime.date(2017, 2, 27),
+        "end_date": datetime.date(2017, 2, 28),
+        "status": "completed",
+    }

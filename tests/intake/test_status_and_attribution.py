@@ -98,6 +98,17 @@ def test_a_sentence_that_says_nothing_of_a_visit_s_progress_gives_no_status(sent
         ("Pakistani officials said the talks went well.", "official_statement", "Pakistani officials"),
         ("The visit could be signed off soon, an Egyptian diplomat said.", "anonymous_source", ""),
         ("He may travel, two diplomats familiar with the planning said.", "anonymous_source", ""),
+        # past the appositive, and an adverb, to the saying
+        (
+            "Ivan Petrov, a spokesman for the president, recently announced a tour of the region.",
+            "named_official",
+            "Ivan Petrov",
+        ),
+        (
+            "Ivan Petrov, the foreign minister, will visit Dushanbe, the ministry said.",
+            "official_statement",
+            "ministry",
+        ),
     ],
 )
 def test_who_says_it_gives_the_reliability_and_the_speaker(sentence, reliability, speaker):
