@@ -79,10 +79,16 @@ def add_person(
     person.full_clean()
     person.save()
     if post:
-        position = Position(person=person, title=post, country=country)
-        position.full_clean()
-        position.save()
+        add_position(person=person, title=post, country=country)
     return person
+
+
+def add_position(*, person: Person, title: str, country: Country | None = None) -> Position:
+    """A post the person holds, as a report names it; since and until when left unknown."""
+    position = Position(person=person, title=title, country=country)
+    position.full_clean()
+    position.save()
+    return position
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from agreements.models import Agreement
 from core.fields import imprecise_text
 from core.status import change_status
 from directory.models import Citation, Country, Organisation, Person
-from directory.services import add_person, cite
+from directory.services import add_organisation, add_person, add_position, cite
 from editorial.entry_base import resolve_named
 from editorial.entry_forms import (
     ExpectedAgreementsForm,
@@ -48,6 +48,7 @@ PERMISSIONS = {
     "topic": ["directory.add_citation", "visits.add_negotiationtopic"],
     "stance": ["directory.add_citation", "visits.add_topicstance"],
     "person": ["directory.add_person"],
+    "commission_session": ["directory.add_citation", "directory.add_organisation"],
 }
 # A speaker kept only when it names someone: "Dmitry Peskov", not "Tajikistan's foreign minister"
 _PROPER_NAME = re.compile(r"^(?:[A-Z][\w.'-]+\s+){1,3}[A-Z][\w.'-]+$")
@@ -152,6 +153,11 @@ def accept_with_form(proposal, sources, user, data=None):
         return _add_person(proposal)
     if proposal.kind == "tour":
         return _join_legs(proposal, primary)
+    if proposal.kind == "commission_session":
+        commission = _commission(proposal)
+        for source in sources:
+            cite(commission, **_citation_fields(proposal, source, data), source=source)
+        return commission, f"Session of {commission} cited."
     if proposal.kind == "topic":
         topic = _topic(proposal)
         for source in sources:
@@ -247,13 +253,34 @@ def _move_status(proposal, sources, user):
 
 
 def _add_person(proposal):
+    """The person, new; or the one of that name and country already there (a visit accepted just
+    before may have added the visitor), given the post the report names if it lacks it."""
     f = proposal.fields
     name = " ".join((f.get("name") or "").split())
-    if Person.objects.named(name).exists():
-        raise ValidationError({"name": f"{name} is in the directory already."})
     country = Country.objects.filter(pk=f.get("country") or "").first()
-    person = add_person(name=name, country=country, post=f.get("post_title") or "")
-    return person, f"Person added: {person}."
+    post = f.get("post_title") or ""
+    post = post[:1].upper() + post[1:]  # as the directory writes posts: "President", "Foreign minister"
+    same = list(Person.objects.named(name).filter(country=country)[:2])
+    if len(same) > 1:
+        raise ValidationError({"name": f"More than one {name} of {country} is in the directory: add the post by hand."})
+    if not same:
+        person = add_person(name=name, country=country, post=post)
+        return person, f"Person added: {person}."
+    person = same[0]
+    if post and not person.positions.filter(title__iexact=post).exists():
+        add_position(person=person, title=post, country=country)
+        return person, f"{person}: post added, {post}."
+    return person, f"{person} is in the directory already, with this post."
+
+
+def _commission(proposal):
+    """The commission the session is of: the directory's of that name, or a new one."""
+    name = " ".join((proposal.fields.get("commission") or "").split())
+    if not name:
+        raise ValidationError({"commission": "The report names no commission."})
+    name = name[:1].upper() + name[1:]
+    found = Organisation.objects.filter(name__iexact=name).order_by("pk").first()
+    return found or add_organisation(name=name, kind=Organisation.Kind.COMMISSION)
 
 
 def _topic(proposal):

@@ -67,6 +67,9 @@ def test_a_report_goes_from_paste_to_cited_records_in_a_handful_of_submissions(e
         "state",
     )
     assert visit.status_changes.get().changed_on == datetime.date(2026, 2, 16)  # dated by the report
+    # the visitor the directory did not know: added with the visit, given his post by his proposal
+    assert visit.visitor.name == "Bakhrom Yusupov" and visit.visitor.country_id == "UZB"
+    assert list(visit.visitor.positions.values_list("title", flat=True)) == ["President"]
     agreements = Agreement.objects.filter(expected_at_visit=visit)
     assert sorted(agreements.values_list("kind", flat=True)) == ["intergovernmental", "mou"]
     claims = TradeClaim.objects.filter(reporter="KGZ", partner="UZB", year=2025)
