@@ -286,7 +286,7 @@ class StanceEntryForm(FactForm):
             note=data["note"],
         )
         self.cite(stance, **self.speaker_records())
-        return topic, f"Stance added: {stance}."
+        return stance, f"Stance added: {stance}."
 
 
 class ParticipantEntryForm(VisitFactForm):

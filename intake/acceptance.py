@@ -28,8 +28,8 @@ from editorial.entry_forms import (
     VisitEntryForm,
 )
 from trade.models import TradeClaim
-from visits.models import NegotiationTopic, Visit
-from visits.services import find_or_add_topic, join_tour
+from visits.models import NegotiationTopic, TopicStance, Visit
+from visits.services import find_or_add_topic, join_tour, set_prepares
 
 QUOTE_LIMIT = 500  # the citation's quote, as the entry forms take it
 FORMS = {
@@ -103,7 +103,12 @@ def form_data(proposal) -> dict:
             data[metric] = f.get("value") or ""
             data[f"{metric}_qualifier"] = f.get("qualifier") or TradeClaim.Qualifier.EXACT
     elif proposal.kind == "stance":
-        data.update(topic=f.get("topic") or "", country=f.get("country") or "", stance=f.get("stance") or "")
+        topic = f.get("topic") or ""
+        data.update(
+            topic=f"{topic} #{f['topic_id']}" if f.get("topic_id") else topic,
+            country=f.get("country") or "",
+            stance=f.get("stance") or "",
+        )
     return data
 
 
@@ -146,6 +151,7 @@ def accept_with_form(proposal, sources, user, data=None):
         citation_fields = _citation_fields(proposal, primary, data)
         for source in sources:
             cite(matched, source=source, **citation_fields)
+        _link_prepared(proposal, matched)
         return matched, f"{proposal.report} cited for {matched}."
     if proposal.kind == "visit_status":
         return _move_status(proposal, sources, user)
@@ -171,6 +177,8 @@ def accept_with_form(proposal, sources, user, data=None):
     if not form.is_valid():
         raise ValidationError(_errors(form))
     record, message = form.save(user)
+    if proposal.kind == "visit":
+        _link_prepared(proposal, record)
     cited = Citation.objects.filter(
         source=primary, content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk)
     )
@@ -199,6 +207,15 @@ def _initials(form) -> dict:
     return {name: value for name, value in values.items() if value not in (None, "")}
 
 
+def _link_prepared(proposal, visit) -> None:
+    """The visit the report says this one laid the ground for (intake.matching), when it has none."""
+    prepared = proposal.fields.get("prepares")
+    if proposal.kind == "visit" and prepared and visit.prepares_id is None:
+        target = Visit.objects.filter(pk=prepared).first()
+        if target is not None and target.pk != visit.pk:
+            set_prepares(visit, target)
+
+
 def _errors(form) -> dict:
     errors = {name: [str(e) for e in messages] for name, messages in form.errors.items()}
     if "__all__" in errors:
@@ -210,7 +227,9 @@ def _same_record(proposal):
     same = [m for m in proposal.matches if m.get("relation") == "same"]
     if proposal.kind == "visit_status" or len(same) != 1:
         return None
-    model = {"visit": Visit, "trade_claim": TradeClaim, "agreement": Agreement}.get(same[0]["record"])
+    model = {"visit": Visit, "trade_claim": TradeClaim, "agreement": Agreement, "topic_stance": TopicStance}.get(
+        same[0]["record"]
+    )
     return model.objects.filter(pk=same[0]["id"]).first() if model else None
 
 

@@ -16,12 +16,13 @@ Each match is a dict: {"record": "visit", "id": 12, "label": "...", "relation": 
 """
 
 import datetime
+import re
 
 from agreements.models import Agreement
 from core.dates import DatePrecision
 from directory.models import Person
 from trade.models import TradeClaim
-from visits.models import Visit
+from visits.models import TopicStance, Visit
 
 # A visit whose start is not given is looked for around the report's date.
 UNDATED_WINDOW = (datetime.timedelta(days=60), datetime.timedelta(days=365))
@@ -99,11 +100,41 @@ def match(proposals: list, published: datetime.date) -> list:
     for proposal in proposals:
         finder = _FINDERS.get(proposal.type)
         proposal.matches = finder(proposal, published) if finder else []
+    _prepares(proposals)
+    for proposal in proposals:
         out.append(proposal)
         moved = _status_moved(proposal, published)
         if moved is not None:
             out.append(moved)
     return out
+
+
+GROUNDWORK = re.compile(
+    r"\b(?:laid|lay|lays|laying)\s+the\s+groundwork|\bpav(?:ed|es|ing)\s+the\s+way|\bprepar(?:ed|es|ing)\s+the\s+(?:ground|way)",
+    re.IGNORECASE,
+)
+
+
+def _prepares(proposals) -> None:
+    """A visit that "laid the groundwork" for another the report tells of, recorded already:
+    `prepares` is that visit's id (accepting the first sets the link)."""
+    visits = [p for p in proposals if p.type == "visit"]
+    for proposal in visits:
+        if not GROUNDWORK.search(proposal.quote):
+            continue
+        for other in visits:
+            same = [m for m in other.matches if m.get("relation") == "same"]
+            if other is not proposal and len(same) == 1 and _laid_for(proposal, other):
+                proposal.fields["prepares"] = same[0]["id"]
+                break
+
+
+def _laid_for(proposal, other) -> bool:
+    """The other visit is the one prepared: to the same host, by another visitor, not before it."""
+    a, b = proposal.fields, other.fields
+    if a.get("host_country") != b.get("host_country") or a.get("visitor_name") == b.get("visitor_name"):
+        return False
+    return not (a.get("start_date") and b.get("start_date") and _date(b["start_date"]) < _date(a["start_date"]))
 
 
 def _visitors_countries(proposals) -> None:
@@ -247,4 +278,31 @@ def _agreement_matches(proposal, published) -> list[dict]:
     ]
 
 
-_FINDERS = {"visit": _visit_matches, "trade_claim": _claim_matches, "agreement": _agreement_matches}
+def _stance_matches(proposal, published) -> list[dict]:
+    """The country's recorded stance on the topic around the report's date: the same stance is
+    "same" (cited), another is a conflict (a stance changes over time, but not within the month)."""
+    f = proposal.fields
+    if not f.get("topic_id") or not f.get("country"):
+        return []
+    month = datetime.timedelta(days=31)
+    stances = TopicStance.objects.filter(
+        topic_id=f["topic_id"], country_id=f["country"], as_of__gte=published - month, as_of__lte=published + month
+    ).order_by("-as_of")[:1]
+    return [
+        {
+            "record": "topic_stance",
+            "id": s.pk,
+            "label": str(s),
+            "relation": "same" if s.stance == f.get("stance") else "conflict",
+            "differences": {} if s.stance == f.get("stance") else {"stance": [s.stance, f.get("stance")]},
+        }
+        for s in stances
+    ]
+
+
+_FINDERS = {
+    "visit": _visit_matches,
+    "trade_claim": _claim_matches,
+    "agreement": _agreement_matches,
+    "stance": _stance_matches,
+}

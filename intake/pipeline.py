@@ -32,6 +32,7 @@ import spacy
 from intake.extract.attribution import SAYS, attribution
 from intake.extract.dates import DateMention, Looking, duration_days, find_dates, visit_end, visit_start
 from intake.extract.names import NAME_AFTER, NameMatcher, Post, PostMention, find_posts, holders, unknown_people
+from intake.extract.stances import find_stances
 from intake.extract.status import visit_status
 from intake.proposals import Proposal, agreement_proposals, commission_sessions, topic_proposals, trade_claims
 
@@ -165,6 +166,22 @@ def _read_sentence(sentence, offset, published, names, posts, report_countries, 
     found += topic_proposals(
         sentence, offset, [(a.span[0] - offset, a.span[1] - offset) for a in documents], base, context
     )
+    for stance in find_stances(sentence, names, context["topics"]):
+        found.append(
+            Proposal(
+                "stance",
+                {
+                    "topic": stance.topic,
+                    "topic_id": stance.topic_id,
+                    "country": stance.country,
+                    "stance": stance.stance,
+                },
+                sentence[stance.span[0] : stance.span[1]],
+                (offset + stance.span[0], offset + stance.span[1]),
+                confidence=0.6,  # a reading of tone: always the editor's to confirm
+                **base,
+            )
+        )
     for name, post in unknown_people(sentence, names, post_mentions):
         at = sentence.index(name, post.span[1])
         found.append(

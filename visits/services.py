@@ -3,6 +3,7 @@ visits, tour legs, participants, agenda items, topics and stances, dates."""
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -82,6 +83,16 @@ def add_participant(visit: Visit, *, person, role: str = "") -> Participant:
     participant.save()
     visit.save(update_fields=["updated_at"])
     return participant
+
+
+def set_prepares(visit: Visit, prepared: Visit) -> Visit:
+    """Record that `visit` laid the ground for `prepared` (a deputy's trip before the president's)."""
+    if visit.pk == prepared.pk:
+        raise ValidationError({"prepares": "A visit does not prepare itself."})
+    visit.prepares = prepared
+    visit.full_clean()
+    visit.save(update_fields=["prepares"])
+    return visit
 
 
 def find_or_add_topic(title: str) -> NegotiationTopic:

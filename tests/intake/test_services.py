@@ -231,3 +231,44 @@ def test_conflicts_are_in_the_review_queue_selector():
     [proposal] = conflicting_proposals()
     assert proposal.kind == "visit" and proposal.conflicts
     assert citation_conflicts() == []  # nothing was cited: the record is untouched
+
+
+PREPARED = (
+    "Moscow, 1 February 2017. Russian Deputy Prime Minister Igor Shuvalov laid the groundwork for the president's "
+    "trip during a visit to Tajikistan on January 27. The President of Russia will arrive in Dushanbe on "
+    "28 February for an official visit, a government source said. He attended the 14th session of the "
+    "Tajik-Russian commission for trade and economic cooperation. Tajik authorities are still studying "
+    "membership of the Eurasian Economic Union."
+)
+
+
+def test_a_visit_that_laid_the_groundwork_is_linked_to_the_one_it_prepared(editor):
+    report, _ = store_report(text=PREPARED, published_on=datetime.date(2017, 2, 1))
+    deputy = report.proposals.get(kind="visit", fields__visitor_name="Igor Shuvalov")
+    president = Visit.objects.get(visitor_country="RUS", host_country="TJK", start_date=datetime.date(2017, 2, 27))
+    assert deputy.fields["prepares"] == president.pk
+    shuvalov = Visit.objects.get(visitor__name="Igor Shuvalov")
+    shuvalov.prepares = None
+    shuvalov.save(update_fields=["prepares"])
+    assert accept(deputy, user=editor) == shuvalov
+    shuvalov.refresh_from_db()
+    assert shuvalov.prepares == president
+
+
+def test_a_commission_session_topic_and_stance_are_accepted_as_the_records_they_are(editor):
+    from visits.models import TopicStance
+
+    report, _ = store_report(text=PREPARED, published_on=datetime.date(2017, 2, 1))
+    session = accept(_one(report, "commission_session"), user=editor)
+    assert session.kind == "commission" and "commission for trade and economic cooperation" in session.name
+    [cited] = Citation.objects.filter(content_type__model="organisation", object_id=str(session.pk))
+    assert cited.source.intake_publication.report == report
+    eaeu = [p for p in report.proposals.filter(kind="topic") if p.fields["topic_id"]][0]
+    topic = accept(eaeu, user=editor)
+    assert topic.pk == eaeu.fields["topic_id"] and "Eurasian" in topic.title
+    # the demo records Tajikistan as undecided in February 2017 already: the report is cited on it
+    proposal = _one(report, "stance")
+    recorded = TopicStance.objects.get(topic=topic, country="TJK", as_of=datetime.date(2017, 2, 1))
+    assert [(m["id"], m["relation"]) for m in proposal.matches] == [(recorded.pk, "same")]
+    assert accept(proposal, user=editor) == recorded
+    assert recorded.citations.filter(source__intake_publication__report=report).count() == 1
