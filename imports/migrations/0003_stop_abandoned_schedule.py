@@ -5,26 +5,25 @@ Created once, like the timelines' schedules: from then on it is edited in the ad
 
 from django.db import migrations
 
+from core.beat_schedules import add_interval_task, remove_tasks
+
 NAME = "Imports: mark runs whose process ended as stopped"
 
 
 def create_schedule(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    every_five_minutes, _ = IntervalSchedule.objects.get_or_create(every=5, period="minutes")
-    PeriodicTask.objects.get_or_create(
+    add_interval_task(
+        apps,
         name=NAME,
-        defaults={
-            "task": "imports.tasks.stop_abandoned_runs",
-            "interval": every_five_minutes,
-            "description": "A run still 'running' whose process is gone (killed, machine lost) stored nothing; "
-            "it is marked stopped so editors know to run it again.",
-        },
+        task="imports.tasks.stop_abandoned_runs",
+        every=5,
+        period="minutes",
+        description="A run still 'running' whose process is gone (killed, machine lost) stored nothing; "
+        "it is marked stopped so editors know to run it again.",
     )
 
 
 def remove_schedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=NAME).delete()
+    remove_tasks(apps, NAME)
 
 
 class Migration(migrations.Migration):

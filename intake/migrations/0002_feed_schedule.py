@@ -6,26 +6,25 @@ own interval is `Feed.poll_minutes`, edited with the feed.
 
 from django.db import migrations
 
+from core.beat_schedules import add_interval_task, remove_tasks
+
 NAME = "Intake: poll the feeds that are due"
 
 
 def create_schedule(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    every_five_minutes, _ = IntervalSchedule.objects.get_or_create(every=5, period="minutes")
-    PeriodicTask.objects.get_or_create(
+    add_interval_task(
+        apps,
         name=NAME,
-        defaults={
-            "task": "intake.tasks.poll_due_feeds",
-            "interval": every_five_minutes,
-            "description": "Each active feed whose interval has passed is polled, with conditional requests; "
-            "new items become reports for review on the intake pages.",
-        },
+        task="intake.tasks.poll_due_feeds",
+        every=5,
+        period="minutes",
+        description="Each active feed whose interval has passed is polled, with conditional requests; "
+        "new items become reports for review on the intake pages.",
     )
 
 
 def remove_schedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=NAME).delete()
+    remove_tasks(apps, NAME)
 
 
 class Migration(migrations.Migration):
