@@ -128,3 +128,9 @@ def test_a_report_given_by_its_link_is_fetched_and_a_private_one_is_refused(edit
     assert refused.status_code == 400 and "private" in refused.json()["error"]["fields"]["url"][0]
     missing = editor_api.post(REPORTS, {"text": TEXT}, format="json")
     assert missing.status_code == 400 and "published_on" in missing.json()["error"]["fields"]
+
+
+def test_ten_megabytes_of_text_is_refused_before_it_is_read(editor_api):
+    response = editor_api.post(REPORTS, {"text": "word " * 2_000_000, "published_on": "2017-03-02"}, format="json")
+    assert response.status_code == 413 and response.json()["error"]["status"] == 413
+    assert Report.objects.count() == 0

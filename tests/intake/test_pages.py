@@ -174,3 +174,12 @@ def test_a_bad_file_or_an_unreachable_link_is_refused_on_the_form(editor_client)
     response = editor_client.post(reverse("intake-new"), {"url": "http://127.0.0.1:9/x", "language": "en"})
     assert response.status_code == 200 and "loopback" in response.content.decode()
     assert Report.objects.count() == 0
+
+
+def test_html_with_scripts_pasted_as_text_is_shown_as_text_never_run(editor_client):
+    hostile = '<script>document.title="owned"</script><img src=x onerror=alert(1)> ' + REPORT
+    _paste(editor_client, text=hostile)
+    report = Report.objects.get()
+    html = editor_client.get(reverse("intake-report", args=[report.pk])).content.decode()
+    assert "<script>document.title" not in html and "&lt;script&gt;document.title" in html
+    assert "<img src=x" not in html
