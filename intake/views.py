@@ -1,6 +1,6 @@
-"""The intake pages: the reports read so far and a report's way in (pasted), a report's page
-with its text and each proposal highlighted on its words, and the editor's decisions on each
-(Accept, Edit then accept, Reject, and "accept all confident")."""
+"""The intake pages: the reports read so far and a report's way in (pasted, uploaded, or fetched
+from its link), a report's page with its text and each proposal highlighted on its words, and
+the editor's decisions on each (Accept, Edit then accept, Reject, and "accept all confident")."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
