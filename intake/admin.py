@@ -3,6 +3,7 @@ intake pages (intake.views), which go through intake.services."""
 
 from django.contrib import admin
 
+from core.admin_mixins import TrackedAdmin
 from intake.models import Feed, Proposal, Publication, Report
 
 
@@ -23,7 +24,7 @@ class ProposalInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(TrackedAdmin):
     list_display = ("title", "published_on", "origin", "created_at", "created_by")
     list_filter = ("origin", "language")
     search_fields = ("title",)
@@ -36,7 +37,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Feed)
-class FeedAdmin(admin.ModelAdmin):
+class FeedAdmin(TrackedAdmin):
     list_display = ("__str__", "url", "active", "poll_minutes", "polled_at")
     list_filter = ("active",)
     search_fields = ("title", "url")

@@ -16,7 +16,9 @@ from rest_framework.response import Response
 
 from core.api.conditional import check_if_match, etag_for
 from core.api.errors import Conflict
+from core.api.lookups import RecordIdLookupMixin
 from core.api.pagination import CursorPagination
+from core.api.schema import ErrorSerializer
 from intake import services
 from intake.acceptance import PERMISSIONS
 from intake.models import Proposal, Publication, Report
@@ -132,14 +134,17 @@ class RejectSerializer(serializers.Serializer):
 _IF_MATCH = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, description="The proposal's ETag: refused with 412 if it changed."
 )
-_DECIDED = OpenApiResponse(description="The proposal was decided otherwise already.")
+_DECIDED = OpenApiResponse(ErrorSerializer, description="The proposal was decided otherwise already.")
+_REFUSED = OpenApiResponse(
+    ErrorSerializer, description="The record it would write is refused; `fields` names each field and why."
+)
 
 
 @extend_schema_view(
     list=extend_schema(description="Reports read, newest first (without their text and proposals: read one)."),
     retrieve=extend_schema(description="A report with its text, publications and proposals."),
 )
-class ReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ReportViewSet(RecordIdLookupMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Report.objects.all()
     serializer_class = ReportSerializer
     pagination_class = CursorPagination
@@ -190,7 +195,7 @@ class ReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(ReportSerializer(report, context=self.get_serializer_context()).data, status=code)
 
 
-class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
+class ProposalViewSet(RecordIdLookupMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Proposal.objects.select_related("decided_by", "record_type").order_by("id")
     serializer_class = ProposalSerializer
     pagination_class = CursorPagination
@@ -222,7 +227,7 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[_IF_MATCH],
         responses={
             200: ProposalSerializer,
-            400: OpenApiResponse(description="The record it would write is refused."),
+            400: _REFUSED,
             409: _DECIDED,
         },
         description="Accept the proposal (with corrections): the record is written, or the matched one cited, "

@@ -11,8 +11,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from core.models import TrackedModel, precision_field
+from core.values import guard_stored_values
 from directory.models import Citation, Source
 
 
@@ -31,6 +33,8 @@ class Feed(TrackedModel):
     polled_at = models.DateTimeField(null=True, blank=True)
     last_result = models.TextField(blank=True, help_text="What the last poll read, or why it failed.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title", "url"]
@@ -61,6 +65,8 @@ class Report(TrackedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    history = HistoricalRecords(excluded_fields=["text", "signature"])  # the text never changes
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -168,3 +174,6 @@ class Proposal(TrackedModel):
         if self.record_type_id is None:
             return None
         return self.record_type.get_object_for_this_type(pk=self.record_id)
+
+
+guard_stored_values(Feed, Report, Publication, Proposal)

@@ -182,7 +182,7 @@ def _publish(report, title, outlet_name, url, published_on, feed, guid) -> Publi
 def sources_of(report: Report) -> list[Source]:
     """The report's publications as sources, made the first time a proposal is accepted."""
     sources = []
-    for publication in report.publications.select_for_update().select_related("source"):
+    for publication in report.publications.select_for_update(of=("self",)).select_related("source"):
         if publication.source is None:
             publication.source = add_source(
                 title=publication.title,

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from agreements.models import Agreement, AgreementParty
 from directory.models import Citation, Country, Organisation, Person, PersonAlias, Position, Source
+from intake.models import Proposal, Report
 from trade.models import TradeClaim, TradeFlow
 from visits.models import AgendaItem, NegotiationTopic, Participant, TopicStance, Tour, Visit
 
@@ -190,3 +191,29 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
 
     visit = factory.SubFactory(VisitFactory)
     person = factory.SubFactory(PersonFactory)
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    title = "A report"
+    text = "The president will visit Dushanbe next week, the ministry said."
+    published_on = datetime.date(2017, 2, 1)
+    origin = Report.Origin.PASTED
+    fingerprint = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Proposal
+
+    report = factory.SubFactory(ReportFactory)
+    position = factory.Sequence(int)
+    kind = Proposal.Kind.PERSON
+    fields = factory.LazyFunction(lambda: {"name": "Ana Example", "country": None, "post_title": ""})
+    quote = "Ana Example"
+    span_start = 0
+    span_end = 11
+    reliability = "media_report"
+    confidence = 1.0

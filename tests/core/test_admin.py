@@ -14,9 +14,10 @@ pytestmark = pytest.mark.django_db
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
 
 
-# Reference or computed data: editors read it but cannot add to it.
+# Reference or computed data: editors read it but cannot add to it (a news report comes in
+# through the intake pages, which read it into proposals).
 def read_only_for_editors(model) -> bool:
-    return model._meta.label == "directory.Country" or model._meta.app_label == "timelines"
+    return model._meta.label in ("directory.Country", "intake.Report") or model._meta.app_label == "timelines"
 
 
 # Users, tokens and schedules are the admin role's alone.
@@ -68,9 +69,14 @@ def test_users_tokens_and_schedules_are_for_admins_only(client, editor, admin_us
     assert client.get(url(model, "add")).status_code == (403 if model._meta.app_label == "axes" else 200)
 
 
-# Timeline entries are computed by the refresh jobs and import runs recorded by importers;
-# neither is demo content (their pages are tested in test_import_upload and below).
-DEMO_MODELS = [m for m in CHANCERY_MODELS if m._meta.app_label != "timelines" and m._meta.label != "imports.ImportRun"]
+# Timeline entries are computed by the refresh jobs and import runs recorded by importers; news
+# reports and feeds come in through the intake pages: none is demo content (their pages are
+# tested in test_import_upload, tests/intake and below).
+DEMO_MODELS = [
+    m
+    for m in CHANCERY_MODELS
+    if m._meta.app_label not in ("timelines", "intake") and m._meta.label != "imports.ImportRun"
+]
 
 
 @pytest.mark.parametrize("model", DEMO_MODELS, ids=lambda m: m._meta.label)
@@ -163,3 +169,16 @@ def test_a_timeline_entry_is_shown_read_only(editor_client):
     assert response.status_code == 200
     assert b"Putin in Dushanbe" in response.content
     assert b'name="title"' not in response.content
+
+
+def test_a_report_and_a_feed_open_in_the_admin_for_an_editor(editor_client):
+    from intake.models import Feed, Publication, Report
+
+    report = Report.objects.create(
+        title="A report", text="Text.", published_on="2017-02-01", origin="pasted", fingerprint="1" * 64
+    )
+    Publication.objects.create(report=report, title="A report", published_on="2017-02-01")
+    feed = Feed.objects.create(url="https://feeds.example/a.xml")
+    for model, record in ((Report, report), (Feed, feed)):
+        assert editor_client.get(url(model, "change", record.pk)).status_code == 200
+        assert editor_client.get(url(model, "history", record.pk)).status_code == 200

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from imports.models import ImportRun
+from intake.models import Feed, Report
 from tests import factories
 from tests.core.admin_forms import admin_form_data, page_form
 from timelines.models import RefreshRun
@@ -37,6 +38,19 @@ FACTORIES = {
     "visits.TopicStance": factories.TopicStanceFactory,
     "visits.Tour": factories.TourFactory,
     "visits.Visit": factories.VisitFactory,
+    "intake.Feed": lambda **fields: Feed.objects.create(
+        **{"url": "https://feeds.example/world.xml", "title": "World", **fields}
+    ),
+    "intake.Report": lambda **fields: Report.objects.create(
+        **{
+            "title": "A report",
+            "text": "Text.",
+            "published_on": datetime.date(2017, 2, 1),
+            "origin": "pasted",
+            "fingerprint": "2" * 64,
+            **fields,
+        }
+    ),
     "imports.ImportRun": lambda **fields: ImportRun.objects.create(
         importer="trade", files="flows.csv", status="succeeded"
     ),
@@ -74,7 +88,12 @@ URLS = [(model, pattern) for model in TRACKED for pattern in record_patterns(mod
 
 
 # What tells a second record apart where a unique key would take the first one's.
-SECOND = {"trade.TradeFlow": {"year": 2015}, "trade.TradeClaim": {"year": 2015}}
+SECOND = {
+    "trade.TradeFlow": {"year": 2015},
+    "trade.TradeClaim": {"year": 2015},
+    "intake.Feed": {"url": "https://feeds.example/other.xml"},
+    "intake.Report": {"fingerprint": "3" * 64},
+}
 
 
 def with_history(model, **fields):

@@ -67,6 +67,8 @@ ADDED_TABLES = {
     "intake_publication",
     "intake_proposal",
     "intake_feed",
+    "intake_historicalreport",
+    "intake_historicalfeed",
 }
 # Of those, the content apps' models, whose permissions core.roles gives the role groups: view
 # to analysts and to editors (who never write audit rows), all four to admins.
@@ -74,6 +76,8 @@ ADDED_ROLE_TABLES = {
     "agreements_historicalagreementstatuschange",
     "visits_historicalvisitstatuschange",
     "trade_flowrevision",
+    "intake_historicalreport",
+    "intake_historicalfeed",
 }
 # Of those, the ones editors write as well: all four permissions to editors and admins.
 ADDED_EDITABLE_TABLES = {"intake_report", "intake_publication", "intake_proposal", "intake_feed"}

@@ -699,8 +699,10 @@ ADMIN_MODELS = {
         lambda r: ImportRun.objects.create(importer="trade", files="x.csv"),
         why="editors start imports; runs are a log, never edited or deleted",
     ),
-    "intake/report": AdminModel("vcd", "vcd", lambda r: r.report, why="reports come in through the intake pages"),
-    "intake/feed": AdminModel(ALL, ALL, lambda r: r.feed, why="editors subscribe to feeds here"),
+    "intake/report": AdminModel(
+        "vcd", "vcd", lambda r: r.report, TRACKED, why="reports come in through the intake pages"
+    ),
+    "intake/feed": AdminModel(ALL, ALL, lambda r: r.feed, TRACKED, why="editors subscribe to feeds here"),
     "chancery/apitoken": AdminModel(
         "",
         "vad",
