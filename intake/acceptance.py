@@ -171,6 +171,12 @@ def accept_with_form(proposal, sources, user, data=None):
         return topic, f"Topic cited: {topic}."
     if proposal.kind not in FORMS:
         raise ValidationError(f"A {proposal.get_kind_display().lower()} proposal is accepted with its visits.")
+    if proposal.kind == "agreement" and not Visit.objects.filter(citations__source__in=sources).exists():
+        raise ValidationError(
+            {
+                "visit": "Accept the visit it is expected at first: a report's expected agreements are recorded at a visit."
+            }
+        )
     if data is None:
         data = as_query({**_initials(entry_form(proposal, primary)), **form_data(proposal)})
     form = entry_form(proposal, primary, data)

@@ -154,6 +154,8 @@ def test_a_new_visit_is_created_through_the_entry_form_dated_and_cited_by_the_re
 
 def test_agreements_accepted_after_their_visit_are_expected_at_it(editor):
     report, _ = store_report(text=ANNOUNCED, published_on=PUBLISHED)
+    with pytest.raises(ValidationError, match="Accept the visit it is expected at first"):
+        accept(_one(report, "agreement"), user=editor)
     accept(_one(report, "visit"), user=editor)
     agreement = accept(_one(report, "agreement"), user=editor)
     assert agreement.title == "Agreement on cooperation in migration"
