@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
 
 from core.docx_text import DocxError, DocxTooLarge, docx_text
+from core.text_files import BREAKS, NotText, NotUtf8, decode_text
 
 MAX_DRAFT_BYTES = 5 * 1024 * 1024
 # A .docx is a zip: 5 MB of it can unpack to gigabytes (a zip bomb; core.docx_text). A real
@@ -27,22 +28,13 @@ def text_from_upload(upload) -> str:
         )
     content = upload.read()
     if suffix == DOCX_SUFFIX:
-        return _line_breaks(_docx_text(content))
-    if b"\x00" in content:
-        raise ValidationError("This is not a text file.")
+        return _docx_text(content).translate(BREAKS)
     try:
-        return _line_breaks(content.decode("utf-8-sig"))
-    except UnicodeDecodeError:
+        return decode_text(content)
+    except NotText:
+        raise ValidationError("This is not a text file.") from None
+    except NotUtf8:
         raise ValidationError("The file is not UTF-8 text; save it as UTF-8 and upload it again.") from None
-
-
-# A page break (form feed) or a vertical tab in a file is a break in the text; as characters
-# they are among the control characters a draft may not hold (core.values).
-_BREAKS = str.maketrans({"\x0c": "\n", "\x0b": "\n"})
-
-
-def _line_breaks(text: str) -> str:
-    return text.translate(_BREAKS)
 
 
 def _docx_text(content: bytes) -> str:

@@ -66,6 +66,13 @@ def add_organisation(*, name: str, kind: str = "", country: Country | None = Non
     return organisation
 
 
+def find_or_add_organisation(*, name: str, kind: str) -> Organisation:
+    """The organisation of that name (ignoring case; the oldest of namesakes), or a new one of `kind`."""
+    name = " ".join(name.split())
+    found = Organisation.objects.filter(name__iexact=name).order_by("pk").first()
+    return found or add_organisation(name=name, kind=kind)
+
+
 @transaction.atomic
 def add_person(
     *,

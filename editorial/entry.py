@@ -90,7 +90,7 @@ def enter(request, pk: int, name: str):
             with transaction.atomic():
                 record, message = form.save(request.user)
         except ValidationError as exc:
-            _field_errors(form, exc)
+            field_errors(form, exc)
         else:
             messages.success(request, message)
             return redirect(_source_url(source, request))
@@ -100,7 +100,8 @@ def enter(request, pk: int, name: str):
     return page.func(request, *page.args, **page.kwargs)
 
 
-def _field_errors(form, exc: ValidationError) -> None:
+def field_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError onto the form: a field's errors on it, the rest (named) above."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
         return
@@ -126,7 +127,7 @@ def new_source(request):
             with transaction.atomic():
                 source = form.save()
         except ValidationError as exc:
-            _field_errors(form, exc)
+            field_errors(form, exc)
         else:
             messages.success(request, f"Source added: {source}. Now add what it reports.")
             return redirect(_source_url(source, request))

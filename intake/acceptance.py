@@ -19,7 +19,7 @@ from agreements.models import Agreement
 from core.fields import imprecise_text
 from core.status import change_status
 from directory.models import Citation, Country, Organisation, Person
-from directory.services import add_organisation, add_person, add_position, cite
+from directory.services import add_person, add_position, cite, find_or_add_organisation
 from editorial.entry_base import resolve_named
 from editorial.entry_forms import (
     ExpectedAgreementsForm,
@@ -148,9 +148,7 @@ def accept_with_form(proposal, sources, user, data=None):
     primary, others = sources[0], sources[1:]
     matched = _same_record(proposal)
     if matched is not None:
-        citation_fields = _citation_fields(proposal, primary, data)
-        for source in sources:
-            cite(matched, source=source, **citation_fields)
+        _cite_all(matched, proposal, sources, data)
         _link_prepared(proposal, matched)
         return matched, f"{proposal.report} cited for {matched}."
     if proposal.kind == "visit_status":
@@ -161,13 +159,11 @@ def accept_with_form(proposal, sources, user, data=None):
         return _join_legs(proposal, primary)
     if proposal.kind == "commission_session":
         commission = _commission(proposal)
-        for source in sources:
-            cite(commission, **_citation_fields(proposal, source, data), source=source)
+        _cite_all(commission, proposal, sources, data)
         return commission, f"Session of {commission} cited."
     if proposal.kind == "topic":
         topic = _topic(proposal)
-        for source in sources:
-            cite(topic, **_citation_fields(proposal, source, data), source=source)
+        _cite_all(topic, proposal, sources, data)
         return topic, f"Topic cited: {topic}."
     if proposal.kind not in FORMS:
         raise ValidationError(f"A {proposal.get_kind_display().lower()} proposal is accepted with its visits.")
@@ -239,6 +235,12 @@ def _same_record(proposal):
     return model.objects.filter(pk=same[0]["id"]).first() if model else None
 
 
+def _cite_all(record, proposal, sources, data) -> None:
+    """Cite each of the report's sources for `record`, each dated by its own publication."""
+    for source in sources:
+        cite(record, source=source, **_citation_fields(proposal, source, data))
+
+
 def _citation_fields(proposal, source, data) -> dict:
     values = form_data(proposal) if data is None else data
     speaker = speaker_data(values.get("speaker", ""))
@@ -303,9 +305,7 @@ def _commission(proposal):
     name = " ".join((proposal.fields.get("commission") or "").split())
     if not name:
         raise ValidationError({"commission": "The report names no commission."})
-    name = name[:1].upper() + name[1:]
-    found = Organisation.objects.filter(name__iexact=name).order_by("pk").first()
-    return found or add_organisation(name=name, kind=Organisation.Kind.COMMISSION)
+    return find_or_add_organisation(name=name[:1].upper() + name[1:], kind=Organisation.Kind.COMMISSION)
 
 
 def _topic(proposal):

@@ -22,7 +22,7 @@ from core.api.schema import ErrorSerializer
 from intake import services
 from intake.acceptance import PERMISSIONS
 from intake.models import Proposal, Publication, Report
-from intake.polling import report_from_url
+from intake.polling import take_report
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -172,24 +172,16 @@ class ReportViewSet(RecordIdLookupMixin, mixins.CreateModelMixin, viewsets.ReadO
         body = ReportCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        common = {
-            "title": data.get("title", ""),
-            "outlet_name": data.get("outlet", ""),
-            "language": data.get("language", "en"),
-            "user": request.user,
-        }
-        if "text" not in data and data.get("url"):
-            report, created = report_from_url(url=data["url"], published_on=data.get("published_on"), **common)
-        else:
-            if "published_on" not in data:
-                raise serializers.ValidationError({"published_on": ["Give the day the report was published."]})
-            report, created = services.store_report(
-                text=data.get("text", ""),
-                published_on=data["published_on"],
-                url=data.get("url", ""),
-                origin=Report.Origin.PASTED,
-                **common,
-            )
+        report, created = take_report(
+            text=data.get("text", ""),
+            url=data.get("url", ""),
+            published_on=data.get("published_on"),
+            origin=Report.Origin.PASTED,
+            title=data.get("title", ""),
+            outlet_name=data.get("outlet", ""),
+            language=data.get("language", "en"),
+            user=request.user,
+        )
         report = self.get_queryset().get(pk=report.pk)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(ReportSerializer(report, context=self.get_serializer_context()).data, status=code)

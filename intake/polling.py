@@ -50,6 +50,16 @@ def report_from_url(*, url: str, user, published_on: datetime.date | None = None
     )
 
 
+def take_report(*, text: str, url: str, published_on: datetime.date | None, origin: str, **common):
+    """(report, created) for a report as an editor or a client gives it: its text (with the
+    link it was published at, if any), or only the link, to fetch. Pages and API alike."""
+    if not text.strip() and url:
+        return report_from_url(url=url, published_on=published_on, **common)
+    if published_on is None:
+        raise ValidationError({"published_on": "Give the day the report was published: its dates are read from it."})
+    return store_report(text=text, published_on=published_on, url=url, origin=origin, **common)
+
+
 @dataclass
 class PollSummary:
     items: int = 0

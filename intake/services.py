@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core.values import validate_text
 from directory.models import Citation, Organisation, Source
-from directory.services import add_organisation, add_source
+from directory.services import add_source, find_or_add_organisation
 from intake.acceptance import PERMISSIONS, accept_with_form
 from intake.dedup import NEAR_DUPLICATE, fingerprint, signature, similar
 from intake.directory_names import current
@@ -199,10 +199,7 @@ def sources_of(report: Report) -> list[Source]:
 
 
 def _outlet(name: str) -> Organisation | None:
-    if not name:
-        return None
-    found = Organisation.objects.filter(name__iexact=name).order_by("pk").first()
-    return found or add_organisation(name=name, kind=Organisation.Kind.NEWS_OUTLET)
+    return find_or_add_organisation(name=name, kind=Organisation.Kind.NEWS_OUTLET) if name else None
 
 
 @transaction.atomic

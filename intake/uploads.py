@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from core.docx_text import DocxError, DocxTooLarge, docx_text
+from core.text_files import BREAKS, NotText, NotUtf8, decode_text
 from intake.fetch import article_from_html
 
 MB = 1024 * 1024
@@ -20,11 +21,6 @@ MAX_BYTES = {".txt": 2 * MB, ".html": 5 * MB, ".htm": 5 * MB, ".docx": 10 * MB}
 MAX_DOCX_UNPACKED_BYTES = 50 * MB
 # A title is a report's first line only if it is short enough to be one.
 MAX_TITLE_CHARS = 300
-# Control characters a text file does not hold (tab, line feed, carriage return, form feed and
-# vertical tab aside); one among them marks a binary file named .txt.
-_BINARY = {chr(code) for code in range(32)} - set("\t\n\r\x0b\x0c")
-# A page break or a vertical tab is a break in the text (as agreements.drafts reads them).
-_BREAKS = str.maketrans({"\x0c": "\n", "\x0b": "\n"})
 
 
 class UploadError(ValueError):
@@ -59,14 +55,11 @@ def read_upload(name: str, data: bytes) -> Upload:
 
 def _text(name: str, data: bytes) -> Upload:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        if b"\x00" in data:
-            raise UploadError(f"{name} is not a text file.") from None
+        return _upload(name, decode_text(data))
+    except NotText:
+        raise UploadError(f"{name} is not a text file.") from None
+    except NotUtf8:
         raise UploadError(f"{name} is not UTF-8 text; save it as UTF-8 and upload it again.") from None
-    if _BINARY.intersection(text):
-        raise UploadError(f"{name} is not a text file.")
-    return _upload(name, text.translate(_BREAKS))
 
 
 def _html(name: str, data: bytes) -> Upload:
@@ -87,7 +80,7 @@ def _docx(name: str, data: bytes) -> Upload:
         ) from None
     except DocxError as exc:
         raise UploadError(f"{name} cannot be read as a Word document ({exc}).") from None
-    return _upload(name, text.translate(_BREAKS))
+    return _upload(name, text.translate(BREAKS))
 
 
 def _upload(name: str, text: str, *, title: str = "") -> Upload:

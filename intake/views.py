@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.pages import page_view, paginate, render_page
 from directory.models import Source
+from editorial.entry import field_errors
 from intake import services
 from intake.acceptance import FORMS, PERMISSIONS, entry_form
 from intake.forms import RejectForm, ReportForm
 from intake.highlight import segments
 from intake.models import Proposal, Report
-from intake.polling import report_from_url
+from intake.polling import take_report
 from intake.uploads import MAX_BYTES, UploadError, read_upload
 
 DECIDE = "intake.change_proposal"
@@ -51,7 +52,7 @@ def new_report(request):
         try:
             report, created = _read(form, request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            field_errors(form, exc)
         else:
             if created:
                 messages.success(request, f"Report read: {report.proposals.count()} proposals.")
@@ -65,26 +66,24 @@ def new_report(request):
 def _read(form, user):
     """(report, created) from the form's pasted text, uploaded file or link."""
     data = form.cleaned_data
-    published = data["published"].date if data["published"] else None
-    common = {"outlet_name": data["outlet"], "user": user, "title": data["title"], "language": data["language"]}
-    if form.way_in == "fetched":
-        return report_from_url(url=data["url"], published_on=published, **common)
+    text, title, origin = data["text"], data["title"], Report.Origin.PASTED
     if form.way_in == "uploaded":
         upload = data["file"]
         try:
             read = read_upload(upload.name, upload.read(max(MAX_BYTES.values()) + 1))
         except UploadError as exc:
             raise ValidationError({"file": str(exc)}) from None
-        text, common["title"] = read.text, data["title"] or read.title
-        origin = Report.Origin.UPLOADED
-    else:
-        text, origin = data["text"], Report.Origin.PASTED
-    return services.store_report(text=text, published_on=published, url=data["url"], origin=origin, **common)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for field, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
-        form.add_error(field if field in form.fields else None, errors)
+        text, title, origin = read.text, title or read.title, Report.Origin.UPLOADED
+    return take_report(
+        text=text,
+        url=data["url"],
+        published_on=data["published"].date if data["published"] else None,
+        origin=origin,
+        title=title,
+        outlet_name=data["outlet"],
+        language=data["language"],
+        user=user,
+    )
 
 
 @page_view("intake.view_report")
@@ -162,7 +161,7 @@ def accept_view(request, pk: int):
         if edited is not None and proposal.kind in FORMS:
             form = entry_form(proposal, _form_source(proposal.report), edited)
             if form.is_valid():  # the form passed; what it wrote was refused
-                _form_errors(form, exc)
+                field_errors(form, exc)
             request.method = "GET"
             return edit_view(request, proposal.pk, form=form)
         messages.error(request, f"Not accepted: {_message(exc)}")

@@ -17,16 +17,17 @@ missing=()
 find_pg_bin >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # the fetcher's TLS test makes its certificate
 
 if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
-        die "missing system packages: ${missing[*]}. Install them (sudo apt-get install -y postgresql redis-server chromium) or run make test as root."
+        die "missing system packages: ${missing[*]}. Install them (sudo apt-get install -y postgresql redis-server chromium openssl) or run make test as root."
     fi
     command -v apt-get >/dev/null 2>&1 || die "missing system packages (${missing[*]}) and no apt-get to install them"
     say "installing missing system packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get -o DPkg::Lock::Timeout=600 update
-    apt-get -o DPkg::Lock::Timeout=600 install -y postgresql redis-server chromium
+    apt-get -o DPkg::Lock::Timeout=600 install -y postgresql redis-server chromium openssl
 fi
 
 PG_BIN="$(find_pg_bin)" || die "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin after installing"

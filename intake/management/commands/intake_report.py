@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.text_files import NotText, NotUtf8, decode_text
 from intake.models import Report
 from intake.services import propose, store_report
 
@@ -105,13 +106,12 @@ def _text(path: Path) -> str:
         raise CommandError(f"{path}: no such file.")
     if path.stat().st_size > MAX_BYTES:
         raise CommandError(f"{path}: {path.stat().st_size:,} bytes is over the {MAX_BYTES:,} a report may have.")
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise CommandError(f"{path}: a binary file, not a report's text.")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CommandError(f"{path}: not UTF-8 text (byte {exc.start}).") from None
+        text = decode_text(path.read_bytes())
+    except NotText:
+        raise CommandError(f"{path}: a binary file, not a report's text.") from None
+    except NotUtf8 as exc:
+        raise CommandError(f"{path}: not UTF-8 text (byte {exc.position}).") from None
     if not text.strip():
         raise CommandError(f"{path}: the file is empty.")
     return text
